@@ -1,0 +1,51 @@
+"""Reading schemas and writing outputs so that a run never leaves a target that looks complete.
+
+Every stage computes its outputs in memory, then hands them to :func:`write_all_or_nothing`:
+files are written beside their targets under temporary names and renamed into place only when all
+of them were written, so a run that fails or is killed leaves no partial output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+
+def read_yaml(path: Path) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """Deterministic CSV: UTF-8, ``\\n`` line ends, no index, missing values as empty cells."""
+    return table.to_csv(index=False, lineterminator="\n", na_rep="")
+
+
+def json_text(document: object) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_all_or_nothing(contents: Mapping[Path, str]) -> None:
+    """Write every text to its path, or none of them.
+
+    Parent folders are created. If writing any file fails, the temporary files are removed and
+    no target is touched.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, text in contents.items():
+            target = Path(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.partial")
+            temporary.write_text(text, encoding="utf-8", newline="")
+            staged.append((temporary, target))
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.replace(temporary, target)
