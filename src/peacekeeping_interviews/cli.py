@@ -15,8 +15,13 @@ from peacekeeping_interviews.problems import InputError
 def _generate_example(args: argparse.Namespace) -> None:
     from peacekeeping_interviews.synthetic import write_example_data
 
-    write_example_data(args.out, codebook_path=args.codebook, schema_dir=args.schema_dir,
-                       n_interviews=args.n_interviews, seed=args.seed)
+    write_example_data(
+        args.out,
+        codebook_path=args.codebook,
+        schema_dir=args.schema_dir,
+        n_interviews=args.n_interviews,
+        seed=args.seed,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,7 +20,8 @@ CodeKind = Literal["factor", "response", "theme"]
 
 @dataclass(frozen=True)
 class Code:
-    """One code: a factor (with its category), a response type (with its spectrum rank) or a theme."""
+    """One code: a factor (with its category), a response type (with its rank on the spectrum)
+    or a theme."""
 
     id: str
     label: str
@@ -112,11 +113,17 @@ def load_codebook(path: Path, schema: dict) -> Codebook:
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except UnicodeDecodeError as err:
-        raise InputError([Problem(file, None, None, err.object[err.start : err.end],
-                                  "a UTF-8 encoded YAML file")]) from err
+        raise InputError(
+            [
+                Problem(
+                    file, None, None, err.object[err.start : err.end], "a UTF-8 encoded YAML file"
+                )
+            ]
+        ) from err
     except yaml.YAMLError as err:
-        raise InputError([Problem(file, None, None, str(err).splitlines()[0],
-                                  "valid YAML")]) from err
+        raise InputError(
+            [Problem(file, None, None, str(err).splitlines()[0], "valid YAML")]
+        ) from err
     problems = codebook_problems(document, schema, file)
     if problems:
         raise InputError(problems)

@@ -1,0 +1,24 @@
+# Table of contents of the pipeline. Logic lives in the peacekeeping_interviews package;
+# the rules in workflow/rules/ only wire files to its functions.
+from snakemake.utils import min_version, validate
+
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/anonymisation.smk"
+include: "workflow/rules/leak_scan.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.anonymise_interviews.output,
+        rules.scan_for_leaks.output,

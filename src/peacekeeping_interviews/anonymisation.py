@@ -1,0 +1,566 @@
+"""Anonymisation stage: the only stage that reads confidential inputs.
+
+It turns the validated interviews and coding into the shareable release (``data/anonymised/``),
+keeps the crosswalk and the anonymisation log in restricted space, and writes a shareable report.
+Everything is computed in memory, scanned for leaks, and only then written, all or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from peacekeeping_interviews import __version__
+from peacekeeping_interviews.disclosure import DisclosureResult, protect
+from peacekeeping_interviews.files import csv_text, json_text, read_yaml, write_all_or_nothing
+from peacekeeping_interviews.leak_scan import (
+    Leak,
+    RestrictedStrings,
+    SubstringSearch,
+    normalise,
+    notes_search,
+    remove_leaking_files,
+    scan_for_leaks,
+    scan_text,
+)
+from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.scrub import (
+    INTERVIEWEE_REPLACEMENT,
+    NameScrubber,
+    RestrictedName,
+    name_variants,
+)
+from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
+
+# Public on purpose: it only ever pseudonymises the synthetic example (see README, "Pseudonyms").
+DEMO_KEY = b"peacekeeping-interviews synthetic demo key (public, not secret)"
+PSEUDONYM_HEX_DIGITS = 10
+
+
+class LeakError(RuntimeError):
+    """A restricted string was found in a public output."""
+
+    def __init__(self, leaks: list[Leak]):
+        self.leaks = leaks
+        listing = "\n".join(f"  - {leak}" for leak in leaks[:50])
+        more = f"\n  ... and {len(leaks) - 50} more" if len(leaks) > 50 else ""
+        super().__init__(f"{len(leaks)} leak(s) of restricted data:\n{listing}{more}")
+
+
+@dataclass(frozen=True)
+class Release:
+    """Everything the stage produces, before anything is written."""
+
+    interviews: pd.DataFrame
+    coding: pd.DataFrame
+    crosswalk: pd.DataFrame
+    log: pd.DataFrame
+    disclosure: DisclosureResult
+    restricted: RestrictedStrings
+
+
+def pseudonym_key(
+    settings: Mapping, synthetic: bool, environ: Mapping[str, str]
+) -> tuple[bytes, str]:
+    """The HMAC key and where it came from: environment variable, key file, or (synthetic data
+    only) the public demo key. Real data without a key stop the run."""
+    from_env = environ.get(settings["key_env_var"], "")
+    if from_env:
+        return from_env.encode("utf-8"), f"environment variable {settings['key_env_var']}"
+    key_file = Path(settings["key_file"])
+    if key_file.is_file() and key_file.read_bytes().strip():
+        return key_file.read_bytes().strip(), f"key file {key_file}"
+    if synthetic:
+        return DEMO_KEY, "public demo key (synthetic data only)"
+    raise InputError(
+        [
+            Problem(
+                str(key_file),
+                None,
+                None,
+                "no key",
+                f"a secret key in ${settings['key_env_var']} or in {key_file};"
+                " the demo key is only "
+                "allowed for synthetic data",
+            )
+        ]
+    )
+
+
+def pseudonymise(interview_ids: pd.Series, key: bytes, prefix: str) -> pd.Series:
+    """Stable pseudonyms: HMAC-SHA256 of the interview id under the secret key, truncated.
+
+    Keyed, so nobody without the key can recompute a pseudonym from an id; never a hash of a name.
+    """
+    digests = [
+        hmac.new(key, str(i).encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_DIGITS]
+        for i in interview_ids
+    ]
+    pseudonyms = pd.Series([f"{prefix}-{d}" for d in digests], index=interview_ids.index)
+    if pseudonyms.duplicated().any():
+        raise RuntimeError("two interview ids share a pseudonym; lengthen PSEUDONYM_HEX_DIGITS")
+    return pseudonyms
+
+
+def collection_order(interviews: pd.DataFrame) -> pd.Series:
+    """1-based order of collection: by date (a month-only date sorts first in its month),
+    then by interview id."""
+    order = interviews.assign(_key=interviews["date"].str.pad(10, side="right", fillchar="0"))
+    ranked = order.sort_values(["_key", "interview_id"], kind="stable").index
+    return pd.Series(np.arange(1, len(ranked) + 1), index=ranked).reindex(interviews.index)
+
+
+def tenure_bands(years: pd.Series, edges: list[float]) -> pd.Series:
+    """Years at the duty station as bands ``a-b`` (a inclusive, b exclusive) and ``z+``."""
+    labels = [f"{_num(lo)}-{_num(hi)}" for lo, hi in itertools.pairwise(edges)]
+    labels.append(f"{_num(edges[-1])}+")
+    bands = pd.cut(years, bins=[*edges, np.inf], right=False, labels=labels)
+    return bands.astype(object).where(bands.notna(), "")
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def citations(interviews: pd.DataFrame) -> pd.Series:
+    """How each interview is cited, following its consent tier."""
+    article = interviews["descriptor"].str.match(r"(?i)[aeiou]").map({True: "an", False: "a"})
+    by_descriptor = article + " " + interviews["descriptor"]
+    by_name = interviews["name"] + ", " + interviews["public_role"]
+    return pd.Series(
+        np.select(
+            [interviews["consent"] == "named", interviews["consent"] == "descriptor"],
+            [by_name, by_descriptor],
+            default="an anonymous source",
+        ),
+        index=interviews.index,
+    )
+
+
+def release_interviews(
+    interviews: pd.DataFrame,
+    pseudonyms: pd.Series,
+    disclosure: DisclosureResult,
+    settings: Mapping,
+    synthetic: bool,
+) -> pd.DataFrame:
+    """The shareable interview table: identification only where consent allows it."""
+    named = interviews["consent"] == "named"
+    day_precise = interviews["date"].str.len() == 10
+    in_person = np.where(interviews["location"].str.casefold() == "remote", "remote", "in_person")
+    table = pd.DataFrame(
+        {
+            "pseudonym": pseudonyms,
+            "collection_order": collection_order(interviews),
+            "month": interviews["date"].str[:7],
+            "date": interviews["date"].where(named & day_precise, ""),
+            "consent": interviews["consent"],
+            "name": interviews["name"].where(named, ""),
+            "public_role": interviews["public_role"].where(named, ""),
+            "descriptor": interviews["descriptor"].where(interviews["consent"] == "descriptor", ""),
+            "citation": citations(interviews),
+            "location": interviews["location"].where(
+                named, pd.Series(in_person, index=interviews.index)
+            ),
+            "status": interviews["status"],
+            "level": interviews["level"],
+            "function": interviews["function"],
+            "posting": interviews["posting"],
+            "missions": interviews["missions"],
+            "region_of_origin": interviews["region_of_origin"],
+            "tenure_band": tenure_bands(
+                interviews["years_at_duty_station"], settings["tenure_band_edges"]
+            ),
+        }
+    )
+    for column in disclosure.table.columns:
+        table[column] = disclosure.table[column]
+    table["suppressed"] = disclosure.suppressed.map({True: "true", False: "false"})
+    table["synthetic"] = "true" if synthetic else "false"
+    return table.sort_values("collection_order").reset_index(drop=True)
+
+
+def restricted_names(interviews: pd.DataFrame, settings: Mapping) -> list[RestrictedName]:
+    """Every interviewee's name (scrubbed from excerpts whatever the consent tier) and the
+    configured sensitive names."""
+    names = [
+        RestrictedName(name, INTERVIEWEE_REPLACEMENT, "interviewee name")
+        for name in interviews["name"]
+        if name
+    ]
+    names += [
+        RestrictedName(entry["name"], entry["replacement"], "sensitive name")
+        for entry in settings["sensitive_names"]
+    ]
+    return names
+
+
+def release_coding(
+    coding: pd.DataFrame,
+    pseudonyms_by_id: Mapping[str, str],
+    scrubber: NameScrubber,
+    release_excerpts: bool,
+    synthetic: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shareable coding table and the log of every excerpt replacement."""
+    released_excerpts, log_rows = [], []
+    for row in coding.itertuples(index=False):
+        text, replacements = scrubber.scrub(row.excerpt)
+        for made in replacements:
+            log_rows.append(
+                (
+                    row.interview_id,
+                    row.segment,
+                    row.coder,
+                    made.kind,
+                    made.original,
+                    made.replacement,
+                )
+            )
+        if text and not release_excerpts:
+            log_rows.append(
+                (
+                    row.interview_id,
+                    row.segment,
+                    row.coder,
+                    "excerpt withheld",
+                    "(whole excerpt)",
+                    "",
+                )
+            )
+            text = ""
+        released_excerpts.append(text)
+    table = pd.DataFrame(
+        {
+            "pseudonym": coding["interview_id"].map(pseudonyms_by_id),
+            "segment": coding["segment"],
+            "coder": coding["coder"],
+            "code": coding["code"],
+            "direction": coding["direction"],
+            "excerpt": released_excerpts,
+            "synthetic": "true" if synthetic else "false",
+        }
+    )
+    table = table.sort_values(["pseudonym", "segment", "coder"], kind="stable")
+    log = pd.DataFrame(
+        log_rows,
+        columns=["interview_id", "segment", "coder", "action", "original", "replacement"],
+    )
+    return table.reset_index(drop=True), log
+
+
+def restricted_strings(
+    validated: ValidatedInputs,
+    pseudonyms: pd.Series,
+    released_coding: pd.DataFrame,
+    key: bytes,
+    settings: Mapping,
+) -> RestrictedStrings:
+    """The strings the leak scan looks for (see :mod:`peacekeeping_interviews.leak_scan`)."""
+    interviews, coding = validated.interviews, validated.coding
+    named = interviews["consent"] == "named"
+    public_variants = {
+        v.casefold() for n in interviews.loc[named, "name"] for v in name_variants(n)
+    }
+    hidden = [
+        entry
+        for entry in restricted_names(interviews.loc[~named], settings)
+        if not {v.casefold() for v in name_variants(entry.name)} & public_variants
+    ]
+    released = dict(
+        zip(
+            zip(released_coding["pseudonym"], released_coding["segment"], released_coding["coder"]),
+            released_coding["excerpt"],
+        )
+    )
+    pseudonym_by_id = dict(zip(interviews["interview_id"], pseudonyms))
+    changed = {
+        normalise(row.excerpt)
+        for row in coding.itertuples(index=False)
+        if row.excerpt
+        and released[(pseudonym_by_id[row.interview_id], row.segment, row.coder)] != row.excerpt
+    }
+    details = {
+        pseudonyms[i]: tuple(
+            d
+            for d in (
+                interviews.at[i, "date"] if len(interviews.at[i, "date"]) == 10 else "",
+                ""
+                if interviews.at[i, "location"].casefold() == "remote"
+                else interviews.at[i, "location"],
+            )
+            if d
+        )
+        for i in interviews.index[~named]
+    }
+    secret = key.decode("utf-8", errors="replace")
+    return RestrictedStrings(
+        names=NameScrubber(hidden),
+        raw_ids=set(interviews["interview_id"]),
+        notes=notes_search(interviews["notes"]),
+        excerpts=changed,
+        secrets=SubstringSearch([secret] if key != DEMO_KEY and len(secret) >= 8 else []),
+        pseudonym_pattern=re.compile(
+            rf"{re.escape(settings['pseudonym_prefix'])}-[0-9a-f]{{{PSEUDONYM_HEX_DIGITS}}}"
+        ),
+        details_by_pseudonym=details,
+    )
+
+
+def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: bytes) -> Release:
+    """Pseudonymise, apply disclosure control, scrub excerpts: the release, in memory."""
+    interviews = validated.interviews
+    pseudonyms = pseudonymise(interviews["interview_id"], key, settings["pseudonym_prefix"])
+    with_bands = interviews.assign(
+        tenure_band=tenure_bands(
+            interviews["years_at_duty_station"], settings["tenure_band_edges"]
+        ),
+        month=interviews["date"].str[:7],
+    )
+    disclosure = protect(
+        with_bands,
+        is_named=interviews["consent"] == "named",
+        quasi_identifiers=settings["quasi_identifiers"],
+        hierarchies=settings["hierarchies"],
+        k_min=settings["k_min"],
+        max_suppression=settings["max_suppression"],
+    )
+    released_interviews = release_interviews(
+        interviews, pseudonyms, disclosure, settings, validated.synthetic
+    )
+    scrubber = NameScrubber(restricted_names(interviews, settings))
+    released_coding, log = release_coding(
+        validated.coding,
+        dict(zip(interviews["interview_id"], pseudonyms)),
+        scrubber,
+        settings["release_excerpts"],
+        validated.synthetic,
+    )
+    crosswalk = pd.DataFrame({"interview_id": interviews["interview_id"], "pseudonym": pseudonyms})
+    return Release(
+        interviews=released_interviews,
+        coding=released_coding,
+        crosswalk=crosswalk.sort_values("interview_id").reset_index(drop=True),
+        log=log,
+        disclosure=disclosure,
+        restricted=restricted_strings(validated, pseudonyms, released_coding, key, settings),
+    )
+
+
+def anonymisation_summary(
+    validated: ValidatedInputs,
+    release: Release,
+    settings: Mapping,
+    key_source: str,
+    scanned_files: list[str],
+) -> dict:
+    """The shareable numbers of the report (no restricted value among them)."""
+    interviews, disclosure = validated.interviews, release.disclosure
+    named = interviews["consent"] == "named"
+    replacements = release.log.groupby("action").size() if len(release.log) else pd.Series()
+    return {
+        "version": __version__,
+        "synthetic": validated.synthetic,
+        "interviews": len(interviews),
+        "coded_segments": len(validated.coding),
+        "by_consent": {
+            t: int((interviews["consent"] == t).sum()) for t in ("named", "descriptor", "anonymous")
+        },
+        "pseudonym_key_source": key_source,
+        "disclosure": {
+            "k_min": settings["k_min"],
+            "quasi_identifiers": list(settings["quasi_identifiers"]),
+            "non_named_interviews": int((~named).sum()),
+            "k_before": disclosure.k_before,
+            "k_after": disclosure.k_after,
+            "generalisation": {
+                qi: _level_description(lvl, len(settings["hierarchies"].get(qi, [])))
+                for qi, lvl in disclosure.levels.items()
+            },
+            "suppressed_interviews": int(disclosure.suppressed.sum()),
+            "max_suppression": settings["max_suppression"],
+        },
+        "excerpts": {
+            "coded_segments_with_excerpt": int((validated.coding["excerpt"] != "").sum()),
+            "released_excerpts": int((release.coding["excerpt"] != "").sum()),
+            "log_entries_by_action": {str(k): int(v) for k, v in replacements.items()},
+        },
+        "leak_scan": {
+            "files_scanned": scanned_files,
+            "restricted_strings": release.restricted.counts(),
+            "leaks": 0,
+        },
+    }
+
+
+def _level_description(level: int, n_maps: int) -> str:
+    if level == 0:
+        return "as collected"
+    if level > n_maps:
+        return "withheld (*)"
+    return f"generalised to hierarchy level {level}"
+
+
+def report_markdown(summary: Mapping) -> str:
+    """The human-readable anonymisation report."""
+    d, e = summary["disclosure"], summary["excerpts"]
+    lines = []
+    if summary["synthetic"]:
+        lines += [
+            "> **SYNTHETIC DATA.** Made by the project's seeded generator; not real interviews.",
+            "",
+        ]
+    lines += [
+        f"# Anonymisation report (peacekeeping-interviews {summary['version']})",
+        "",
+        f"- Interviews: {summary['interviews']}; coded segments: {summary['coded_segments']}",
+        "- Consent tiers: " + ", ".join(f"{k} {v}" for k, v in summary["by_consent"].items()),
+        f"- Pseudonyms: keyed hash (HMAC-SHA256) of the interview id; key from the "
+        f"{summary['pseudonym_key_source']}",
+        "",
+        "## Disclosure control (non-named interviews)",
+        "",
+        f"- Quasi-identifiers: {', '.join(d['quasi_identifiers'])}",
+        f"- k before: {d['k_before']}; k after: {d['k_after']} (required: {d['k_min']}; "
+        f"measured with pycanon over the {d['non_named_interviews']} non-named interviews)",
+        f"- Suppressed interviews (quasi-identifiers withheld): {d['suppressed_interviews']} "
+        f"(allowed: {d['max_suppression']:.0%} of non-named)",
+        "",
+        "| quasi-identifier | release |",
+        "|---|---|",
+        *(f"| {qi} | {how} |" for qi, how in d["generalisation"].items()),
+        "",
+        "## Excerpts",
+        "",
+        f"- Segments with an excerpt: {e['coded_segments_with_excerpt']}; released after the "
+        f"name scrub: {e['released_excerpts']}",
+        "- Log entries (kept in restricted space): "
+        + (", ".join(f"{k} {v}" for k, v in e["log_entries_by_action"].items()) or "none"),
+        "",
+        "## Leak scan",
+        "",
+        "- Restricted strings checked: "
+        + ", ".join(f"{k} {v}" for k, v in summary["leak_scan"]["restricted_strings"].items()),
+        f"- Files scanned: {', '.join(summary['leak_scan']['files_scanned'])}",
+        f"- Leaks found: {summary['leak_scan']['leaks']}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def check_release_columns(table: pd.DataFrame, schema: Mapping, file: str) -> None:
+    """Refuse to write a column the public schema does not list (a programming error)."""
+    allowed = [f["name"] for f in schema["fields"]]
+    if list(table.columns) != allowed:
+        raise RuntimeError(
+            f"{file}: columns {list(table.columns)} differ from the public schema {allowed}"
+        )
+
+
+@dataclass(frozen=True)
+class AnonymisationOutputs:
+    interviews: Path
+    coding: Path
+    crosswalk: Path
+    log: Path
+    report: Path
+    summary: Path
+
+
+def run_anonymisation(
+    *,
+    interviews: Path,
+    coding: Path,
+    codebook: Path,
+    schema_dir: Path,
+    settings: Mapping,
+    latest_interview_date: str,
+    outputs: AnonymisationOutputs,
+    environ: Mapping[str, str] = os.environ,
+) -> dict:
+    """Validate, anonymise, scan the public outputs for leaks, then write everything or nothing."""
+    validated = validate_inputs(interviews, coding, codebook, schema_dir, latest_interview_date)
+    key, key_source = pseudonym_key(settings, validated.synthetic, environ)
+    release = anonymise_interviews(validated, settings, key)
+    schema_dir = Path(schema_dir)
+    check_release_columns(
+        release.interviews,
+        read_yaml(schema_dir / "anonymised_interviews.table.yaml"),
+        str(outputs.interviews),
+    )
+    check_release_columns(
+        release.coding, read_yaml(schema_dir / "anonymised_coding.table.yaml"), str(outputs.coding)
+    )
+    public = {
+        outputs.interviews: csv_text(release.interviews),
+        outputs.coding: csv_text(release.coding),
+    }
+    summary = anonymisation_summary(
+        validated,
+        release,
+        settings,
+        key_source,
+        [str(p) for p in [*public, outputs.report, outputs.summary]],
+    )
+    public[outputs.report] = report_markdown(summary)
+    public[outputs.summary] = json_text(summary)
+    leaks = [
+        leak
+        for path, text in public.items()
+        for leak in scan_text(text, str(path), release.restricted)
+    ]
+    if leaks:
+        raise LeakError(leaks)
+    write_all_or_nothing(
+        {
+            **public,
+            outputs.crosswalk: csv_text(release.crosswalk),
+            outputs.log: csv_text(release.log),
+        }
+    )
+    return summary
+
+
+def run_leak_scan(
+    *,
+    interviews: Path,
+    coding: Path,
+    codebook: Path,
+    schema_dir: Path,
+    settings: Mapping,
+    latest_interview_date: str,
+    public_dirs: list[Path],
+    report: Path,
+    environ: Mapping[str, str] = os.environ,
+) -> dict:
+    """Scan every public file for restricted strings; on a leak, delete the leaking files and fail.
+
+    Runs last in the workflow, after every public output exists. Like the anonymisation stage, it
+    reads the confidential inputs (to know what to look for) and writes only a count.
+    """
+    validated = validate_inputs(interviews, coding, codebook, schema_dir, latest_interview_date)
+    key, _ = pseudonym_key(settings, validated.synthetic, environ)
+    restricted = anonymise_interviews(validated, settings, key).restricted
+    leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report])
+    if leaks:
+        removed = remove_leaking_files(leaks)
+        raise LeakError(leaks + [Leak(f, 0, "file removed") for f in removed])
+    summary = {
+        "version": __version__,
+        "synthetic": validated.synthetic,
+        "leaks": 0,
+        "public_directories": [str(d) for d in public_dirs],
+        **scanned,
+        "restricted_strings": restricted.counts(),
+    }
+    write_all_or_nothing({report: json_text(summary)})
+    return summary

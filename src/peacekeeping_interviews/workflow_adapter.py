@@ -1,0 +1,33 @@
+"""What every rule adapter shares: its log file and the outcome line in it."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
+from peacekeeping_interviews import __version__
+
+
+@contextlib.contextmanager
+def logged(log_path: str) -> Iterator[None]:
+    """Send the step's stdout and stderr to its log; record version, outcome and duration.
+
+    An exception is logged (without local values) and re-raised so that Snakemake marks the job
+    failed and removes its outputs.
+    """
+    Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
+            contextlib.redirect_stderr(log):
+        print(f"peacekeeping-interviews {__version__}")
+        try:
+            yield
+        except Exception as error:
+            print(f"FAILED after {time.perf_counter() - start:.2f} s: {error}")
+            traceback.print_exc(limit=-3)
+            raise
+        print(f"done in {time.perf_counter() - start:.2f} s")

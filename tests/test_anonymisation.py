@@ -1,0 +1,215 @@
+"""The anonymisation stage on the mini fixture: pseudonyms, consent rules, release, atomic writes."""
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SCHEMA_DIR
+
+from peacekeeping_interviews.anonymisation import (
+    DEMO_KEY,
+    AnonymisationOutputs,
+    LeakError,
+    anonymise_interviews,
+    pseudonym_key,
+    pseudonymise,
+    run_anonymisation,
+    run_leak_scan,
+    tenure_bands,
+)
+from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.validation import validate_inputs
+
+LATEST = "2026-11-23"
+
+
+def rfc2104_hmac_sha256(key: bytes, message: bytes) -> str:
+    """HMAC written out from its definition (RFC 2104), as an independent reference."""
+    block = 64
+    key = (
+        key.ljust(block, b"\0")
+        if len(key) <= block
+        else hashlib.sha256(key).digest().ljust(block, b"\0")
+    )
+    inner = hashlib.sha256(bytes(k ^ 0x36 for k in key) + message).digest()
+    return hashlib.sha256(bytes(k ^ 0x5C for k in key) + inner).hexdigest()
+
+
+def outputs_in(root: Path) -> AnonymisationOutputs:
+    return AnonymisationOutputs(
+        interviews=root / "data/anonymised/interviews.csv",
+        coding=root / "data/anonymised/coding.csv",
+        crosswalk=root / "data/restricted/crosswalk.csv",
+        log=root / "data/restricted/anonymisation_log.csv",
+        report=root / "results/anonymisation/report.md",
+        summary=root / "results/anonymisation/report.json",
+    )
+
+
+@pytest.fixture
+def validated(mini_inputs):
+    return validate_inputs(**mini_inputs, schema_dir=SCHEMA_DIR, latest_interview_date=LATEST)
+
+
+@pytest.fixture
+def release(validated, anonymisation_settings):
+    return anonymise_interviews(validated, anonymisation_settings, b"test key")
+
+
+def test_pseudonyms_are_keyed_hmacs_of_the_id():
+    ids = pd.Series(["MINI-01", "MINI-02"])
+    first = pseudonymise(ids, b"key one", "P")
+    assert first.tolist() == [f"P-{rfc2104_hmac_sha256(b'key one', i.encode())[:10]}" for i in ids]
+    assert pseudonymise(ids, b"key one", "P").tolist() == first.tolist()
+    assert not set(pseudonymise(ids, b"key two", "P")) & set(first)
+
+
+def test_pseudonyms_do_not_depend_on_names_or_row_order(validated):
+    shuffled = validated.interviews.iloc[::-1].assign(name="someone else")
+    forward = pseudonymise(validated.interviews["interview_id"], b"k", "P")
+    backward = pseudonymise(shuffled["interview_id"], b"k", "P")
+    assert forward.to_dict() == backward.to_dict()
+
+
+def test_key_comes_from_environment_then_file_then_demo_for_synthetic_only(
+    tmp_path, anonymisation_settings
+):
+    settings = anonymisation_settings
+    env = {settings["key_env_var"]: "from-env"}
+    assert pseudonym_key(settings, False, env)[0] == b"from-env"
+    key_file = tmp_path / "no-such.key"
+    key_file.write_text("from-file\n")
+    assert pseudonym_key(settings, False, {})[0] == b"from-file"
+    key_file.unlink()
+    assert pseudonym_key(settings, True, {})[0] == DEMO_KEY
+    with pytest.raises(InputError, match="demo key is only"):
+        pseudonym_key(settings, False, {})
+
+
+def test_consent_rules_in_the_released_interviews(release, validated):
+    table = release.interviews.set_index("pseudonym")
+    crosswalk = release.crosswalk.set_index("interview_id")["pseudonym"]
+    source = validated.interviews.set_index("interview_id")
+
+    named = table.loc[crosswalk["MINI-01"]]
+    assert (named["name"], named["date"], named["location"]) == (
+        "Orla Venstrade",
+        "2019-07-15",
+        "New York",
+    )
+    assert named["citation"] == "Orla Venstrade, former Head of Political Affairs in MONUSCO"
+
+    descriptor = table.loc[crosswalk["MINI-06"]]
+    assert (descriptor["name"], descriptor["date"], descriptor["location"]) == ("", "", "remote")
+    assert descriptor["citation"] == "an NGO leader and former UN official"
+
+    anonymous = table.loc[crosswalk["MINI-05"]]
+    assert (anonymous["name"], anonymous["descriptor"], anonymous["date"]) == ("", "", "")
+    assert anonymous["location"] == "in_person" and anonymous["month"] == "2020-02"
+    assert anonymous["citation"] == "an anonymous source"
+
+    non_named = source.index[source["consent"] != "named"]
+    released_text = release.interviews.to_csv()
+    for interview_id in non_named:
+        assert source.at[interview_id, "name"] not in released_text
+    assert "MINI-" not in released_text + release.coding.to_csv()
+
+
+def test_collection_order_follows_dates(release, validated):
+    by_order = release.interviews.sort_values("collection_order")["month"].tolist()
+    assert by_order == sorted(by_order)
+    assert release.interviews["collection_order"].tolist() == list(range(1, 13))
+
+
+def test_excerpts_are_scrubbed_and_logged(release):
+    excerpts = " ".join(release.coding["excerpt"])
+    assert "Balquist" not in excerpts
+    assert "[an interviewee] was there with me" in excerpts
+    assert set(release.log["action"]) == {"interviewee name"}
+    assert len(release.log) == 3  # full name twice (two coders), surname once
+
+
+def test_k_anonymity_reached_over_non_named_rows(release, anonymisation_settings):
+    from pycanon import anonymity
+
+    qis = anonymisation_settings["quasi_identifiers"]
+    non_named = release.interviews[release.interviews["consent"] != "named"]
+    assert anonymity.k_anonymity(non_named.reset_index(drop=True), qis) >= 2
+    assert release.disclosure.k_after >= 2 > release.disclosure.k_before - 1
+
+
+def test_tenure_bands():
+    years = pd.Series([0, 1.9, 2, 9.99, 10, 25, float("nan")])
+    assert tenure_bands(years, [0, 2, 5, 10]).tolist() == [
+        "0-2",
+        "0-2",
+        "2-5",
+        "5-10",
+        "10+",
+        "10+",
+        "",
+    ]
+
+
+def test_run_writes_every_output_and_is_byte_identical(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    def run(root):
+        return run_anonymisation(
+            **mini_inputs,
+            schema_dir=SCHEMA_DIR,
+            settings=anonymisation_settings,
+            latest_interview_date=LATEST,
+            outputs=outputs_in(root),
+            environ={},
+        )
+
+    summary = run(tmp_path / "one")
+    run(tmp_path / "two")
+    for field in AnonymisationOutputs.__dataclass_fields__:
+        one = getattr(outputs_in(tmp_path / "one"), field).read_bytes()
+        assert one == getattr(outputs_in(tmp_path / "two"), field).read_bytes(), field
+    report = outputs_in(tmp_path / "one").report.read_text()
+    assert report.startswith("> **SYNTHETIC DATA.**")
+    assert summary["synthetic"] is True
+    assert summary["by_consent"] == {"named": 2, "descriptor": 3, "anonymous": 7}
+    assert summary["pseudonym_key_source"] == "public demo key (synthetic data only)"
+    assert not list((tmp_path / "one").rglob("*.partial"))
+
+
+def test_a_leak_in_the_release_writes_nothing(
+    tmp_path, mini_inputs, anonymisation_settings, monkeypatch
+):
+    import peacekeeping_interviews.anonymisation as stage
+
+    monkeypatch.setattr(stage, "report_markdown", lambda summary: "Sabine Quorrell\n")
+    with pytest.raises(LeakError, match="report.md:1: restricted name"):
+        run_anonymisation(
+            **mini_inputs,
+            schema_dir=SCHEMA_DIR,
+            settings=anonymisation_settings,
+            latest_interview_date=LATEST,
+            outputs=outputs_in(tmp_path),
+            environ={},
+        )
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_final_leak_scan_removes_a_planted_leak(tmp_path, mini_inputs, anonymisation_settings):
+    public = tmp_path / "results"
+    (public / "analysis").mkdir(parents=True)
+    (public / "analysis" / "table.csv").write_text("pseudonym,who\nx,Teodor Balquist\n")
+    (public / "clean.txt").write_text("nothing here\n")
+    with pytest.raises(LeakError, match="table.csv:2: restricted name"):
+        run_leak_scan(
+            **mini_inputs,
+            schema_dir=SCHEMA_DIR,
+            settings=anonymisation_settings,
+            latest_interview_date=LATEST,
+            public_dirs=[public],
+            report=public / "leak_scan.json",
+            environ={},
+        )
+    assert not (public / "analysis" / "table.csv").exists()
+    assert (public / "clean.txt").exists() and not (public / "leak_scan.json").exists()

@@ -1,0 +1,31 @@
+# Stage 1, restricted tier: confidential inputs -> shareable release + restricted crosswalk and log.
+
+
+rule anonymise_interviews:
+    input:
+        unpack(confidential_inputs()),
+        schemas=schema_files(
+            "interviews.table.yaml",
+            "coding.table.yaml",
+            "codebook.schema.yaml",
+            "anonymised_interviews.table.yaml",
+            "anonymised_coding.table.yaml",
+        ),
+        code=package_modules(
+            "anonymisation", "disclosure", "scrub", "leak_scan", "validation", "codebook", "files"
+        ),
+    output:
+        interviews="data/anonymised/interviews.csv",
+        coding="data/anonymised/coding.csv",
+        crosswalk="data/restricted/crosswalk.csv",
+        log="data/restricted/anonymisation_log.csv",
+        report="results/anonymisation/report.md",
+        summary="results/anonymisation/report.json",
+    params:
+        settings=config["anonymisation"],
+        latest_interview_date=config["latest_interview_date"],
+        schema_dir=SCHEMA_DIR,
+    log:
+        "logs/anonymisation/anonymise_interviews.log",
+    script:
+        "../scripts/anonymise_interviews.py"

@@ -1,0 +1,36 @@
+# Start-up checks and input functions shared by the rules.
+from pathlib import Path
+
+from peacekeeping_interviews.validation import validate_inputs
+from peacekeeping_interviews.problems import InputError
+
+SCHEMA_DIR = Path(workflow.basedir) / "workflow" / "schemas"
+PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
+
+
+def package_modules(*names):
+    """Package source files a rule depends on, so that editing them re-runs the rule."""
+    return [str(PACKAGE_DIR / f"{name}.py") for name in names]
+
+
+def schema_files(*names):
+    return [str(SCHEMA_DIR / name) for name in names]
+
+
+def confidential_inputs():
+    """The restricted files; only the anonymisation stage and the leak scan may read them."""
+    return {
+        "interviews": config["inputs"]["interviews"],
+        "coding": config["inputs"]["coding"],
+        "codebook": config["inputs"]["codebook"],
+    }
+
+
+try:
+    validate_inputs(
+        **confidential_inputs(),
+        schema_dir=SCHEMA_DIR,
+        latest_interview_date=config["latest_interview_date"],
+    )
+except InputError as error:
+    raise WorkflowError(str(error)) from None

@@ -1,0 +1,24 @@
+# Last step, restricted tier: prove no restricted string reached any public file.
+
+
+rule scan_for_leaks:
+    input:
+        unpack(confidential_inputs()),
+        public=[
+            rules.anonymise_interviews.output.interviews,
+            rules.anonymise_interviews.output.coding,
+            rules.anonymise_interviews.output.report,
+            rules.anonymise_interviews.output.summary,
+        ],
+        code=package_modules("anonymisation", "leak_scan", "scrub"),
+    output:
+        report="results/leak_scan/report.json",
+    params:
+        settings=config["anonymisation"],
+        latest_interview_date=config["latest_interview_date"],
+        schema_dir=SCHEMA_DIR,
+        public_dirs=["data/anonymised", "results", "logs"],
+    log:
+        "logs/leak_scan/scan_for_leaks.log",
+    script:
+        "../scripts/scan_for_leaks.py"
