@@ -1,0 +1,115 @@
+"""The workflow as a whole: two tiers, profiles, end-to-end runs on the example data."""
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+RESTRICTED_TIER_RULES = {"anonymise_interviews", "scan_for_leaks"}
+
+
+def snakemake(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([SNAKEMAKE, *args], cwd=cwd, capture_output=True, text=True, check=check)
+
+
+def copy_project(destination: Path) -> Path:
+    """A working copy with only what a clean clone has (no results, no .snakemake)."""
+    for item in ["Snakefile", "workflow", "config", "src"]:
+        source = ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / item)
+    shutil.copytree(ROOT / "data" / "example", destination / "data" / "example")
+    return destination
+
+
+def rule_inputs(cwd: Path = ROOT) -> dict[str, set[str]]:
+    """Each rule's input files, from Snakemake's own detailed summary (nothing is run)."""
+    summary = snakemake("--detailed-summary", "--cores", "1", cwd=cwd).stdout
+    rows = csv.DictReader(io.StringIO(summary[summary.index("output_file"):]), delimiter="\t")
+    inputs: dict[str, set[str]] = {}
+    for row in rows:
+        files = {f for f in row["input-file(s)"].split(",") if f and f != "-"}
+        inputs.setdefault(row["rule"], set()).update(files)
+    return inputs
+
+
+def test_only_the_restricted_tier_reads_confidential_files(project_config):
+    confidential = {project_config["inputs"]["interviews"], project_config["inputs"]["coding"]}
+    inputs = rule_inputs()
+    assert RESTRICTED_TIER_RULES <= set(inputs)
+    for rule, files in inputs.items():
+        reads_restricted = {f for f in files if f in confidential or f.startswith("data/restricted/")}
+        if rule not in RESTRICTED_TIER_RULES:
+            assert not reads_restricted, f"rule {rule} reads restricted files {reads_restricted}"
+    assert confidential <= inputs["anonymise_interviews"]
+
+
+@pytest.mark.parametrize("profile", ["default", "slurm"])
+def test_profiles_parse_in_a_dry_run(profile):
+    result = snakemake("--profile", f"workflow/profiles/{profile}", "-n", "--quiet", "all")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.end_to_end
+def test_example_run_is_complete_safe_and_byte_identical(tmp_path):
+    first = copy_project(tmp_path / "first")
+    second = copy_project(tmp_path / "second")
+    for copy in (first, second):
+        result = snakemake("--cores", "2", cwd=copy, check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
+    produced = sorted(p.relative_to(first) for p in (first / "results").rglob("*") if p.is_file())
+    produced += sorted(p.relative_to(first) for p in (first / "data" / "anonymised").rglob("*"))
+    assert Path("results/leak_scan/report.json") in produced
+    for relative in produced:
+        assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
+    report = (first / "results/anonymisation/report.md").read_text()
+    assert report.startswith("> **SYNTHETIC DATA.**")
+    assert "Leaks found: 0" in report
+    rerun = snakemake("--cores", "2", "-n", cwd=first)
+    assert "Nothing to be done" in rerun.stdout + rerun.stderr
+
+
+@pytest.mark.end_to_end
+def test_alternative_codebook_runs_without_code_change(tmp_path):
+    """The agent-level framework of Buitelaar (2023), with coding recoded onto its codes."""
+    copy = copy_project(tmp_path)
+    import pandas as pd
+    import yaml
+
+    codebook = yaml.safe_load((copy / "config/codebook-buitelaar-2023.yaml").read_text())
+    codes = [f["id"] for c in codebook["categories"] for f in c["factors"]]
+    codes += [r["id"] for r in codebook["responses"]] + [t["id"] for t in codebook["themes"]]
+    coding = pd.read_csv(copy / "data/example/coding.csv", dtype=str, keep_default_na=False)
+    coding["code"] = [codes[i % len(codes)] for i in range(len(coding))]
+    coding = coding.drop_duplicates(["interview_id", "segment", "coder"])
+    coding.to_csv(copy / "data/example/coding.csv", index=False, lineterminator="\n")
+    config = yaml.safe_load((copy / "config/config.yaml").read_text())
+    config["inputs"]["codebook"] = "config/codebook-buitelaar-2023.yaml"
+    (copy / "other.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake("--cores", "2", "--configfile", "other.yaml", cwd=copy, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    released = pd.read_csv(copy / "data/anonymised/coding.csv", dtype=str)
+    assert set(released["code"]) <= set(codes)
+
+
+@pytest.mark.end_to_end
+def test_bad_input_stops_before_any_output(tmp_path):
+    copy = copy_project(tmp_path)
+    import pandas as pd
+
+    interviews = copy / "data/example/interviews.csv"
+    table = pd.read_csv(interviews, dtype=str, keep_default_na=False)
+    table.loc[2, "consent"] = "secret"
+    table.to_csv(interviews, index=False, lineterminator="\n")
+    result = snakemake("--cores", "2", cwd=copy, check=False)
+    assert result.returncode != 0
+    assert "interviews.csv: row 3 (line 4), column 'consent'" in result.stderr + result.stdout
+    assert not (copy / "results").exists() and not (copy / "data/anonymised").exists()
