@@ -2,7 +2,6 @@
 # the rules in workflow/rules/ only wire files to its functions.
 from snakemake.utils import min_version, validate
 
-
 min_version("9.0")
 
 

@@ -12,7 +12,13 @@ rule anonymise_interviews:
             "anonymised_coding.table.yaml",
         ),
         code=package_modules(
-            "anonymisation", "disclosure", "scrub", "leak_scan", "validation", "codebook", "files"
+            "anonymisation",
+            "disclosure",
+            "scrub",
+            "leak_scan",
+            "validation",
+            "codebook",
+            "files",
         ),
     output:
         interviews="data/anonymised/interviews.csv",
@@ -21,11 +27,11 @@ rule anonymise_interviews:
         log="data/restricted/anonymisation_log.csv",
         report="results/anonymisation/report.md",
         summary="results/anonymisation/report.json",
+    log:
+        "logs/anonymisation/anonymise_interviews.log",
     params:
         settings=config["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
-    log:
-        "logs/anonymisation/anonymise_interviews.log",
     script:
         "../scripts/anonymise_interviews.py"

@@ -4,7 +4,7 @@ from pathlib import Path
 from peacekeeping_interviews.validation import validate_inputs
 from peacekeeping_interviews.problems import InputError
 
-SCHEMA_DIR = Path(workflow.basedir) / "workflow" / "schemas"
+SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
 
 

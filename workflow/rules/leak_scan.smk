@@ -13,12 +13,12 @@ rule scan_for_leaks:
         code=package_modules("anonymisation", "leak_scan", "scrub"),
     output:
         report="results/leak_scan/report.json",
+    log:
+        "logs/leak_scan/scan_for_leaks.log",
     params:
         settings=config["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
         public_dirs=["data/anonymised", "results", "logs"],
-    log:
-        "logs/leak_scan/scan_for_leaks.log",
     script:
         "../scripts/scan_for_leaks.py"
