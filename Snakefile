@@ -19,5 +19,5 @@ include: "workflow/rules/leak_scan.smk"
 rule all:
     default_target: True
     input:
-        rules.anonymise_interviews.output,
-        rules.scan_for_leaks.output,
+        rules.anonymise_interviews.output.report,
+        rules.scan_for_leaks.output.report,

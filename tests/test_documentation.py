@@ -46,8 +46,11 @@ def test_every_schema_property_has_a_description():
 
 
 def pins(lines):
-    return {m.group(1).lower().replace("_", "-"): m.group(2)
-            for line in lines if (m := re.match(r"\s*-?\s*([A-Za-z0-9_.\-]+)==(\S+)", line))}
+    return {
+        m.group(1).lower().replace("_", "-"): m.group(2)
+        for line in lines
+        if (m := re.match(r"\s*-?\s*([A-Za-z0-9_.\-]+)==(\S+)", line))
+    }
 
 
 def test_environment_yml_and_lock_pin_the_same_versions():

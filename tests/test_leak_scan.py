@@ -50,7 +50,7 @@ def test_clean_text_has_no_leak(restricted):
         ('quote: "They worried the Minister would end the mission."', "unscrubbed excerpt"),
         ("key=s3cret-key-value", "pseudonymisation key"),
         ("P-0123456789,2020-02-11,remote", "full date or city of a non-named interview"),
-        ("P-0123456789 was interviewed in kinshasa", "full date or city of a non-named interview"),
+        ("| P-0123456789 | kinshasa |", "full date or city of a non-named interview"),
     ],
 )
 def test_each_kind_of_planted_leak_is_caught(restricted, planted, kind):
@@ -59,8 +59,9 @@ def test_each_kind_of_planted_leak_is_caught(restricted, planted, kind):
     assert str(leaks[0]) == f"results/x.csv:4: {kind}"
 
 
-def test_short_notes_and_other_pseudonyms_are_not_evidence(restricted):
-    assert scan_text("ok\nP-aaaaaaaaaa,2020-02-11,Kinshasa\n", "f", restricted) == []
+def test_short_notes_other_pseudonyms_and_cities_in_sentences_are_not_evidence(restricted):
+    text = "ok\nP-aaaaaaaaaa,2020-02-11,Kinshasa\nP-0123456789,1,Kinshasa wanted a softer line.\n"
+    assert scan_text(text, "f", restricted) == []
 
 
 def test_directory_scan_removes_only_leaking_files(tmp_path, restricted):

@@ -131,10 +131,17 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+def indefinite_article(phrase: str) -> str:
+    """``a`` or ``an`` by sound; acronyms go by their first letter ("an NGO", "a UN official")."""
+    first = phrase.split(" ", 1)[0]
+    if first.isupper() and len(first) > 1:
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    return "an" if first[:1].lower() in "aeiou" else "a"
+
+
 def citations(interviews: pd.DataFrame) -> pd.Series:
     """How each interview is cited, following its consent tier."""
-    article = interviews["descriptor"].str.match(r"(?i)[aeiou]").map({True: "an", False: "a"})
-    by_descriptor = article + " " + interviews["descriptor"]
+    by_descriptor = interviews["descriptor"].map(lambda d: f"{indefinite_article(d)} {d}")
     by_name = interviews["name"] + ", " + interviews["public_role"]
     return pd.Series(
         np.select(

@@ -91,23 +91,35 @@ def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[str]:
     folded = normalise(line)
     if restricted.notes.found_in(folded):
         kinds.append("interviewer's notes")
-    if _contains_excerpt(line, folded, restricted.excerpts):
+    if _contains_excerpt(line, restricted.excerpts):
         kinds.append("unscrubbed excerpt")
     if restricted.secrets.found_in(line):
         kinds.append("pseudonymisation key")
-    for pseudonym in restricted.pseudonym_pattern.findall(line):
-        details = restricted.details_by_pseudonym.get(pseudonym, ())
-        if any(re.search(rf"(?<!\w){re.escape(d)}(?!\w)", line, re.IGNORECASE) for d in details):
-            kinds.append("full date or city of a non-named interview")
+    pseudonyms = restricted.pseudonym_pattern.findall(line)
+    if pseudonyms:
+        cells = _cells(line)
+        for pseudonym in pseudonyms:
+            details = restricted.details_by_pseudonym.get(pseudonym, ())
+            if any(normalise(d) in cells for d in details):
+                kinds.append("full date or city of a non-named interview")
     return kinds
 
 
-def _contains_excerpt(line: str, folded: str, excerpts: set[str]) -> bool:
+def _cells(line: str) -> set[str]:
+    """The normalised cells of a CSV, TSV or Markdown table row (a prose line is one cell).
+
+    A non-named interview's date or city leaks when it fills a cell of the row that names its
+    pseudonym; the same words inside a sentence ("New York wanted a stronger line") do not say
+    where the interview took place.
+    """
+    return {normalise(cell) for cell in re.split(r",|\t|\|", line)} | {normalise(line)}
+
+
+def _contains_excerpt(line: str, excerpts: set[str]) -> bool:
     """An excerpt counts as leaked when a whole line, CSV cell or quoted passage equals it."""
     if not excerpts:
         return False
-    candidates = {folded}
-    candidates.update(normalise(cell) for cell in re.split(r",|\t|\|", line))
+    candidates = _cells(line)
     candidates.update(normalise(q) for q in re.findall(r'"([^"]+)"', line))
     return not candidates.isdisjoint(excerpts)
 

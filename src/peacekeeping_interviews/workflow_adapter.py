@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 import traceback
 from collections.abc import Iterator
@@ -21,8 +20,11 @@ def logged(log_path: str) -> Iterator[None]:
     """
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
-            contextlib.redirect_stderr(log):
+    with (
+        open(log_path, "w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
         print(f"peacekeeping-interviews {__version__}")
         try:
             yield

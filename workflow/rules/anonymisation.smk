@@ -3,7 +3,7 @@
 
 rule anonymise_interviews:
     input:
-        unpack(confidential_inputs()),
+        **confidential_inputs(),
         schemas=schema_files(
             "interviews.table.yaml",
             "coding.table.yaml",

@@ -3,7 +3,7 @@
 
 rule scan_for_leaks:
     input:
-        unpack(confidential_inputs()),
+        **confidential_inputs(),
         public=[
             rules.anonymise_interviews.output.interviews,
             rules.anonymise_interviews.output.coding,

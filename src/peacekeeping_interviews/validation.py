@@ -1,0 +1,645 @@
+"""The input data contract: every fault in the interviews, coding and codebook files, at once.
+
+Each table is checked against its Frictionless Table Schema (``workflow/schemas/*.table.yaml``) in
+three layers: the file (exists, not empty, UTF-8 without BOM, every row as wide as the header, no
+blank lines, the schema's columns and no others), then every cell against its field's ``type`` and
+``constraints`` through a pandera schema derived from the Table Schema, then the rules a Table
+Schema cannot express (consent tiers, calendar dates, mission lists, the synthetic flag, references
+between the tables and to the codebook). Nothing is repaired silently: bad input stops the run with
+one :class:`InputError` that names every faulty cell.
+
+A table schema may list ``optionalColumns``: columns that may be absent from the header (they are
+filled in as missing). Every other field of the schema must be a column of the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from peacekeeping_interviews.codebook import Codebook, load_codebook
+from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.problems import InputError, Problem
+
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_INTEGER = r"[+-]?[0-9]+"
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR_MONTH = r"[0-9]{4}-[0-9]{2}"
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9/-]*")
+_LEADING_ARTICLE = r"(?i)(?:a|an|the)\s"
+_CONSENT_REQUIRES = {"named": ("name", "public_role"), "descriptor": ("descriptor",)}
+_SUPPORTED_CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum"}
+# Frictionless defaults for boolean fields without trueValues/falseValues.
+_TRUE_VALUES = ["true", "True", "TRUE", "1"]
+_FALSE_VALUES = ["false", "False", "FALSE", "0"]
+
+
+@dataclass(frozen=True)
+class ValidatedInputs:
+    """Inputs that passed every check. Text columns hold ``str`` (``""`` when missing), numbers
+    ``float64`` (NaN when missing), required integers ``int64``; optional columns absent from a
+    file are filled in; rows keep the file's order. ``synthetic`` is the interviews file's flag
+    (``False`` when the column is absent), removed from the frame."""
+
+    interviews: pd.DataFrame
+    coding: pd.DataFrame
+    codebook: Codebook
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A CSV file read as text. ``cells`` holds the well-formed data rows, indexed by 1-based data
+    row, one column per schema field present, missing values as NaN; ``None`` when the file could
+    not be read at all. ``problems`` are the faults found in the file and in its cells."""
+
+    file: str
+    schema: dict
+    cells: pd.DataFrame | None
+    problems: list[Problem]
+
+
+def validate_inputs(
+    interviews: Path,
+    coding: Path,
+    codebook: Path,
+    schema_dir: Path,
+    latest_interview_date: str,
+) -> ValidatedInputs:
+    """Check the three inputs against the schemas in ``schema_dir`` and return them typed.
+
+    Raise :class:`InputError` listing every problem found, at most one per cell (the first found:
+    a malformed date is not also reported as in the future). Codes in the coding file are checked
+    only when the codebook itself is valid.
+    """
+    schema_dir = Path(schema_dir)
+    latest = date.fromisoformat(latest_interview_date).isoformat()
+    people = read_table(Path(interviews), schema_dir / "interviews.table.yaml")
+    segments = read_table(Path(coding), schema_dir / "coding.table.yaml")
+    book, book_problems = _read_codebook(Path(codebook), schema_dir / "codebook.schema.yaml")
+    problems = [
+        *_first_per_cell(people.problems + interview_rule_problems(people, latest)),
+        *_first_per_cell(segments.problems + coding_rule_problems(segments, people, book)),
+        *book_problems,
+    ]
+    if problems or book is None:
+        raise InputError(problems)
+    assert people.cells is not None and segments.cells is not None  # no problems: both were read
+    typed_people = typed_frame(people.cells, people.schema)
+    return ValidatedInputs(
+        interviews=typed_people.drop(columns="synthetic"),
+        coding=typed_frame(segments.cells, segments.schema),
+        codebook=book,
+        synthetic=bool(typed_people["synthetic"].any()),
+    )
+
+
+def read_table(path: Path, schema_path: Path) -> _Table:
+    """Read a CSV file as text and check it against the Table Schema at ``schema_path``."""
+    schema = read_yaml(schema_path)
+    file = path.name
+    text, problems = _read_text(path)
+    if text is None:
+        return _Table(file, schema, None, problems)
+    header, rows, row_problems = _split_rows(text, file)
+    problems += row_problems
+    if header is None or rows is None:
+        return _Table(file, schema, None, problems)
+    problems += _header_problems(header, schema, schema_path.name, file)
+    cells = _named_cells(header, rows, schema)
+    problems += cell_problems(cells, schema, file)
+    return _Table(file, schema, cells, problems)
+
+
+def _missing_file(path: Path) -> Problem:
+    return Problem(path.name, None, None, str(path), "an existing file")
+
+
+def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or ``None`` when it is missing, empty or not UTF-8. A byte-order mark is
+    reported, then skipped so that the header can still be checked."""
+    if not path.is_file():
+        return None, [_missing_file(path)]
+    data = path.read_bytes()
+    if not data:
+        expected = "a header row and data rows, but the file is empty (0 bytes)"
+        return None, [Problem(path.name, None, None, data, expected)]
+    problems = []
+    if data.startswith(codecs.BOM_UTF8):
+        expected = "UTF-8 without a byte-order mark (BOM): save the file as UTF-8 without BOM"
+        problems.append(Problem(path.name, None, None, codecs.BOM_UTF8, expected))
+        data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8"), problems
+    except UnicodeDecodeError as error:
+        return None, [*problems, _encoding_problem(data, error, path.name)]
+
+
+def _encoding_problem(data: bytes, error: UnicodeDecodeError, file: str) -> Problem:
+    """Locate the first byte that is not UTF-8: its line, the bytes and the text around them."""
+    line = data.count(b"\n", 0, error.start) + 1
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    line_end = data.find(b"\n", error.start)
+    line_end = len(data) if line_end < 0 else line_end
+    around = data[max(line_start, error.start - 30) : min(line_end, error.end + 30)]
+    context = around.decode("utf-8", errors="replace").strip()
+    expected = (
+        f"UTF-8 text; this is the first byte that is not UTF-8, in {context!r} (the file is "
+        "probably Latin-1 or Windows-1252): save it as UTF-8"
+    )
+    return Problem(
+        file,
+        line - 1 if line > 1 else "header",
+        None,
+        error.object[error.start : error.end],
+        expected,
+    )
+
+
+def _split_rows(
+    text: str, file: str
+) -> tuple[list[str] | None, pd.DataFrame | None, list[Problem]]:
+    """Split CSV text into the header and the data rows as wide as the header.
+
+    Blank lines and rows with more or fewer fields than the header are reported and left out, so
+    that the rest can still be checked; the index keeps every row's number. Field counts come from
+    :mod:`csv` (pandas pads short rows silently), the cells from pandas (faster).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    lengths = np.fromiter(map(len, reader), dtype=np.int64)
+    if not header:
+        return None, None, [Problem(file, "header", None, "", "a header row on line 1")]
+    if not len(lengths):
+        return None, None, [Problem(file, None, None, 0, "at least one data row below the header")]
+    width = len(header)
+    problems = [
+        _shape_problem(file, int(row), int(n), width) for row, n in _bad_widths(lengths, width)
+    ]
+    rows, parse_problems = _parse_rows(text, lengths, width, file)
+    return header, rows, problems + parse_problems
+
+
+def _parse_rows(
+    text: str, lengths: np.ndarray, width: int, file: str
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The data rows with ``width`` fields, as text, indexed by data row; ``lengths`` are the field
+    counts of all data rows as :mod:`csv` split them."""
+    try:
+        wide = pd.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            header=None,
+            names=range(max(width, int(lengths.max()))),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as error:
+        message = str(error).removeprefix("Error tokenizing data. C error: ").strip()
+        return None, [Problem(file, None, None, message, "well-formed CSV: every quote closed")]
+    if len(wide) != len(lengths) + 1:
+        expected = "rows that csv and pandas split alike: check quotes around line breaks"
+        return None, [Problem(file, None, None, f"{len(wide) - 1} rows", expected)]
+    rows = wide.iloc[1:, :width]
+    return (rows if (lengths == width).all() else rows[lengths == width]), []
+
+
+def _bad_widths(lengths: np.ndarray, width: int) -> Iterable[tuple[int, int]]:
+    """(1-based data row, field count) of every row not as wide as the header."""
+    bad = np.flatnonzero(lengths != width)
+    return zip(bad + 1, lengths[bad], strict=True)
+
+
+def _shape_problem(file: str, row: int, fields: int, width: int) -> Problem:
+    if fields == 0:
+        return Problem(file, row, None, "", "no blank lines: delete this empty line")
+    expected = (
+        f"{width} fields, as many as the header has columns (an unquoted comma in a value, or a "
+        "missing separator?)"
+    )
+    return Problem(file, row, None, f"{fields} field{'s' if fields != 1 else ''}", expected)
+
+
+def _header_problems(header: list[str], schema: dict, schema_name: str, file: str) -> list[Problem]:
+    """Duplicate, missing and unknown columns. Columns in ``optionalColumns`` may be absent."""
+    names = [field["name"] for field in schema["fields"]]
+    optional = set(schema.get("optionalColumns", []))
+    problems = []
+    first_position: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in first_position:
+            twice = f"'{name}' is column {first_position[name]} and column {position}"
+            expected = f"each column name once ({twice})"
+            problems.append(Problem(file, "header", name, name, expected))
+        first_position.setdefault(name, position)
+    problems += [
+        Problem(file, "header", name, None, f"a column '{name}' ({schema_name} requires it)")
+        for name in names
+        if name not in first_position and name not in optional
+    ]
+    problems += [
+        Problem(
+            file,
+            "header",
+            name,
+            name,
+            f"only columns defined in {schema_name}{_column_hint(name, names)}",
+        )
+        for name in first_position
+        if name not in names
+    ]
+    return problems
+
+
+def _column_hint(name: str, names: list[str]) -> str:
+    """Why an unknown column may be there: a separator other than a comma, or a typo."""
+    if ";" in name or "\t" in name:
+        return " (the file seems separated by ';' or tabs: save it comma-separated)"
+    return _did_you_mean(name, names)
+
+
+def _did_you_mean(value: str, choices: list[str]) -> str:
+    lowered = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1)
+    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+
+
+def _named_cells(header: list[str], rows: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """The schema's columns present in the file (the first of duplicates), missing values as NaN."""
+    position: dict[str, int] = {}
+    for index, name in enumerate(header):
+        position.setdefault(name, index)
+    present = [field["name"] for field in schema["fields"] if field["name"] in position]
+    cells = rows.iloc[:, [position[name] for name in present]].set_axis(present, axis="columns")
+    return cells.mask(cells.isin(schema.get("missingValues", [""])))
+
+
+def cell_problems(cells: pd.DataFrame, schema: dict, file: str) -> list[Problem]:
+    """Every cell that breaks its field's ``type`` or ``constraints``, checked by pandera."""
+    fields = [field for field in schema["fields"] if field["name"] in cells.columns]
+    try:
+        pandera_schema(fields).validate(cells, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _failure_problems(errors.failure_cases, cells, file)
+    return []
+
+
+def pandera_schema(fields: list[dict]) -> pa.DataFrameSchema:
+    """A pandera schema for text cells (NaN = missing) equivalent to the Table Schema ``fields``.
+
+    Raise ``ValueError`` for a type or constraint that is not translated, so that a schema edit
+    can never be silently ignored.
+    """
+    return pa.DataFrameSchema({field["name"]: _pandera_column(field) for field in fields})
+
+
+def _pandera_column(field: dict) -> pa.Column:
+    constraints = field.get("constraints", {})
+    unsupported = set(constraints) - _SUPPORTED_CONSTRAINTS
+    if unsupported:
+        raise ValueError(
+            f"field {field['name']}: constraints {sorted(unsupported)} are not checked"
+        )
+    return pa.Column(
+        None,
+        checks=[*_type_checks(field), *_constraint_checks(field)],
+        nullable=not constraints.get("required", False),
+        unique=constraints.get("unique", False),
+        report_duplicates="exclude_first",
+    )
+
+
+def _full_match(pattern: str, expected: str) -> pa.Check:
+    return pa.Check(lambda text: text.str.fullmatch(pattern), error=expected)
+
+
+def _type_checks(field: dict) -> list[pa.Check]:
+    kind = field.get("type", "string")
+    if kind == "string":
+        return []
+    if kind == "number":
+        return [_full_match(_NUMBER, "a number such as 3 or 1.5 (a decimal point, not a comma)")]
+    if kind == "integer":
+        return [_full_match(_INTEGER, "a whole number such as 3")]
+    if kind == "boolean":
+        true_values, false_values = _boolean_values(field)
+        allowed = [*true_values, *false_values]
+        return [pa.Check.isin(allowed, error=f"one of {', '.join(allowed)}")]
+    raise ValueError(f"field {field['name']}: type {kind!r} is not checked")
+
+
+def _boolean_values(field: dict) -> tuple[list[str], list[str]]:
+    return field.get("trueValues", _TRUE_VALUES), field.get("falseValues", _FALSE_VALUES)
+
+
+def _constraint_checks(field: dict) -> list[pa.Check]:
+    constraints = field.get("constraints", {})
+    checks = []
+    if "enum" in constraints:
+        allowed = [str(value) for value in constraints["enum"]]
+        checks.append(pa.Check.isin(allowed, error=f"one of {', '.join(allowed)}"))
+    if "pattern" in constraints:
+        described = f" ({field['description']})" if "description" in field else ""
+        expected = f"a value matching the pattern {constraints['pattern']!r}{described}"
+        checks.append(_full_match(constraints["pattern"], expected))
+    if "minimum" in constraints:
+        checks.append(_at_least(constraints["minimum"]))
+    return checks
+
+
+def _at_least(minimum: float) -> pa.Check:
+    """Numbers below ``minimum``; text that is not a number is left to the type check."""
+    return pa.Check(
+        lambda text: ~(pd.to_numeric(text, errors="coerce") < minimum),
+        error=f"a number of at least {minimum}",
+    )
+
+
+def _failure_problems(failures: pd.DataFrame, cells: pd.DataFrame, file: str) -> list[Problem]:
+    """Turn pandera's failure cases into problems, naming the first row a duplicate repeats."""
+    first_rows = {
+        column: _first_rows(cells[column])
+        for column in failures.loc[failures["check"].eq("field_uniqueness"), "column"].unique()
+    }
+    problems = []
+    for column, check, row in failures[["column", "check", "index"]].itertuples(index=False):
+        value = cells.at[row, column]
+        if check == "not_nullable":
+            expected = "a value (the column is required)"
+        elif check == "field_uniqueness":
+            expected = (
+                f"a value not already in row {first_rows[column][value]} ({column} is unique)"
+            )
+        else:
+            expected = check
+        problems.append(Problem(file, int(row), column, "" if pd.isna(value) else value, expected))
+    return problems
+
+
+def _first_rows(values: pd.Series) -> dict[str, int]:
+    firsts = values[~values.duplicated()]
+    return dict(zip(firsts, firsts.index, strict=True))
+
+
+def _has(cells: pd.DataFrame, *columns: str) -> bool:
+    return set(columns) <= set(cells.columns)
+
+
+def _problems_where(
+    file: str,
+    cells: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    expected: str | Callable[[str], str],
+) -> list[Problem]:
+    """One problem per row where ``mask`` holds; ``expected`` may depend on the cell's text."""
+    problems = []
+    for row, value in cells.loc[mask.fillna(False).astype(bool), column].items():
+        text = "" if pd.isna(value) else value
+        problems.append(
+            Problem(
+                file, int(row), column, text, expected(text) if callable(expected) else expected
+            )
+        )
+    return problems
+
+
+def interview_rule_problems(people: _Table, latest: str) -> list[Problem]:
+    """Rules of the interviews file that its Table Schema cannot express."""
+    cells = people.cells
+    if cells is None or cells.empty:
+        return []
+    file = people.file
+    problems = _consent_problems(cells, file)
+    if _has(cells, "descriptor"):
+        problems += _problems_where(
+            file,
+            cells,
+            cells["descriptor"].str.match(_LEADING_ARTICLE, na=False),
+            "descriptor",
+            "a descriptor without an article ('former UN official', not 'a former UN official')",
+        )
+    if _has(cells, "date"):
+        problems += _date_problems(cells, file, latest)
+    if _has(cells, "missions"):
+        problems += _problems_where(
+            file,
+            cells,
+            cells["missions"].map(_missions_fault).notna(),
+            "missions",
+            _missions_expected,
+        )
+    if _has(cells, "synthetic"):
+        problems += _synthetic_problems(cells, file)
+    return problems
+
+
+def _consent_problems(cells: pd.DataFrame, file: str) -> list[Problem]:
+    """A `named` interviewee needs a name and a public role; a `descriptor` one a descriptor."""
+    problems = []
+    for consent, columns in _CONSENT_REQUIRES.items():
+        for column in columns:
+            if _has(cells, "consent", column):
+                mask = cells["consent"].eq(consent) & cells[column].isna()
+                expected = f"a {column.replace('_', ' ')}, because consent is '{consent}'"
+                problems += _problems_where(file, cells, mask, column, expected)
+    return problems
+
+
+def _date_problems(cells: pd.DataFrame, file: str, latest: str) -> list[Problem]:
+    """Days that the calendar lacks, and days or months after ``latest`` (an ISO date).
+
+    ISO dates of one format compare as text in time order, so no date parsing is needed beyond
+    the calendar check; malformed dates are left to the schema's pattern."""
+    dates = cells["date"]
+    full = dates.str.fullmatch(_FULL_DATE.pattern, na=False)
+    month = dates.str.fullmatch(_YEAR_MONTH, na=False)
+    latest_month = latest[:7]
+    return [
+        *_problems_where(file, cells, dates.map(_impossible_date), "date", "a real calendar date"),
+        *_problems_where(
+            file,
+            cells,
+            full & dates.fillna("").gt(latest),
+            "date",
+            f"a date not after latest_interview_date ({latest}; raise it for a new wave)",
+        ),
+        *_problems_where(
+            file,
+            cells,
+            month & dates.fillna("").gt(latest_month),
+            "date",
+            f"a month not after {latest_month} (latest_interview_date is {latest})",
+        ),
+    ]
+
+
+def _impossible_date(value: object) -> bool:
+    """True for YYYY-MM-DD text that names no day, such as 2021-02-30."""
+    if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _missions_fault(value: object) -> str | None:
+    """What is wrong with a `;`-separated list of mission acronyms, or ``None``."""
+    if not isinstance(value, str):
+        return None
+    for number, item in enumerate(value.split(";"), start=1):
+        if not _ACRONYM.fullmatch(item):
+            return f"item {number} is {item!r}"
+    return None
+
+
+def _missions_expected(value: str) -> str:
+    return (
+        "uppercase mission acronyms separated by ';' without spaces or empty items, such as "
+        f"'MONUSCO;MINUSCA' ({_missions_fault(value)})"
+    )
+
+
+def _synthetic_problems(cells: pd.DataFrame, file: str) -> list[Problem]:
+    """The flag marks a whole dataset, so every row must carry the value of the first."""
+    flags = cells["synthetic"].fillna("")
+    first_row, first = flags.index[0], flags.iloc[0]
+    expected = f"{first!r} as in row {first_row}: a dataset is synthetic or not as a whole"
+    return _problems_where(file, cells, flags.ne(first), "synthetic", expected)
+
+
+def coding_rule_problems(segments: _Table, people: _Table, book: Codebook | None) -> list[Problem]:
+    """References to the interviews and the codebook, and one row per segment and coder."""
+    cells = segments.cells
+    if cells is None or cells.empty:
+        return []
+    file = segments.file
+    problems = []
+    if (
+        _has(cells, "interview_id")
+        and people.cells is not None
+        and _has(people.cells, "interview_id")
+    ):
+        known = people.cells["interview_id"].dropna().unique().tolist()
+        problems += _not_in(
+            file,
+            cells,
+            "interview_id",
+            known,
+            lambda v: f"an interview_id listed in {people.file}{_did_you_mean(v, known)}",
+        )
+    if _has(cells, "code") and book is not None:
+        codes = book.ids()
+        listing = f"one of the {len(codes)} codes of the codebook ({_abbreviated(codes)})"
+        problems += _not_in(
+            file, cells, "code", codes, lambda v: f"{listing}{_did_you_mean(v, codes)}"
+        )
+    keys = segments.schema["primaryKey"]
+    if _has(cells, *keys):
+        problems += _repeated_keys(cells, keys, segments.schema, file)
+    return problems
+
+
+def _not_in(
+    file: str, cells: pd.DataFrame, column: str, allowed: list[str], expected: Callable[[str], str]
+) -> list[Problem]:
+    """Cells of ``column`` not in ``allowed``; missing cells are left to `required`."""
+    values = cells[column]
+    mask = values.notna() & ~values.isin(allowed)
+    messages = {value: expected(value) for value in values[mask].unique()}
+    return _problems_where(file, cells, mask, column, messages.__getitem__)
+
+
+def _abbreviated(items: list[str], shown: int = 8) -> str:
+    if len(items) <= shown:
+        return ", ".join(items)
+    return f"{', '.join(items[:shown])}, ... and {len(items) - shown} more"
+
+
+def _repeated_keys(cells: pd.DataFrame, keys: list[str], schema: dict, file: str) -> list[Problem]:
+    """Rows repeating an earlier row's primary key, compared as typed values (segment 01 is 1)."""
+    types = {field["name"]: field.get("type", "string") for field in schema["fields"]}
+    key_values = pd.DataFrame(
+        {
+            key: cells[key]
+            if types[key] == "string"
+            else pd.to_numeric(cells[key], errors="coerce")
+            for key in keys
+        }
+    ).dropna()
+    repeated = key_values[key_values.duplicated(keep=False)]
+    first_row = repeated.index.to_series().groupby([repeated[key] for key in keys]).transform("min")
+    later = first_row[first_row.index.to_numpy() != first_row.to_numpy()]
+    column = keys[-1]
+    return [
+        Problem(
+            file,
+            int(row),
+            column,
+            cells.at[row, column],
+            f"one row per {', '.join(keys)}: not the same coder twice on one segment "
+            f"(first in row {first})",
+        )
+        for row, first in later.items()
+    ]
+
+
+def _read_codebook(path: Path, schema_path: Path) -> tuple[Codebook | None, list[Problem]]:
+    if not path.is_file():
+        return None, [_missing_file(path)]
+    try:
+        return load_codebook(path, read_yaml(schema_path)), []
+    except InputError as error:
+        return None, error.problems
+
+
+def _first_per_cell(problems: list[Problem]) -> list[Problem]:
+    """Keep the first problem found for each cell, whole-file and header problems first, then by
+    row (stable, so each row keeps the order in which its checks ran)."""
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for problem in problems:
+        if isinstance(problem.row, int) and problem.column is not None:
+            if (problem.row, problem.column) in seen:
+                continue
+            seen.add((problem.row, problem.column))
+        kept.append(problem)
+    return sorted(kept, key=lambda problem: problem.row if isinstance(problem.row, int) else 0)
+
+
+def typed_frame(cells: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """Valid cells as the schema's columns in schema order, typed; absent optional columns are
+    filled in as missing."""
+    columns = {}
+    for field in schema["fields"]:
+        name = field["name"]
+        values = (
+            cells[name] if name in cells else pd.Series(np.nan, index=cells.index, dtype=object)
+        )
+        columns[field["name"]] = _typed_column(values, field)
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _typed_column(values: pd.Series, field: dict) -> pd.Series:
+    kind = field.get("type", "string")
+    if kind == "number":
+        return pd.to_numeric(values).astype("float64")
+    if kind == "integer":
+        required = field.get("constraints", {}).get("required", False)
+        return pd.to_numeric(values).astype("int64" if required else "Int64")
+    if kind == "boolean":
+        return values.isin(_boolean_values(field)[0])
+    return values.fillna("")
