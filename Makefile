@@ -29,7 +29,7 @@ $(VENV)/installed: requirements.lock pyproject.toml
 	touch $@
 
 # Re-resolve requirements.in into requirements.lock (needs PyPI); commit both, and keep
-# environment.yml's pins in step (tests/test_environment.py checks they agree).
+# environment.yml's pins in step (tests/test_documentation.py checks they agree).
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv

@@ -36,7 +36,9 @@ def _measure(stage, kwargs, queue) -> None:
 def in_fresh_process(stage, **kwargs) -> tuple[float, float]:
     """Run one stage in its own process: (seconds, peak resident memory in MiB)."""
     queue = multiprocessing.get_context("fork").Queue()
-    process = multiprocessing.get_context("fork").Process(target=_measure, args=(stage, kwargs, queue))
+    process = multiprocessing.get_context("fork").Process(
+        target=_measure, args=(stage, kwargs, queue)
+    )
     process.start()
     result = queue.get()
     process.join()
@@ -54,13 +56,24 @@ def stage_benchmarks(n_interviews: int, workdir: Path, settings: dict, latest: s
 
     data = workdir / "data"
     rows = []
-    seconds, mib = in_fresh_process(write_example_data, out=data, codebook_path=CODEBOOK,
-                                    schema_dir=SCHEMA_DIR, n_interviews=n_interviews, seed=1)
+    seconds, mib = in_fresh_process(
+        write_example_data,
+        out=data,
+        codebook_path=CODEBOOK,
+        schema_dir=SCHEMA_DIR,
+        n_interviews=n_interviews,
+        seed=1,
+    )
     rows.append(("generate", seconds, mib))
-    inputs = {"interviews": data / "interviews.csv", "coding": data / "coding.csv", "codebook": CODEBOOK}
-    segments = sum(1 for _ in open(inputs["coding"], encoding="utf-8")) - 1
-    seconds, mib = in_fresh_process(validate_inputs, **inputs, schema_dir=SCHEMA_DIR,
-                                    latest_interview_date=latest)
+    inputs = {
+        "interviews": data / "interviews.csv",
+        "coding": data / "coding.csv",
+        "codebook": CODEBOOK,
+    }
+    segments = inputs["coding"].read_text(encoding="utf-8").count("\n") - 1
+    seconds, mib = in_fresh_process(
+        validate_inputs, **inputs, schema_dir=SCHEMA_DIR, latest_interview_date=latest
+    )
     rows.append(("validate_inputs", seconds, mib))
     outputs = AnonymisationOutputs(
         interviews=workdir / "anonymised/interviews.csv",
@@ -70,12 +83,20 @@ def stage_benchmarks(n_interviews: int, workdir: Path, settings: dict, latest: s
         report=workdir / "results/anonymisation/report.md",
         summary=workdir / "results/anonymisation/report.json",
     )
-    common = {**inputs, "schema_dir": SCHEMA_DIR, "settings": settings, "latest_interview_date": latest}
+    common = {
+        **inputs,
+        "schema_dir": SCHEMA_DIR,
+        "settings": settings,
+        "latest_interview_date": latest,
+    }
     seconds, mib = in_fresh_process(run_anonymisation, **common, outputs=outputs, environ={})
     rows.append(("anonymise_interviews", seconds, mib))
     seconds, mib = in_fresh_process(
-        run_leak_scan, **common, public_dirs=[workdir / "anonymised", workdir / "results"],
-        report=workdir / "results/leak_scan/report.json", environ={},
+        run_leak_scan,
+        **common,
+        public_dirs=[workdir / "anonymised", workdir / "results"],
+        report=workdir / "results/leak_scan/report.json",
+        environ={},
     )
     rows.append(("scan_for_leaks", seconds, mib))
     return [(n_interviews, segments, *row) for row in rows]
@@ -83,7 +104,8 @@ def stage_benchmarks(n_interviews: int, workdir: Path, settings: dict, latest: s
 
 def workflow_benchmarks(workdir: Path) -> list[tuple[str, float]]:
     """Full run and no-op rerun of the workflow in a fresh copy of the project."""
-    for item in ["Snakefile", "workflow", "config", "src"]:
+    workdir.mkdir(parents=True)
+    for item in ["Snakefile", "environment.yml", "workflow", "config", "src"]:
         source = ROOT / item
         copy = shutil.copytree if source.is_dir() else shutil.copy2
         copy(source, workdir / item)
@@ -92,8 +114,9 @@ def workflow_benchmarks(workdir: Path) -> list[tuple[str, float]]:
     timings = []
     for label in ("full run on the example data", "no-op rerun"):
         start = time.perf_counter()
-        subprocess.run([snakemake, "--cores", "2", "--quiet"], cwd=workdir, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [snakemake, "--cores", "2", "--quiet"], cwd=workdir, check=True, capture_output=True
+        )
         timings.append((label, time.perf_counter() - start))
     return timings
 
@@ -114,7 +137,9 @@ def main() -> None:
         print(f"{'interviews':>10}{'segments':>10}  {'stage':<22}{'seconds':>9}{'peak MiB':>10}")
         for n in args.sizes:
             settings = dict(config["anonymisation"], key_file=str(scratch / "absent.key"))
-            for row in stage_benchmarks(n, scratch / f"n{n}", settings, config["latest_interview_date"]):
+            for row in stage_benchmarks(
+                n, scratch / f"n{n}", settings, config["latest_interview_date"]
+            ):
                 n_interviews, segments, stage, seconds, mib = row
                 print(f"{n_interviews:>10}{segments:>10}  {stage:<22}{seconds:>9.2f}{mib:>10.0f}")
 

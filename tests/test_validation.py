@@ -90,9 +90,8 @@ def test_mini_fixture_is_valid_and_typed():
     assert list(interviews["interview_id"]) == [f"MINI-{n:02d}" for n in range(1, 13)]
     assert "synthetic" not in interviews
     assert interviews["years_at_duty_station"].dtype == "float64"
-    assert interviews["years_at_duty_station"].isna().tolist() == [False] * 5 + [True] + [
-        False
-    ] * 5 + [True]
+    missing_years = interviews["years_at_duty_station"].isna()
+    assert list(interviews.loc[missing_years, "interview_id"]) == ["MINI-06", "MINI-12"]
     assert interviews.loc[0, "descriptor"] == "" and interviews.loc[2, "descriptor"] != ""
     text_columns = interviews.columns.drop("years_at_duty_station")
     assert all(isinstance(value, str) for value in interviews[text_columns].to_numpy().ravel())
@@ -195,6 +194,24 @@ def test_problems_in_all_three_inputs_are_reported_together(tmp_path):
     assert {p.split(":")[0] for p in problems} == {"interviews.csv", "coding.csv", "codebook.yaml"}
 
 
+def test_a_ragged_interview_row_is_not_blamed_on_its_coded_segments(tmp_path):
+    paths = edited(tmp_path, "interviews", {"replace": {"old": "Orla Venstrade", "new": "V, O"}})
+    problems = problems_of(paths)
+    assert len(problems) == 1 and "got '18 fields'" in problems[0]
+
+
+def test_only_a_case_slip_in_an_interview_id_gets_a_suggestion(tmp_path):
+    paths = edited(
+        tmp_path,
+        "coding",
+        {"set": {"row": 1, "column": "interview_id", "value": "MINI-13"}},
+        {"set": {"row": 8, "column": "interview_id", "value": "mini-03"}},
+    )
+    first, second = problems_of(paths)
+    assert "did you mean" not in first
+    assert "(did you mean 'MINI-03'?)" in second
+
+
 def test_a_cell_is_reported_once(tmp_path):
     paths = edited(
         tmp_path, "interviews", {"set": {"row": 3, "column": "date", "value": "2099-02-30"}}
@@ -244,7 +261,7 @@ def test_codes_are_checked_against_the_chosen_codebook():
     paths = {**SOURCES, "codebook": BUITELAAR}
     problems = problems_of(paths)
     assert len(problems) == len(pd.read_csv(SOURCES["coding"]))
-    assert all("one of the 13 codes of the codebook" in p for p in problems)
+    assert all("a code of the codebook 'buitelaar-2023'" in p for p in problems)
 
 
 def test_a_schema_constraint_that_is_not_translated_is_refused():

@@ -19,7 +19,8 @@ def snakemake(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.Co
 
 def copy_project(destination: Path) -> Path:
     """A working copy with only what a clean clone has (no results, no .snakemake)."""
-    for item in ["Snakefile", "workflow", "config", "src"]:
+    destination.mkdir(parents=True, exist_ok=True)
+    for item in ["Snakefile", "environment.yml", "workflow", "config", "src"]:
         source = ROOT / item
         if source.is_dir():
             shutil.copytree(

@@ -59,14 +59,16 @@ class ValidatedInputs:
 
 
 @dataclass(frozen=True)
-class _Table:
+class CheckedTable:
     """A CSV file read as text. ``cells`` holds the well-formed data rows, indexed by 1-based data
     row, one column per schema field present, missing values as NaN; ``None`` when the file could
-    not be read at all. ``problems`` are the faults found in the file and in its cells."""
+    not be read at all. ``complete`` is false when rows were left out (blank, ragged or unparsed).
+    ``problems`` are the faults found in the file and in its cells."""
 
     file: str
     schema: dict
     cells: pd.DataFrame | None
+    complete: bool
     problems: list[Problem]
 
 
@@ -105,21 +107,21 @@ def validate_inputs(
     )
 
 
-def read_table(path: Path, schema_path: Path) -> _Table:
+def read_table(path: Path, schema_path: Path) -> CheckedTable:
     """Read a CSV file as text and check it against the Table Schema at ``schema_path``."""
     schema = read_yaml(schema_path)
     file = path.name
     text, problems = _read_text(path)
     if text is None:
-        return _Table(file, schema, None, problems)
+        return CheckedTable(file, schema, None, False, problems)
     header, rows, row_problems = _split_rows(text, file)
     problems += row_problems
     if header is None or rows is None:
-        return _Table(file, schema, None, problems)
+        return CheckedTable(file, schema, None, False, problems)
     problems += _header_problems(header, schema, schema_path.name, file)
     cells = _named_cells(header, rows, schema)
     problems += cell_problems(cells, schema, file)
-    return _Table(file, schema, cells, problems)
+    return CheckedTable(file, schema, cells, not row_problems, problems)
 
 
 def _missing_file(path: Path) -> Problem:
@@ -269,9 +271,10 @@ def _column_hint(name: str, names: list[str]) -> str:
     return _did_you_mean(name, names)
 
 
-def _did_you_mean(value: str, choices: list[str]) -> str:
+def _did_you_mean(value: str, choices: list[str], cutoff: float = 0.6) -> str:
+    """A hint naming the closest choice, ignoring case; ``cutoff=1.0`` accepts only a case slip."""
     lowered = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=1)
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
     return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
 
 
@@ -415,7 +418,7 @@ def _problems_where(
     return problems
 
 
-def interview_rule_problems(people: _Table, latest: str) -> list[Problem]:
+def interview_rule_problems(people: CheckedTable, latest: str) -> list[Problem]:
     """Rules of the interviews file that its Table Schema cannot express."""
     cells = people.cells
     if cells is None or cells.empty:
@@ -521,36 +524,46 @@ def _synthetic_problems(cells: pd.DataFrame, file: str) -> list[Problem]:
     return _problems_where(file, cells, flags.ne(first), "synthetic", expected)
 
 
-def coding_rule_problems(segments: _Table, people: _Table, book: Codebook | None) -> list[Problem]:
+def coding_rule_problems(
+    segments: CheckedTable, people: CheckedTable, book: Codebook | None
+) -> list[Problem]:
     """References to the interviews and the codebook, and one row per segment and coder."""
     cells = segments.cells
     if cells is None or cells.empty:
         return []
-    file = segments.file
     problems = []
-    if (
-        _has(cells, "interview_id")
-        and people.cells is not None
-        and _has(people.cells, "interview_id")
-    ):
-        known = people.cells["interview_id"].dropna().unique().tolist()
-        problems += _not_in(
-            file,
-            cells,
-            "interview_id",
-            known,
-            lambda v: f"an interview_id listed in {people.file}{_did_you_mean(v, known)}",
-        )
+    if _has(cells, "interview_id"):
+        problems += _unknown_interviews(cells, segments.file, people)
     if _has(cells, "code") and book is not None:
-        codes = book.ids()
-        listing = f"one of the {len(codes)} codes of the codebook ({_abbreviated(codes)})"
-        problems += _not_in(
-            file, cells, "code", codes, lambda v: f"{listing}{_did_you_mean(v, codes)}"
-        )
+        problems += _unknown_codes(cells, segments.file, book)
     keys = segments.schema["primaryKey"]
     if _has(cells, *keys):
-        problems += _repeated_keys(cells, keys, segments.schema, file)
+        problems += _repeated_keys(cells, keys, segments.schema, segments.file)
     return problems
+
+
+def _unknown_interviews(cells: pd.DataFrame, file: str, people: CheckedTable) -> list[Problem]:
+    """Coded interviews missing from the interviews file. Skipped when rows of that file were left
+    out: their ids are unknown, and every segment of theirs would be reported falsely."""
+    if not people.complete or people.cells is None or not _has(people.cells, "interview_id"):
+        return []
+    known = people.cells["interview_id"].dropna().unique().tolist()
+
+    def expected(value: str) -> str:
+        return f"an interview_id listed in {people.file}{_did_you_mean(value, known, cutoff=1.0)}"
+
+    return _not_in(file, cells, "interview_id", known, expected)
+
+
+def _unknown_codes(cells: pd.DataFrame, file: str, book: Codebook) -> list[Problem]:
+    codes = book.ids()
+    listing = f"{len(codes)} codes: {_abbreviated(codes)}"
+
+    def expected(value: str) -> str:
+        hint = _did_you_mean(value, codes)
+        return f"a code of the codebook '{book.framework_id}'{hint}; it has {listing}"
+
+    return _not_in(file, cells, "code", codes, expected)
 
 
 def _not_in(
@@ -563,7 +576,7 @@ def _not_in(
     return _problems_where(file, cells, mask, column, messages.__getitem__)
 
 
-def _abbreviated(items: list[str], shown: int = 8) -> str:
+def _abbreviated(items: list[str], shown: int = 6) -> str:
     if len(items) <= shown:
         return ", ".join(items)
     return f"{', '.join(items[:shown])}, ... and {len(items) - shown} more"

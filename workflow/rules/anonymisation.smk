@@ -29,6 +29,8 @@ rule anonymise_interviews:
         summary="results/anonymisation/report.json",
     log:
         "logs/anonymisation/anonymise_interviews.log",
+    conda:
+        "../../environment.yml"
     params:
         settings=config["anonymisation"],
         latest_interview_date=config["latest_interview_date"],

@@ -15,6 +15,8 @@ rule scan_for_leaks:
         report="results/leak_scan/report.json",
     log:
         "logs/leak_scan/scan_for_leaks.log",
+    conda:
+        "../../environment.yml"
     params:
         settings=config["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
