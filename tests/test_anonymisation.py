@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bad_inputs import BAD_INPUT_CASES, build_bad_case
 from conftest import SCHEMA_DIR
 
 from peacekeeping_interviews.anonymisation import (
@@ -216,3 +217,21 @@ def test_final_leak_scan_removes_a_planted_leak(tmp_path, mini_inputs, anonymisa
         )
     assert not (public / "analysis" / "table.csv").exists()
     assert (public / "clean.txt").exists() and not (public / "leak_scan.json").exists()
+
+
+@pytest.mark.parametrize("case", BAD_INPUT_CASES, ids=[c["id"] for c in BAD_INPUT_CASES])
+def test_bad_input_stops_the_stage_before_anything_is_written(
+    case, tmp_path, anonymisation_settings
+):
+    inputs = build_bad_case(case, tmp_path / "inputs")
+    with pytest.raises(InputError) as raised:
+        run_anonymisation(
+            **inputs,
+            schema_dir=SCHEMA_DIR,
+            settings=anonymisation_settings,
+            latest_interview_date=LATEST,
+            outputs=outputs_in(tmp_path / "out"),
+            environ={},
+        )
+    assert any(all(part in str(p) for part in case["expect"]) for p in raised.value.problems)
+    assert not (tmp_path / "out").exists()

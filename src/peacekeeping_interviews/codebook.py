@@ -55,11 +55,21 @@ def _json_path(path: list[object]) -> str:
     return text.lstrip(".") or "(top level)"
 
 
+def _offending_value(error: jsonschema.ValidationError) -> object:
+    """The value to show: for a missing or unexpected key, the key, not the whole mapping."""
+    if error.validator == "required" and isinstance(error.instance, dict):
+        return [key for key in error.validator_value if key not in error.instance]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        return [key for key in error.instance if key not in allowed]
+    return error.instance
+
+
 def codebook_problems(document: object, schema: dict, file: str) -> list[Problem]:
     """Schema violations and duplicate ids, one :class:`Problem` each."""
     validator = jsonschema.Draft202012Validator(schema)
     problems = [
-        Problem(file, _json_path(list(err.absolute_path)), None, err.instance, err.message)
+        Problem(file, _json_path(list(err.absolute_path)), None, _offending_value(err), err.message)
         for err in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     ]
     if problems:

@@ -52,6 +52,7 @@ BAD_INPUT_CASES: list[dict] = yaml.safe_load((HERE / "cases.yaml").read_text(enc
 def build_bad_case(case: dict, tmp_path: Path) -> dict[str, Path]:
     """Write the mini fixture into ``tmp_path`` with ``case``'s edits applied to the input it
     breaks; return the paths ``{interviews, coding, codebook}`` (a deleted file's path too)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, source in SOURCES.items():
         data: bytes | None = source.read_bytes()
