@@ -8,6 +8,7 @@ words, so ``Okafor's`` is caught and ``Okaforsson`` is not.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ def name_variants(name: str) -> list[str]:
 class NameScrubber:
     """Replaces restricted names in text. Built once, applied to many excerpts.
 
-    Excerpts are first checked for a word shared with some name, so the regular expression only runs
-    on the few that can match (1,000,000 excerpts and 20,000 names stay fast).
+    Names are indexed by their first word, so each text is only matched against the few names
+    whose every word it contains; one regular expression over 20,000 names would cost
+    milliseconds per excerpt, this costs microseconds.
     """
 
     def __init__(self, names: Iterable[RestrictedName]):
@@ -55,23 +57,26 @@ class NameScrubber:
             for variant in name_variants(entry.name):
                 by_variant.setdefault(variant.casefold(), entry)
         self._by_variant = by_variant
-        self._words = {w.casefold() for v in by_variant for w in _WORD.findall(v)}
-        alternatives = sorted(by_variant, key=len, reverse=True)
-        self._pattern = (
-            re.compile(
-                r"(?<!\w)(" + "|".join(re.escape(v) for v in alternatives) + r")(?!\w)",
-                re.IGNORECASE,
-            )
-            if alternatives
-            else None
-        )
+        self._by_first_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for variant in by_variant:
+            words = _WORD.findall(variant)
+            self._by_first_word.setdefault(words[0], []).append((variant, frozenset(words)))
 
-    def might_match(self, text: str) -> bool:
-        return any(w.casefold() in self._words for w in _WORD.findall(text))
+    def _candidates(self, text: str) -> tuple[str, ...]:
+        """Names whose every word occurs in the text, longest first."""
+        words = {w.casefold() for w in _WORD.findall(text)}
+        found = {
+            variant
+            for word in words
+            for variant, needed in self._by_first_word.get(word, ())
+            if needed <= words
+        }
+        return tuple(sorted(found, key=lambda v: (-len(v), v)))
 
     def scrub(self, text: str) -> tuple[str, list[Replacement]]:
         """The text with every restricted name replaced, and the replacements made in order."""
-        if self._pattern is None or not self.might_match(text):
+        candidates = self._candidates(text) if text else ()
+        if not candidates:
             return text, []
         made: list[Replacement] = []
 
@@ -80,11 +85,15 @@ class NameScrubber:
             made.append(Replacement(match.group(0), entry.replacement, entry.kind))
             return entry.replacement
 
-        return self._pattern.sub(substitute, text), made
+        return _alternation(candidates).sub(substitute, text), made
 
     def finds_name(self, text: str) -> bool:
-        return (
-            self._pattern is not None
-            and self.might_match(text)
-            and bool(self._pattern.search(text))
-        )
+        candidates = self._candidates(text)
+        return bool(candidates) and bool(_alternation(candidates).search(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _alternation(variants: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word, case-insensitive match of any of the variants (longest listed first)."""
+    escaped = "|".join(re.escape(v) for v in variants)
+    return re.compile(rf"(?<!\w)({escaped})(?!\w)", re.IGNORECASE)
