@@ -44,9 +44,6 @@ class Codebook:
     def ids(self, kind: CodeKind | None = None) -> list[str]:
         return [c.id for c in self.codes if kind is None or c.kind == kind]
 
-    def kind_of(self) -> dict[str, CodeKind]:
-        return {c.id: c.kind for c in self.codes}
-
 
 def _json_path(path: list[object]) -> str:
     text = ""
