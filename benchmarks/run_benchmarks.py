@@ -48,6 +48,7 @@ def in_fresh_process(stage, **kwargs) -> tuple[float, float]:
 def stage_benchmarks(n_interviews: int, workdir: Path, settings: dict, latest: str) -> list[tuple]:
     from peacekeeping_interviews.anonymisation import (
         AnonymisationOutputs,
+        ConfidentialInputs,
         run_anonymisation,
         run_leak_scan,
     )
@@ -83,17 +84,16 @@ def stage_benchmarks(n_interviews: int, workdir: Path, settings: dict, latest: s
         report=workdir / "results/anonymisation/report.md",
         summary=workdir / "results/anonymisation/report.json",
     )
-    common = {
-        **inputs,
-        "schema_dir": SCHEMA_DIR,
-        "settings": settings,
-        "latest_interview_date": latest,
-    }
-    seconds, mib = in_fresh_process(run_anonymisation, **common, outputs=outputs, environ={})
+    confidential = ConfidentialInputs(
+        **inputs, schema_dir=SCHEMA_DIR, settings=settings, latest_interview_date=latest
+    )
+    seconds, mib = in_fresh_process(
+        run_anonymisation, inputs=confidential, outputs=outputs, environ={}
+    )
     rows.append(("anonymise_interviews", seconds, mib))
     seconds, mib = in_fresh_process(
         run_leak_scan,
-        **common,
+        inputs=confidential,
         public_dirs=[workdir / "anonymised", workdir / "results"],
         report=workdir / "results/leak_scan/report.json",
         environ={},

@@ -11,6 +11,7 @@ from conftest import SCHEMA_DIR
 from peacekeeping_interviews.anonymisation import (
     DEMO_KEY,
     AnonymisationOutputs,
+    ConfidentialInputs,
     LeakError,
     anonymise_interviews,
     pseudonym_key,
@@ -45,6 +46,12 @@ def outputs_in(root: Path) -> AnonymisationOutputs:
         log=root / "data/restricted/anonymisation_log.csv",
         report=root / "results/anonymisation/report.md",
         summary=root / "results/anonymisation/report.json",
+    )
+
+
+def confidential(paths: dict, settings: dict) -> ConfidentialInputs:
+    return ConfidentialInputs(
+        **paths, schema_dir=SCHEMA_DIR, settings=settings, latest_interview_date=LATEST
     )
 
 
@@ -158,10 +165,7 @@ def test_run_writes_every_output_and_is_byte_identical(
 ):
     def run(root):
         return run_anonymisation(
-            **mini_inputs,
-            schema_dir=SCHEMA_DIR,
-            settings=anonymisation_settings,
-            latest_interview_date=LATEST,
+            confidential(mini_inputs, anonymisation_settings),
             outputs=outputs_in(root),
             environ={},
         )
@@ -190,10 +194,7 @@ def test_a_leak_in_the_release_writes_nothing(
     monkeypatch.setattr(stage, "report_markdown", lambda summary: "Sabine Quorrell\n")
     with pytest.raises(LeakError, match=r"report\.md:1: restricted name"):
         run_anonymisation(
-            **mini_inputs,
-            schema_dir=SCHEMA_DIR,
-            settings=anonymisation_settings,
-            latest_interview_date=LATEST,
+            confidential(mini_inputs, anonymisation_settings),
             outputs=outputs_in(tmp_path),
             environ={},
         )
@@ -207,10 +208,7 @@ def test_final_leak_scan_removes_a_planted_leak(tmp_path, mini_inputs, anonymisa
     (public / "clean.txt").write_text("nothing here\n")
     with pytest.raises(LeakError, match=r"table\.csv:2: restricted name"):
         run_leak_scan(
-            **mini_inputs,
-            schema_dir=SCHEMA_DIR,
-            settings=anonymisation_settings,
-            latest_interview_date=LATEST,
+            confidential(mini_inputs, anonymisation_settings),
             public_dirs=[public],
             report=public / "leak_scan.json",
             environ={},
@@ -226,10 +224,7 @@ def test_bad_input_stops_the_stage_before_anything_is_written(
     inputs = build_bad_case(case, tmp_path / "inputs")
     with pytest.raises(InputError) as raised:
         run_anonymisation(
-            **inputs,
-            schema_dir=SCHEMA_DIR,
-            settings=anonymisation_settings,
-            latest_interview_date=LATEST,
+            confidential(inputs, anonymisation_settings),
             outputs=outputs_in(tmp_path / "out"),
             environ={},
         )

@@ -483,22 +483,35 @@ class AnonymisationOutputs:
     summary: Path
 
 
+@dataclass(frozen=True)
+class ConfidentialInputs:
+    """The restricted inputs and the settings that turn them into a release: what both
+    restricted-tier rules (anonymisation and the final leak scan) start from."""
+
+    interviews: Path
+    coding: Path
+    codebook: Path
+    schema_dir: Path
+    settings: Mapping
+    latest_interview_date: str
+
+    def anonymise(self, environ: Mapping[str, str]) -> tuple[ValidatedInputs, Release, str]:
+        """Validate, choose the key, and build the release in memory (nothing is written)."""
+        validated = validate_inputs(
+            self.interviews, self.coding, self.codebook, self.schema_dir, self.latest_interview_date
+        )
+        key, key_source = pseudonym_key(self.settings, validated.synthetic, environ)
+        return validated, anonymise_interviews(validated, self.settings, key), key_source
+
+
 def run_anonymisation(
-    *,
-    interviews: Path,
-    coding: Path,
-    codebook: Path,
-    schema_dir: Path,
-    settings: Mapping,
-    latest_interview_date: str,
+    inputs: ConfidentialInputs,
     outputs: AnonymisationOutputs,
     environ: Mapping[str, str] = os.environ,
 ) -> dict:
     """Validate, anonymise, scan the public outputs for leaks, then write everything or nothing."""
-    validated = validate_inputs(interviews, coding, codebook, schema_dir, latest_interview_date)
-    key, key_source = pseudonym_key(settings, validated.synthetic, environ)
-    release = anonymise_interviews(validated, settings, key)
-    schema_dir = Path(schema_dir)
+    validated, release, key_source = inputs.anonymise(environ)
+    schema_dir = Path(inputs.schema_dir)
     check_release_columns(
         release.interviews,
         read_yaml(schema_dir / "anonymised_interviews.table.yaml"),
@@ -514,7 +527,7 @@ def run_anonymisation(
     summary = anonymisation_summary(
         validated,
         release,
-        settings,
+        inputs.settings,
         key_source,
         [str(p) for p in [*public, outputs.report, outputs.summary]],
     )
@@ -538,13 +551,7 @@ def run_anonymisation(
 
 
 def run_leak_scan(
-    *,
-    interviews: Path,
-    coding: Path,
-    codebook: Path,
-    schema_dir: Path,
-    settings: Mapping,
-    latest_interview_date: str,
+    inputs: ConfidentialInputs,
     public_dirs: list[Path],
     report: Path,
     environ: Mapping[str, str] = os.environ,
@@ -554,9 +561,8 @@ def run_leak_scan(
     Runs last in the workflow, after every public output exists. Like the anonymisation stage, it
     reads the confidential inputs (to know what to look for) and writes only a count.
     """
-    validated = validate_inputs(interviews, coding, codebook, schema_dir, latest_interview_date)
-    key, _ = pseudonym_key(settings, validated.synthetic, environ)
-    restricted = anonymise_interviews(validated, settings, key).restricted
+    validated, release, _ = inputs.anonymise(environ)
+    restricted = release.restricted
     leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report])
     if leaks:
         removed = remove_leaking_files(leaks)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from peacekeeping_interviews import __version__
+from peacekeeping_interviews.anonymisation import ConfidentialInputs
 
 
 @contextlib.contextmanager
@@ -33,3 +34,15 @@ def logged(log_path: str) -> Iterator[None]:
             traceback.print_exc(limit=-3)
             raise
         print(f"done in {time.perf_counter() - start:.2f} s")
+
+
+def confidential_inputs(snakemake) -> ConfidentialInputs:
+    """The restricted-tier rules' named inputs and params, as the stage functions take them."""
+    return ConfidentialInputs(
+        interviews=snakemake.input.interviews,
+        coding=snakemake.input.coding,
+        codebook=snakemake.input.codebook,
+        schema_dir=snakemake.params.schema_dir,
+        settings=snakemake.params.settings,
+        latest_interview_date=snakemake.params.latest_interview_date,
+    )
