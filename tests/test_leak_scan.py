@@ -21,7 +21,7 @@ def restricted() -> RestrictedStrings:
         names=NameScrubber(
             [RestrictedName("Sabine Quorrell", "[an interviewee]", "interviewee name")]
         ),
-        raw_ids={"MINI-05"},
+        raw_ids={"mini-05"},  # casefolded, as the anonymisation stage builds them
         notes=notes_search(["Asked not to be quoted by section", "ok"]),
         excerpts={"they worried the minister would end the mission."},
         secrets=SubstringSearch(["s3cret-key-value"]),

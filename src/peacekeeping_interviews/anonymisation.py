@@ -37,6 +37,7 @@ from peacekeeping_interviews.scrub import (
     INTERVIEWEE_REPLACEMENT,
     NameScrubber,
     RestrictedName,
+    fold,
     name_variants,
 )
 from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
@@ -111,11 +112,14 @@ def pseudonymise(interview_ids: pd.Series, key: bytes, prefix: str) -> pd.Series
     return pseudonyms
 
 
-def collection_order(interviews: pd.DataFrame) -> pd.Series:
-    """1-based order of collection: by date (a month-only date sorts first in its month),
-    then by interview id."""
-    order = interviews.assign(_key=interviews["date"].str.pad(10, side="right", fillchar="0"))
-    ranked = order.sort_values(["_key", "interview_id"], kind="stable").index
+def collection_order(interviews: pd.DataFrame, pseudonyms: pd.Series) -> pd.Series:
+    """1-based order of collection: by month, then by pseudonym.
+
+    The order within a month is deliberately not the order of the days: beside the full dates
+    that named interviews publish, it would narrow down the dates of non-named interviews.
+    """
+    keys = pd.DataFrame({"month": interviews["date"].str[:7], "pseudonym": pseudonyms})
+    ranked = keys.sort_values(["month", "pseudonym"], kind="stable").index
     return pd.Series(np.arange(1, len(ranked) + 1), index=ranked).reindex(interviews.index)
 
 
@@ -167,7 +171,7 @@ def release_interviews(
     table = pd.DataFrame(
         {
             "pseudonym": pseudonyms,
-            "collection_order": collection_order(interviews),
+            "collection_order": collection_order(interviews, pseudonyms),
             "month": interviews["date"].str[:7],
             "date": interviews["date"].where(named & day_precise, ""),
             "consent": interviews["consent"],
@@ -275,14 +279,7 @@ def restricted_strings(
     """The strings the leak scan looks for (see :mod:`peacekeeping_interviews.leak_scan`)."""
     interviews, coding = validated.interviews, validated.coding
     named = interviews["consent"] == "named"
-    public_variants = {
-        v.casefold() for n in interviews.loc[named, "name"] for v in name_variants(n)
-    }
-    hidden = [
-        entry
-        for entry in restricted_names(interviews.loc[~named], settings)
-        if not {v.casefold() for v in name_variants(entry.name)} & public_variants
-    ]
+    published = {fold(v) for name in interviews.loc[named, "name"] for v in name_variants(name)}
     released = dict(
         zip(
             zip(released_coding["pseudonym"], released_coding["segment"], released_coding["coder"]),
@@ -311,8 +308,8 @@ def restricted_strings(
     }
     secret = key.decode("utf-8", errors="replace")
     return RestrictedStrings(
-        names=NameScrubber(hidden),
-        raw_ids=set(interviews["interview_id"]),
+        names=NameScrubber(restricted_names(interviews.loc[~named], settings), published),
+        raw_ids={i.casefold() for i in interviews["interview_id"]},
         notes=notes_search(interviews["notes"]),
         excerpts=changed,
         secrets=SubstringSearch([secret] if key != DEMO_KEY and len(secret) >= 8 else []),

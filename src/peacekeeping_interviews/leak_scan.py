@@ -20,7 +20,7 @@ import ahocorasick
 from peacekeeping_interviews.scrub import NameScrubber
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
-_MIN_NOTE_LENGTH = 8  # shorter notes ("ok", "n/a") are too common to be evidence of a leak
+_MIN_NOTE_LENGTH = 16  # shorter notes ("n/a", "UN official") recur in public text by chance
 
 
 def normalise(text: str) -> str:
@@ -60,7 +60,7 @@ class RestrictedStrings:
     """What must not appear in public files (built by the anonymisation stage)."""
 
     names: NameScrubber
-    raw_ids: set[str]
+    raw_ids: set[str]  # casefolded
     notes: SubstringSearch
     excerpts: set[str]
     secrets: SubstringSearch
@@ -86,7 +86,7 @@ def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[str]:
     kinds = []
     if restricted.names.finds_name(line):
         kinds.append("restricted name")
-    if any(token in restricted.raw_ids for token in _ID_TOKEN.findall(line)):
+    if any(token.casefold() in restricted.raw_ids for token in _ID_TOKEN.findall(line)):
         kinds.append("raw interview id")
     folded = normalise(line)
     if restricted.notes.found_in(folded):

@@ -2,19 +2,24 @@
 logged, as the UK Data Service's guidance on anonymising qualitative data asks (replace, mark the
 replacement, keep a log apart from the data).
 
-A name matches in full or by its last word (the surname), case-insensitively and only as whole
-words, so ``Okafor's`` is caught and ``Okaforsson`` is not.
+A name matches in full or by its last word (the surname), only as whole words, and whatever the
+spelling of case, accents (``Jorg`` for ``Jörg``, ``Strauss`` for ``Strauß``), Unicode
+normalisation, straight or typographic apostrophes, and the separators between its words
+(spaces, hyphens, dashes, line breaks): ``Okafor's`` is caught and ``Okaforsson`` is not.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 INTERVIEWEE_REPLACEMENT = "[an interviewee]"
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SEPARATOR = r"[\s\-\u2010-\u2015]+"
+_APOSTROPHES = "'\u2018\u2019\u02bc"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,28 @@ class Replacement:
     kind: str
 
 
+def fold(text: str) -> str:
+    """Comparable form of text: compatibility-decomposed, accents dropped, casefolded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_pattern(name: str) -> str:
+    """A regular expression for one name that tolerates the spellings listed in the module doc."""
+    parts = []
+    for char in unicodedata.normalize("NFC", name):
+        if char.isspace() or char == "-" or "\u2010" <= char <= "\u2015":
+            if not parts or parts[-1] != _SEPARATOR:
+                parts.append(_SEPARATOR)
+        elif char in _APOSTROPHES:
+            parts.append(f"[{_APOSTROPHES}]")
+        elif fold(char) != char.lower():
+            parts.append(f"(?:{re.escape(char)}|{re.escape(fold(char))})")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
 def name_variants(name: str) -> list[str]:
     """The full name and, for names of two or more words, the last word if it has three letters
     or more."""
@@ -46,54 +73,64 @@ def name_variants(name: str) -> list[str]:
 class NameScrubber:
     """Replaces restricted names in text. Built once, applied to many excerpts.
 
-    Names are indexed by their first word, so each text is only matched against the few names
-    whose every word it contains; one regular expression over 20,000 names would cost
-    milliseconds per excerpt, this costs microseconds.
+    Names are indexed by their first folded word, so each text is only matched against the few
+    names whose every word it contains; one regular expression over 20,000 names would cost
+    milliseconds per excerpt, this costs microseconds. ``except_variants`` (folded) are never
+    matched: the leak scan uses it to leave alone a surname that a named interviewee shares.
     """
 
-    def __init__(self, names: Iterable[RestrictedName]):
-        by_variant: dict[str, RestrictedName] = {}
+    def __init__(self, names: Iterable[RestrictedName], except_variants: Iterable[str] = ()):
+        skipped = set(except_variants)
+        by_variant: dict[str, tuple[str, RestrictedName]] = {}
         for entry in names:
             for variant in name_variants(entry.name):
-                by_variant.setdefault(variant.casefold(), entry)
+                if fold(variant) not in skipped:
+                    by_variant.setdefault(" ".join(_WORD.findall(fold(variant))), (variant, entry))
         self._by_variant = by_variant
         self._by_first_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        for variant in by_variant:
-            words = _WORD.findall(variant)
-            self._by_first_word.setdefault(words[0], []).append((variant, frozenset(words)))
+        for key in by_variant:
+            words = key.split()
+            self._by_first_word.setdefault(words[0], []).append((key, frozenset(words)))
 
     def _candidates(self, text: str) -> tuple[str, ...]:
-        """Names whose every word occurs in the text, longest first."""
-        words = {w.casefold() for w in _WORD.findall(text)}
+        """Folded names whose every word occurs in the text, longest first."""
+        words = set(_WORD.findall(fold(text)))
         found = {
-            variant
+            key
             for word in words
-            for variant, needed in self._by_first_word.get(word, ())
+            for key, needed in self._by_first_word.get(word, ())
             if needed <= words
         }
         return tuple(sorted(found, key=lambda v: (-len(v), v)))
 
+    def _pattern(self, candidates: tuple[str, ...]) -> re.Pattern[str]:
+        return _alternation(tuple(self._by_variant[key][0] for key in candidates))
+
     def scrub(self, text: str) -> tuple[str, list[Replacement]]:
-        """The text with every restricted name replaced, and the replacements made in order."""
+        """The text (NFC-normalised) with every restricted name replaced, and the replacements
+        made, in order."""
         candidates = self._candidates(text) if text else ()
         if not candidates:
             return text, []
         made: list[Replacement] = []
 
         def substitute(match: re.Match[str]) -> str:
-            entry = self._by_variant[match.group(0).casefold()]
+            entry = self._by_variant[candidates[int(match.lastgroup[1:])]][1]
             made.append(Replacement(match.group(0), entry.replacement, entry.kind))
             return entry.replacement
 
-        return _alternation(candidates).sub(substitute, text), made
+        normalised = unicodedata.normalize("NFC", text)
+        return self._pattern(candidates).sub(substitute, normalised), made
 
     def finds_name(self, text: str) -> bool:
         candidates = self._candidates(text)
-        return bool(candidates) and bool(_alternation(candidates).search(text))
+        return bool(candidates) and bool(
+            self._pattern(candidates).search(unicodedata.normalize("NFC", text))
+        )
 
 
 @functools.lru_cache(maxsize=4096)
 def _alternation(variants: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive match of any of the variants (longest listed first)."""
-    escaped = "|".join(re.escape(v) for v in variants)
-    return re.compile(rf"(?<!\w)({escaped})(?!\w)", re.IGNORECASE)
+    """Whole-word, case-insensitive match of any variant; group ``n<i>`` names variant i."""
+    alternatives = "|".join(f"(?P<n{i}>{name_pattern(v)})" for i, v in enumerate(variants))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
