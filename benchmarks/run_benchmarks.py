@@ -76,14 +76,7 @@ def stage_benchmarks(n_interviews: int, workdir: Path, settings: dict, latest: s
         validate_inputs, **inputs, schema_dir=SCHEMA_DIR, latest_interview_date=latest
     )
     rows.append(("validate_inputs", seconds, mib))
-    outputs = AnonymisationOutputs(
-        interviews=workdir / "anonymised/interviews.csv",
-        coding=workdir / "anonymised/coding.csv",
-        crosswalk=workdir / "restricted/crosswalk.csv",
-        log=workdir / "restricted/anonymisation_log.csv",
-        report=workdir / "results/anonymisation/report.md",
-        summary=workdir / "results/anonymisation/report.json",
-    )
+    outputs = AnonymisationOutputs.under(workdir)
     confidential = ConfidentialInputs(
         **inputs, schema_dir=SCHEMA_DIR, settings=settings, latest_interview_date=latest
     )
@@ -94,7 +87,7 @@ def stage_benchmarks(n_interviews: int, workdir: Path, settings: dict, latest: s
     seconds, mib = in_fresh_process(
         run_leak_scan,
         inputs=confidential,
-        public_dirs=[workdir / "anonymised", workdir / "results"],
+        public_dirs=[workdir / "data" / "anonymised", workdir / "results"],
         report=workdir / "results/leak_scan/report.json",
         environ={},
     )

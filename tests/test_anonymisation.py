@@ -2,7 +2,6 @@
 
 import hashlib
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -38,17 +37,6 @@ def rfc2104_hmac_sha256(key: bytes, message: bytes) -> str:
     )
     inner = hashlib.sha256(bytes(k ^ 0x36 for k in key) + message).digest()
     return hashlib.sha256(bytes(k ^ 0x5C for k in key) + inner).hexdigest()
-
-
-def outputs_in(root: Path) -> AnonymisationOutputs:
-    return AnonymisationOutputs(
-        interviews=root / "data/anonymised/interviews.csv",
-        coding=root / "data/anonymised/coding.csv",
-        crosswalk=root / "data/restricted/crosswalk.csv",
-        log=root / "data/restricted/anonymisation_log.csv",
-        report=root / "results/anonymisation/report.md",
-        summary=root / "results/anonymisation/report.json",
-    )
 
 
 def confidential(paths: dict, settings: dict) -> ConfidentialInputs:
@@ -167,19 +155,23 @@ def test_run_writes_every_output_and_is_byte_identical(
     def run(root):
         return run_anonymisation(
             confidential(mini_inputs, anonymisation_settings),
-            outputs=outputs_in(root),
+            outputs=AnonymisationOutputs.under(root),
             environ={},
         )
 
     fields = AnonymisationOutputs.__dataclass_fields__
     run(tmp_path)
-    first = {field: getattr(outputs_in(tmp_path), field).read_bytes() for field in fields}
+    first = {
+        field: getattr(AnonymisationOutputs.under(tmp_path), field).read_bytes() for field in fields
+    }
     for field in fields:
-        getattr(outputs_in(tmp_path), field).unlink()
+        getattr(AnonymisationOutputs.under(tmp_path), field).unlink()
     summary = run(tmp_path)
     for field in fields:
-        assert getattr(outputs_in(tmp_path), field).read_bytes() == first[field], field
-    report = outputs_in(tmp_path).report.read_text()
+        assert getattr(AnonymisationOutputs.under(tmp_path), field).read_bytes() == first[field], (
+            field
+        )
+    report = AnonymisationOutputs.under(tmp_path).report.read_text()
     assert report.startswith("> **SYNTHETIC DATA.**")
     assert summary["synthetic"] is True
     assert summary["by_consent"] == {"named": 2, "descriptor": 3, "anonymous": 7}
@@ -196,7 +188,7 @@ def test_a_leak_in_the_release_writes_nothing(
     with pytest.raises(LeakError, match=r"report\.md:1: restricted name"):
         run_anonymisation(
             confidential(mini_inputs, anonymisation_settings),
-            outputs=outputs_in(tmp_path),
+            outputs=AnonymisationOutputs.under(tmp_path),
             environ={},
         )
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -226,7 +218,7 @@ def test_bad_input_stops_the_stage_before_anything_is_written(
     with pytest.raises(InputError) as raised:
         run_anonymisation(
             confidential(inputs, anonymisation_settings),
-            outputs=outputs_in(tmp_path / "out"),
+            outputs=AnonymisationOutputs.under(tmp_path / "out"),
             environ={},
         )
     assert any(all(part in str(p) for part in case["expect"]) for p in raised.value.problems)

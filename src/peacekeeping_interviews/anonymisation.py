@@ -112,15 +112,15 @@ def pseudonymise(interview_ids: pd.Series, key: bytes, prefix: str) -> pd.Series
     return pseudonyms
 
 
-def collection_order(interviews: pd.DataFrame, pseudonyms: pd.Series) -> pd.Series:
+def collection_order(months: pd.Series, pseudonyms: pd.Series) -> pd.Series:
     """1-based order of collection: by month, then by pseudonym.
 
     The order within a month is deliberately not the order of the days: beside the full dates
     that named interviews publish, it would narrow down the dates of non-named interviews.
     """
-    keys = pd.DataFrame({"month": interviews["date"].str[:7], "pseudonym": pseudonyms})
+    keys = pd.DataFrame({"month": months, "pseudonym": pseudonyms})
     ranked = keys.sort_values(["month", "pseudonym"], kind="stable").index
-    return pd.Series(np.arange(1, len(ranked) + 1), index=ranked).reindex(interviews.index)
+    return pd.Series(np.arange(1, len(ranked) + 1), index=ranked).reindex(months.index)
 
 
 def tenure_bands(years: pd.Series, edges: list[float]) -> pd.Series:
@@ -157,22 +157,33 @@ def citations(interviews: pd.DataFrame) -> pd.Series:
     )
 
 
+def with_derived_columns(interviews: pd.DataFrame, tenure_band_edges: list[float]) -> pd.DataFrame:
+    """The interviews with the coarser columns that are released instead of the raw ones:
+    ``month`` for the date and ``tenure_band`` for the years at the duty station."""
+    return interviews.assign(
+        month=interviews["date"].str[:7],
+        tenure_band=tenure_bands(interviews["years_at_duty_station"], tenure_band_edges),
+    )
+
+
 def release_interviews(
     interviews: pd.DataFrame,
     pseudonyms: pd.Series,
     disclosure: DisclosureResult,
-    settings: Mapping,
     synthetic: bool,
 ) -> pd.DataFrame:
-    """The shareable interview table: identification only where consent allows it."""
+    """The shareable interview table: identification only where consent allows it.
+
+    ``interviews`` carries the derived ``month`` and ``tenure_band`` columns (see
+    :func:`with_derived_columns`)."""
     named = interviews["consent"] == "named"
     day_precise = interviews["date"].str.len() == 10
     in_person = np.where(interviews["location"].str.casefold() == "remote", "remote", "in_person")
     table = pd.DataFrame(
         {
             "pseudonym": pseudonyms,
-            "collection_order": collection_order(interviews, pseudonyms),
-            "month": interviews["date"].str[:7],
+            "collection_order": collection_order(interviews["month"], pseudonyms),
+            "month": interviews["month"],
             "date": interviews["date"].where(named & day_precise, ""),
             "consent": interviews["consent"],
             "name": interviews["name"].where(named, ""),
@@ -188,9 +199,7 @@ def release_interviews(
             "posting": interviews["posting"],
             "missions": interviews["missions"],
             "region_of_origin": interviews["region_of_origin"],
-            "tenure_band": tenure_bands(
-                interviews["years_at_duty_station"], settings["tenure_band_edges"]
-            ),
+            "tenure_band": interviews["tenure_band"],
         }
     )
     for column in disclosure.table.columns:
@@ -324,23 +333,16 @@ def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: byt
     """Pseudonymise, apply disclosure control, scrub excerpts: the release, in memory."""
     interviews = validated.interviews
     pseudonyms = pseudonymise(interviews["interview_id"], key, settings["pseudonym_prefix"])
-    with_bands = interviews.assign(
-        tenure_band=tenure_bands(
-            interviews["years_at_duty_station"], settings["tenure_band_edges"]
-        ),
-        month=interviews["date"].str[:7],
-    )
+    derived = with_derived_columns(interviews, settings["tenure_band_edges"])
     disclosure = protect(
-        with_bands,
+        derived,
         is_named=interviews["consent"] == "named",
         quasi_identifiers=settings["quasi_identifiers"],
         hierarchies=settings["hierarchies"],
         k_min=settings["k_min"],
         max_suppression=settings["max_suppression"],
     )
-    released_interviews = release_interviews(
-        interviews, pseudonyms, disclosure, settings, validated.synthetic
-    )
+    released_interviews = release_interviews(derived, pseudonyms, disclosure, validated.synthetic)
     scrubber = NameScrubber(restricted_names(interviews, settings))
     released_coding, log = release_coding(
         validated.coding,
@@ -472,12 +474,26 @@ def check_release_columns(table: pd.DataFrame, schema: Mapping, file: str) -> No
 
 @dataclass(frozen=True)
 class AnonymisationOutputs:
+    """Where the stage writes; the rule names the same files relative to the project root."""
+
     interviews: Path
     coding: Path
     crosswalk: Path
     log: Path
     report: Path
     summary: Path
+
+    @classmethod
+    def under(cls, root: Path) -> AnonymisationOutputs:
+        """The project's layout below another root (a scratch copy, a test folder)."""
+        return cls(
+            interviews=root / "data/anonymised/interviews.csv",
+            coding=root / "data/anonymised/coding.csv",
+            crosswalk=root / "data/restricted/crosswalk.csv",
+            log=root / "data/restricted/anonymisation_log.csv",
+            report=root / "results/anonymisation/report.md",
+            summary=root / "results/anonymisation/report.json",
+        )
 
 
 @dataclass(frozen=True)
