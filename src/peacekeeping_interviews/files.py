@@ -29,8 +29,8 @@ def json_text(document: object) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_all_or_nothing(contents: Mapping[Path, str]) -> None:
-    """Write every text to its path, or none of them.
+def write_all_or_nothing(contents: Mapping[Path, str | bytes]) -> None:
+    """Write every text (UTF-8) or byte string to its path, or none of them.
 
     Parent folders are created. If writing any file fails, the temporary files are removed and
     no target is touched.
@@ -41,7 +41,10 @@ def write_all_or_nothing(contents: Mapping[Path, str]) -> None:
             target = Path(target)
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.partial")
-            temporary.write_text(text, encoding="utf-8", newline="")
+            if isinstance(text, bytes):
+                temporary.write_bytes(text)
+            else:
+                temporary.write_text(text, encoding="utf-8", newline="")
             staged.append((temporary, target))
     except BaseException:
         for temporary, _ in staged:
