@@ -10,6 +10,7 @@ from pathlib import Path
 
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.anonymisation import ConfidentialInputs
+from peacekeeping_interviews.release import PublicRelease, read_release
 
 
 @contextlib.contextmanager
@@ -45,4 +46,14 @@ def confidential_inputs(snakemake) -> ConfidentialInputs:
         schema_dir=snakemake.params.schema_dir,
         settings=snakemake.params.settings,
         latest_interview_date=snakemake.params.latest_interview_date,
+    )
+
+
+def public_release(snakemake) -> PublicRelease:
+    """The public-tier rules' release inputs (``**release_inputs()``), read and checked."""
+    return read_release(
+        interviews=snakemake.input.interviews,
+        coding=snakemake.input.coding,
+        codebook=snakemake.input.codebook,
+        schema_dir=snakemake.params.schema_dir,
     )

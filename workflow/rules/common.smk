@@ -26,6 +26,15 @@ def confidential_inputs():
     }
 
 
+def release_inputs():
+    """The public release every stage after anonymisation reads (never a confidential file)."""
+    return {
+        "interviews": "data/anonymised/interviews.csv",
+        "coding": "data/anonymised/coding.csv",
+        "codebook": config["inputs"]["codebook"],
+    }
+
+
 try:
     validate_inputs(
         **confidential_inputs(),
