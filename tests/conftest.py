@@ -5,10 +5,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from peacekeeping_interviews.anonymisation import (
+    AnonymisationOutputs,
+    ConfidentialInputs,
+    run_anonymisation,
+)
+from peacekeeping_interviews.release import PublicRelease, read_release
+
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
 SCHEMA_DIR = ROOT / "workflow" / "schemas"
 CODEBOOK = ROOT / "config" / "codebook.yaml"
+LATEST = "2026-11-23"
 
 
 @pytest.fixture
@@ -35,3 +43,40 @@ def anonymisation_settings(project_config, tmp_path) -> dict:
     settings["key_file"] = str(tmp_path / "no-such.key")
     settings["sensitive_names"] = [{"name": "Varo Keltz", "replacement": "[a government minister]"}]
     return settings
+
+
+def _anonymised(root: Path, inputs: dict, settings: dict) -> dict:
+    """Run the anonymisation stage into ``root``; return the release paths a public stage reads."""
+    outputs = AnonymisationOutputs.under(root)
+    run_anonymisation(
+        ConfidentialInputs(
+            **inputs, schema_dir=SCHEMA_DIR, settings=settings, latest_interview_date=LATEST
+        ),
+        outputs,
+        environ={},
+    )
+    return {"interviews": outputs.interviews, "coding": outputs.coding, "codebook": CODEBOOK}
+
+
+@pytest.fixture
+def mini_release_paths(tmp_path, mini_inputs, anonymisation_settings) -> dict:
+    """The mini fixture's release (12 interviews), as written by the anonymisation stage."""
+    return _anonymised(tmp_path / "mini", mini_inputs, anonymisation_settings)
+
+
+@pytest.fixture(scope="session")
+def example_release_paths(tmp_path_factory) -> dict:
+    """The committed example data's release (210 interviews) with the project's settings."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    settings = dict(config["anonymisation"], key_file=str(tmp_path_factory.mktemp("k") / "none"))
+    inputs = {
+        "interviews": ROOT / "data/example/interviews.csv",
+        "coding": ROOT / "data/example/coding.csv",
+        "codebook": CODEBOOK,
+    }
+    return _anonymised(tmp_path_factory.mktemp("example"), inputs, settings)
+
+
+@pytest.fixture(scope="session")
+def example_release(example_release_paths) -> PublicRelease:
+    return read_release(**example_release_paths, schema_dir=SCHEMA_DIR)
