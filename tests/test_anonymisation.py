@@ -14,6 +14,7 @@ from peacekeeping_interviews.anonymisation import (
     ConfidentialInputs,
     LeakError,
     anonymise_interviews,
+    mission_counts,
     pseudonym_key,
     pseudonymise,
     run_anonymisation,
@@ -243,3 +244,23 @@ def test_order_within_a_month_does_not_follow_the_days(release, validated):
     assert table["collection_order"].tolist() == list(range(1, len(table) + 1))
     for _, month in table.groupby("month"):
         assert month["pseudonym"].tolist() == sorted(month["pseudonym"])
+
+
+def test_mission_counts_count_each_mission_served_and_mask_small_cells():
+    missions = pd.Series(["UNMIL;UNOCI", "UNMIL", "", "UNOCI;MINUSMA", "UNMIL"])
+    counts = mission_counts(missions, k_min=3)
+    assert counts.to_dict("list") == {
+        "mission": ["MINUSMA", "UNMIL", "UNOCI"],
+        "interviews": ["<3", "3", "<3"],
+    }
+
+
+def test_mission_counts_are_released_beside_the_interviews(mini_release_paths, mini_inputs):
+    released = pd.read_csv(
+        mini_release_paths["interviews"].parent / "mission_counts.csv", dtype=str
+    )
+    raw = pd.read_csv(mini_inputs["interviews"], dtype=str, keep_default_na=False)
+    served = raw["missions"][raw["missions"] != ""].str.split(";").explode().value_counts()
+    assert set(released["mission"]) == set(served.index)
+    for mission, shown in zip(released["mission"], released["interviews"]):
+        assert shown == (str(served[mission]) if served[mission] >= 2 else "<2")

@@ -10,6 +10,7 @@ from peacekeeping_interviews.disclosure import (
     WITHHELD,
     equivalence_class_sizes,
     generalise,
+    masked_counts,
     protect,
 )
 
@@ -142,3 +143,9 @@ def test_result_is_always_k_anonymous_within_budget(rows, k_min, max_suppression
         assert result.k_after >= k_min
     assert result.suppressed.sum() <= int(max_suppression * (~is_named).sum())
     assert not result.suppressed[is_named].any()
+
+
+def test_masked_counts_hide_one_to_k_minus_one():
+    counts = pd.Series([0, 1, 2, 3, 40])
+    assert masked_counts(counts, 3).tolist() == ["0", "<3", "<3", "3", "40"]
+    assert masked_counts(counts, 2).tolist() == ["0", "<2", "2", "3", "40"]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.disclosure import DisclosureResult, protect
+from peacekeeping_interviews.disclosure import DisclosureResult, masked_counts, protect
 from peacekeeping_interviews.files import csv_text, json_text, read_yaml, write_all_or_nothing
 from peacekeeping_interviews.leak_scan import (
     Leak,
@@ -67,6 +67,7 @@ class Release:
     log: pd.DataFrame
     disclosure: DisclosureResult
     restricted: RestrictedStrings
+    mission_counts: pd.DataFrame
 
 
 def pseudonym_key(
@@ -207,6 +208,22 @@ def release_interviews(
     table["suppressed"] = disclosure.suppressed.map({True: "true", False: "false"})
     table["synthetic"] = "true" if synthetic else "false"
     return table.sort_values("collection_order").reset_index(drop=True)
+
+
+def mission_counts(missions: pd.Series, k_min: int) -> pd.DataFrame:
+    """Interviews per mission, with small counts masked: the public aggregate of a column the
+    interview table may withhold.
+
+    Multi-mission careers stay unique even after generalisation, so the row-level ``missions``
+    column is usually withheld; counts per mission are what later stages (Figure 1's exclusions,
+    the sample description) need, and only this stage can compute them. ``missions`` holds
+    ``;``-separated names; an interviewee counts once for each mission they served in.
+    """
+    served = missions[missions != ""].str.split(";").explode()
+    counts = served.value_counts().sort_index()
+    return pd.DataFrame(
+        {"mission": counts.index.astype(str), "interviews": masked_counts(counts, k_min).values}
+    )
 
 
 def restricted_names(interviews: pd.DataFrame, settings: Mapping) -> list[RestrictedName]:
@@ -359,6 +376,7 @@ def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: byt
         log=log,
         disclosure=disclosure,
         restricted=restricted_strings(validated, pseudonyms, released_coding, key, settings),
+        mission_counts=mission_counts(interviews["missions"], settings["k_min"]),
     )
 
 
@@ -478,6 +496,7 @@ class AnonymisationOutputs:
 
     interviews: Path
     coding: Path
+    mission_counts: Path
     crosswalk: Path
     log: Path
     report: Path
@@ -489,6 +508,7 @@ class AnonymisationOutputs:
         return cls(
             interviews=root / "data/anonymised/interviews.csv",
             coding=root / "data/anonymised/coding.csv",
+            mission_counts=root / "data/anonymised/mission_counts.csv",
             crosswalk=root / "data/restricted/crosswalk.csv",
             log=root / "data/restricted/anonymisation_log.csv",
             report=root / "results/anonymisation/report.md",
@@ -533,9 +553,15 @@ def run_anonymisation(
     check_release_columns(
         release.coding, read_yaml(schema_dir / "anonymised_coding.table.yaml"), str(outputs.coding)
     )
+    check_release_columns(
+        release.mission_counts,
+        read_yaml(schema_dir / "anonymised_mission_counts.table.yaml"),
+        str(outputs.mission_counts),
+    )
     public = {
         outputs.interviews: csv_text(release.interviews),
         outputs.coding: csv_text(release.coding),
+        outputs.mission_counts: csv_text(release.mission_counts),
     }
     summary = anonymisation_summary(
         validated,

@@ -40,6 +40,17 @@ class DisclosureResult:
     k_after: int
 
 
+def masked_counts(counts: pd.Series, k_min: int) -> pd.Series:
+    """Counts as text, with every count from 1 to ``k_min - 1`` shown as ``"<k_min"``.
+
+    The threshold rule of frequency-table protection (Hundepool et al. 2012, *Statistical
+    Disclosure Control*, section 5.2): a small cell could single out an interviewee. Zero stays
+    visible, since it singles out no one.
+    """
+    small = (counts >= 1) & (counts < k_min)
+    return counts.astype(str).where(~small, f"<{k_min}")
+
+
 def generalise(values: pd.Series, hierarchy: Hierarchy, level: int) -> pd.Series:
     """Apply the first ``level`` maps of a hierarchy; one level past the maps withholds the value.
 

@@ -10,6 +10,7 @@ rule anonymise_interviews:
             "codebook.schema.yaml",
             "anonymised_interviews.table.yaml",
             "anonymised_coding.table.yaml",
+            "anonymised_mission_counts.table.yaml",
         ),
         code=package_modules(
             "anonymisation",
@@ -23,6 +24,7 @@ rule anonymise_interviews:
     output:
         interviews="data/anonymised/interviews.csv",
         coding="data/anonymised/coding.csv",
+        mission_counts="data/anonymised/mission_counts.csv",
         crosswalk="data/restricted/crosswalk.csv",
         log="data/restricted/anonymisation_log.csv",
         report="results/anonymisation/report.md",

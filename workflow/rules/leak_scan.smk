@@ -7,6 +7,7 @@ rule scan_for_leaks:
         public=[
             rules.anonymise_interviews.output.interviews,
             rules.anonymise_interviews.output.coding,
+            rules.anonymise_interviews.output.mission_counts,
             rules.anonymise_interviews.output.report,
             rules.anonymise_interviews.output.summary,
         ],
