@@ -13,6 +13,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/anonymisation.smk"
+include: "workflow/rules/sample.smk"
 include: "workflow/rules/leak_scan.smk"
 
 
@@ -20,4 +21,5 @@ rule all:
     default_target: True
     input:
         rules.anonymise_interviews.output.report,
+        rules.describe_sample.output.table,
         rules.scan_for_leaks.output.report,

@@ -57,6 +57,16 @@ def read_release(interviews: Path, coding: Path, codebook: Path, schema_dir: Pat
     )
 
 
+def read_mission_counts(path: Path, schema_dir: Path) -> pd.DataFrame:
+    """The release's interviews-per-mission aggregate (``mission``, ``interviews`` as text:
+    a count or ``"<k"``), checked against its Table Schema."""
+    table = read_table(Path(path), Path(schema_dir) / "anonymised_mission_counts.table.yaml")
+    if table.problems:
+        raise InputError(table.problems)
+    assert table.cells is not None
+    return typed_frame(table.cells, table.schema)
+
+
 def _unknown_pseudonyms(coding: pd.DataFrame, interviews: pd.DataFrame, file: str) -> list[Problem]:
     unknown = ~coding["pseudonym"].isin(interviews["pseudonym"])
     return [

@@ -10,6 +10,7 @@ rule scan_for_leaks:
             rules.anonymise_interviews.output.mission_counts,
             rules.anonymise_interviews.output.report,
             rules.anonymise_interviews.output.summary,
+            *rules.describe_sample.output,
         ],
         code=package_modules("anonymisation", "leak_scan", "scrub"),
     output:

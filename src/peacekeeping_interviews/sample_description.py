@@ -1,0 +1,96 @@
+"""Who was interviewed: counts of the interview sample by mission, year, place, rank, function,
+posting and consent tier, read from the public release alone.
+
+Every count passes through :func:`~peacekeeping_interviews.disclosure.masked_counts`, so a cell of
+1 to ``k_min - 1`` interviews reads ``"<k_min"``. Counts per mission come from the release's
+aggregate ``mission_counts.csv`` (masked by the anonymisation stage with the same rule), because
+the interview table may withhold ``missions`` row by row; an interviewee who served in several
+missions counts in each, so that table does not sum to the number of interviews.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from peacekeeping_interviews.disclosure import WITHHELD, masked_counts
+from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
+from peacekeeping_interviews.release import PublicRelease
+
+WITHHELD_LABEL = "withheld"
+
+
+@dataclass(frozen=True)
+class SampleOutputs:
+    table: Path
+    numbers: Path
+
+    @classmethod
+    def under(cls, root: Path) -> SampleOutputs:
+        return cls(
+            table=root / "results/sample/sample_description.csv",
+            numbers=root / "results/sample/numbers.json",
+        )
+
+
+def counts_by(interviews: pd.DataFrame, variable: str, k_min: int) -> pd.DataFrame:
+    """Interviews per released value of one single-valued variable, masked, in value order
+    (``*`` reads ``withheld`` and comes last)."""
+    counts = interviews[variable].value_counts().sort_index()
+    withheld = counts.index == WITHHELD
+    counts = pd.concat([counts[~withheld], counts[withheld]])
+    return pd.DataFrame(
+        {
+            "variable": variable,
+            "value": [WITHHELD_LABEL if v == WITHHELD else v for v in counts.index],
+            "interviews": masked_counts(counts, k_min).values,
+        }
+    )
+
+
+def describe_sample(
+    release: PublicRelease, mission_counts: pd.DataFrame, variables: list[str], k_min: int
+) -> pd.DataFrame:
+    """One long table: ``variable, value, interviews`` (text; masked) for each variable."""
+    parts = []
+    for variable in variables:
+        if variable == "mission":
+            parts.append(mission_counts.assign(variable="mission", value=mission_counts["mission"]))
+        else:
+            parts.append(counts_by(release.interviews, variable, k_min))
+    return pd.concat(parts, ignore_index=True)[["variable", "value", "interviews"]]
+
+
+def sample_numbers(release: PublicRelease, table: pd.DataFrame, k_min: int) -> dict:
+    """What the paper cites about the sample; counts below ``k_min`` stay masked."""
+    interviews = release.interviews
+    by_variable = {
+        variable: dict(zip(rows["value"], rows["interviews"]))
+        for variable, rows in table.groupby("variable", sort=False)
+    }
+    return {
+        "synthetic": release.synthetic,
+        "interviews": len(interviews),
+        "first_month": str(interviews["month"].min()),
+        "last_month": str(interviews["month"].max()),
+        "k_min": k_min,
+        "masked_cells": int(table["interviews"].str.startswith("<").sum()),
+        "by_variable": by_variable,
+    }
+
+
+def run_sample_description(
+    release: PublicRelease,
+    mission_counts: pd.DataFrame,
+    settings: Mapping,
+    k_min: int,
+    outputs: SampleOutputs,
+) -> dict:
+    """Write the sample table and its numbers; ``mission_counts`` from ``read_mission_counts``."""
+    table = describe_sample(release, mission_counts, settings["variables"], k_min)
+    numbers = sample_numbers(release, table, k_min)
+    write_all_or_nothing({outputs.table: csv_text(table), outputs.numbers: json_text(numbers)})
+    return numbers

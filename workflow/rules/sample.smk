@@ -1,0 +1,21 @@
+# Public tier: who was interviewed, counted from the release with small cells masked.
+
+
+rule describe_sample:
+    input:
+        **release_inputs(),
+        mission_counts=rules.anonymise_interviews.output.mission_counts,
+        code=package_modules("sample_description", "release", "disclosure"),
+    output:
+        table="results/sample/sample_description.csv",
+        numbers="results/sample/numbers.json",
+    log:
+        "logs/sample/describe_sample.log",
+    conda:
+        "../../environment.yml"
+    params:
+        settings=config["sample"],
+        k_min=config["anonymisation"]["k_min"],
+        schema_dir=SCHEMA_DIR,
+    script:
+        "../scripts/describe_sample.py"
