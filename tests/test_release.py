@@ -1,0 +1,75 @@
+"""The public tier's reader: a tampered release fails with the file, row, column and value."""
+
+import pandas as pd
+import pytest
+from conftest import CODEBOOK, SCHEMA_DIR
+
+from peacekeeping_interviews.codebook import load_codebook
+from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.release import (
+    PublicRelease,
+    incidence_matrix,
+    read_mission_counts,
+    read_release,
+)
+
+
+def edited_copy(path, tmp_path, row, column, value):
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[row - 1, column] = value
+    out = tmp_path / path.name
+    table.to_csv(out, index=False)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "expected"),
+    [
+        ("coding", "pseudonym", "P-0000000000", "a pseudonym of the interview table"),
+        ("coding", "code", "not_a_code", "a code id of the configured codebook"),
+        ("coding", "direction", "sideways", "confrontational"),
+        ("interviews", "consent", "maybe", "named"),
+    ],
+)
+def test_a_tampered_release_names_file_row_column_and_value(
+    mini_release_paths, tmp_path, table, column, value, expected
+):
+    paths = dict(mini_release_paths)
+    paths[table] = edited_copy(paths[table], tmp_path, 2, column, value)
+    with pytest.raises(InputError) as caught:
+        read_release(**paths, schema_dir=SCHEMA_DIR)
+    message = str(caught.value)
+    assert f"{table}.csv: row 2 (line 3), column '{column}'" in message
+    assert repr(value) in message and expected in message
+
+
+def test_mission_counts_must_be_counts_or_masked(mini_release_paths, tmp_path):
+    path = mini_release_paths["interviews"].parent / "mission_counts.csv"
+    assert len(read_mission_counts(path, SCHEMA_DIR)) > 0
+    with pytest.raises(InputError, match=r"row 1 \(line 2\), column 'interviews'.*'about 4'"):
+        read_mission_counts(edited_copy(path, tmp_path, 1, "interviews", "about 4"), SCHEMA_DIR)
+
+
+def test_incidence_counts_a_code_once_per_interview_whoever_coded_it():
+    book = load_codebook(CODEBOOK, read_yaml(SCHEMA_DIR / "codebook.schema.yaml"))
+    first, second = book.ids("factor")[:2]
+    release = PublicRelease(
+        interviews=pd.DataFrame({"pseudonym": ["P-b", "P-a", "P-c"]}),
+        coding=pd.DataFrame(
+            {
+                "pseudonym": ["P-a", "P-a", "P-a", "P-b"],
+                "segment": [1, 1, 2, 1],
+                "coder": ["x", "y", "x", "x"],
+                "code": [first, second, first, second],
+            }
+        ),
+        codebook=book,
+        synthetic=True,
+    )
+    found = incidence_matrix(release)
+    assert list(found.index) == ["P-b", "P-a", "P-c"]
+    assert list(found.columns) == book.ids()
+    assert found.sum().sum() == 3
+    assert found.loc["P-a", first] and found.loc["P-a", second] and found.loc["P-b", second]
+    assert not found.loc["P-c"].any()
