@@ -14,6 +14,8 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/anonymisation.smk"
 include: "workflow/rules/sample.smk"
+include: "workflow/rules/tabulation.smk"
+include: "workflow/rules/reliability.smk"
 include: "workflow/rules/leak_scan.smk"
 
 
@@ -22,4 +24,6 @@ rule all:
     input:
         rules.anonymise_interviews.output.report,
         rules.describe_sample.output.table,
+        rules.tabulate_factors.output.numbers,
+        rules.assess_reliability.output.numbers,
         rules.scan_for_leaks.output.report,

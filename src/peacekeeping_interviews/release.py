@@ -22,12 +22,15 @@ from peacekeeping_interviews.validation import read_table, typed_frame
 @dataclass(frozen=True)
 class PublicRelease:
     """The anonymised interviews (in collection order, with a derived ``year``), their coded
-    segments, the codebook, and whether the data are the synthetic example."""
+    segments, the codebook, whether the data are the synthetic example, and the file names that
+    error messages cite."""
 
     interviews: pd.DataFrame
     coding: pd.DataFrame
     codebook: Codebook
     synthetic: bool
+    interviews_file: str = "interviews.csv"
+    coding_file: str = "coding.csv"
 
 
 def read_release(interviews: Path, coding: Path, codebook: Path, schema_dir: Path) -> PublicRelease:
@@ -54,6 +57,8 @@ def read_release(interviews: Path, coding: Path, codebook: Path, schema_dir: Pat
         coding=coding_frame.drop(columns="synthetic"),
         codebook=book,
         synthetic=bool(interviews_frame["synthetic"].any() or coding_frame["synthetic"].any()),
+        interviews_file=str(interviews),
+        coding_file=str(coding),
     )
 
 

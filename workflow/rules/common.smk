@@ -32,6 +32,11 @@ def release_inputs():
         "interviews": "data/anonymised/interviews.csv",
         "coding": "data/anonymised/coding.csv",
         "codebook": config["inputs"]["codebook"],
+        "release_schemas": schema_files(
+            "anonymised_interviews.table.yaml",
+            "anonymised_coding.table.yaml",
+            "codebook.schema.yaml",
+        ),
     }
 
 

@@ -11,6 +11,8 @@ rule scan_for_leaks:
             rules.anonymise_interviews.output.report,
             rules.anonymise_interviews.output.summary,
             *rules.describe_sample.output,
+            *rules.tabulate_factors.output,
+            *rules.assess_reliability.output,
         ],
         code=package_modules("anonymisation", "leak_scan", "scrub"),
     output:
