@@ -13,6 +13,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/anonymisation.smk"
+include: "workflow/rules/mandates.smk"
 include: "workflow/rules/sample.smk"
 include: "workflow/rules/tabulation.smk"
 include: "workflow/rules/reliability.smk"
@@ -23,6 +24,7 @@ rule all:
     default_target: True
     input:
         rules.anonymise_interviews.output.report,
+        rules.merge_mandates.output.numbers,
         rules.describe_sample.output.table,
         rules.tabulate_factors.output.numbers,
         rules.assess_reliability.output.numbers,

@@ -13,6 +13,8 @@ from peacekeeping_interviews.problems import InputError
 
 
 def _generate_example(args: argparse.Namespace) -> None:
+    from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
+    from peacekeeping_interviews.mandates import EXAMPLE_SEED, generate_example_mandates
     from peacekeeping_interviews.synthetic import write_example_data
 
     write_example_data(
@@ -22,6 +24,8 @@ def _generate_example(args: argparse.Namespace) -> None:
         n_interviews=args.n_interviews,
         seed=args.seed,
     )
+    mandates = generate_example_mandates(read_yaml(args.config)["mandates"], EXAMPLE_SEED)
+    write_all_or_nothing({args.out / "mandates.csv": csv_text(mandates)})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, default=Path("data/example"))
     generate.add_argument("--codebook", type=Path, default=Path("config/codebook.yaml"))
     generate.add_argument("--schema-dir", type=Path, default=Path("workflow/schemas"))
+    generate.add_argument(
+        "--config", type=Path, default=Path("config/config.yaml"), help="its `mandates` section"
+    )
     generate.add_argument("--n-interviews", type=int, default=210)
     generate.add_argument("--seed", type=int, default=20190701)
     generate.set_defaults(handler=_generate_example)

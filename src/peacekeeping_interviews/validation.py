@@ -63,13 +63,15 @@ class CheckedTable:
     """A CSV file read as text. ``cells`` holds the well-formed data rows, indexed by 1-based data
     row, one column per schema field present, missing values as NaN; ``None`` when the file could
     not be read at all. ``complete`` is false when rows were left out (blank, ragged or unparsed).
-    ``problems`` are the faults found in the file and in its cells."""
+    ``problems`` are the faults found in the file and in its cells; ``header`` is the file's header
+    row when it could be read."""
 
     file: str
     schema: dict
     cells: pd.DataFrame | None
     complete: bool
     problems: list[Problem]
+    header: list[str] | None = None
 
 
 def validate_inputs(
@@ -109,19 +111,29 @@ def validate_inputs(
 
 def read_table(path: Path, schema_path: Path) -> CheckedTable:
     """Read a CSV file as text and check it against the Table Schema at ``schema_path``."""
-    schema = read_yaml(schema_path)
+    return check_table(path, read_yaml(schema_path), schema_path.name)
+
+
+def check_table(
+    path: Path, schema: dict | Callable[[list[str]], dict], schema_name: str
+) -> CheckedTable:
+    """Read a CSV file as text and check it against a Table Schema given as a dict, or as a
+    function of the file's header (for layouts whose columns the config decides)."""
     file = path.name
+    known = schema if isinstance(schema, dict) else {}
     text, problems = _read_text(path)
     if text is None:
-        return CheckedTable(file, schema, None, False, problems)
+        return CheckedTable(file, known, None, False, problems)
     header, rows, row_problems = _split_rows(text, file)
     problems += row_problems
     if header is None or rows is None:
-        return CheckedTable(file, schema, None, False, problems)
-    problems += _header_problems(header, schema, schema_path.name, file)
+        return CheckedTable(file, known, None, False, problems)
+    if callable(schema):
+        schema = schema(header)
+    problems += _header_problems(header, schema, schema_name, file)
     cells = _named_cells(header, rows, schema)
     problems += cell_problems(cells, schema, file)
-    return CheckedTable(file, schema, cells, not row_problems, problems)
+    return CheckedTable(file, schema, cells, not row_problems, problems, header)
 
 
 def _missing_file(path: Path) -> Problem:

@@ -10,6 +10,7 @@ rule scan_for_leaks:
             rules.anonymise_interviews.output.mission_counts,
             rules.anonymise_interviews.output.report,
             rules.anonymise_interviews.output.summary,
+            *rules.merge_mandates.output,
             *rules.describe_sample.output,
             *rules.tabulate_factors.output,
             *rules.assess_reliability.output,
