@@ -15,6 +15,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/anonymisation.smk"
 include: "workflow/rules/mandates.smk"
 include: "workflow/rules/sample.smk"
+include: "workflow/rules/saturation.smk"
 include: "workflow/rules/tabulation.smk"
 include: "workflow/rules/reliability.smk"
 include: "workflow/rules/leak_scan.smk"
@@ -26,6 +27,7 @@ rule all:
         rules.anonymise_interviews.output.report,
         rules.merge_mandates.output.numbers,
         rules.describe_sample.output.table,
+        rules.analyse_saturation.output.numbers,
         rules.tabulate_factors.output.numbers,
         rules.assess_reliability.output.numbers,
         rules.scan_for_leaks.output.report,

@@ -29,29 +29,50 @@ STYLE = {
     "savefig.dpi": 200,
 }
 SYNTHETIC_MARK = "SYNTHETIC EXAMPLE DATA - not the study's interviews"
+SYNTHETIC_LABEL = "synthetic"
 
 
 @contextmanager
 def figure(width: float, height: float, synthetic: bool) -> Iterator[Figure]:
-    """A new figure in the project style; synthetic data get a visible mark in the corner."""
+    """A new figure in the project style. A synthetic figure is labelled so, and
+    :func:`figure_bytes` prints the synthetic mark below everything drawn on it."""
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(width, height))
-        if synthetic:
-            fig.text(
-                0.995, 0.005, SYNTHETIC_MARK, ha="right", va="bottom", fontsize=7, color="#b00020"
-            )
+        fig.set_label(SYNTHETIC_LABEL if synthetic else "")
         try:
             yield fig
         finally:
             plt.close(fig)
 
 
+def _mark_synthetic(fig: Figure) -> None:
+    """Put the mark under the lowest drawn element, right-aligned, so that it never overlaps an
+    axis label however the figure is laid out (the tight bounding box then includes it)."""
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    width, height = fig.get_size_inches()
+    fig.text(
+        drawn.x1 / width,
+        (drawn.y0 - 0.08) / height,
+        SYNTHETIC_MARK,
+        ha="right",
+        va="top",
+        fontsize=7,
+        color="#b00020",
+    )
+
+
 def figure_bytes(fig: Figure) -> dict[str, bytes]:
     """The figure as ``{"svg": ..., "png": ...}`` with no timestamps or random ids."""
     with plt.rc_context(STYLE):
+        if fig.get_label() == SYNTHETIC_LABEL and SYNTHETIC_MARK not in _texts(fig):
+            _mark_synthetic(fig)
         rendered = {}
         for kind, metadata in (("svg", {"Date": None}), ("png", {"Software": None})):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=kind, metadata=metadata, bbox_inches="tight")
             rendered[kind] = buffer.getvalue()
     return rendered
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [text.get_text() for text in fig.texts]

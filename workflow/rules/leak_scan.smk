@@ -12,6 +12,7 @@ rule scan_for_leaks:
             rules.anonymise_interviews.output.summary,
             *rules.merge_mandates.output,
             *rules.describe_sample.output,
+            *rules.analyse_saturation.output,
             *rules.tabulate_factors.output,
             *rules.assess_reliability.output,
         ],
