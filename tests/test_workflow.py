@@ -11,6 +11,24 @@ from conftest import ROOT
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 RESTRICTED_TIER_RULES = {"anonymise_interviews", "scan_for_leaks"}
+EXHIBITS = [
+    Path(p)
+    for p in [
+        "data/anonymised/mission_counts.csv",
+        "results/mandates/figure1.svg",
+        "results/mandates/figure1.png",
+        "results/mandates/exclusions.csv",
+        "results/sample/sample_description.csv",
+        "results/saturation/accumulation.svg",
+        "results/saturation/new_information.png",
+        "results/saturation/richness.csv",
+        "results/tabulation/table1.csv",
+        "results/tabulation/spectrum.svg",
+        "results/tabulation/tests.csv",
+        "results/reliability/alpha.csv",
+        "results/leak_scan/report.json",
+    ]
+]
 
 
 def snakemake(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
@@ -71,7 +89,7 @@ def test_example_run_is_complete_safe_and_byte_identical(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
     produced = sorted(p.relative_to(first) for p in (first / "results").rglob("*") if p.is_file())
     produced += sorted(p.relative_to(first) for p in (first / "data" / "anonymised").rglob("*"))
-    assert Path("results/leak_scan/report.json") in produced
+    assert set(EXHIBITS) <= set(produced)
     for relative in produced:
         assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
     report = (first / "results/anonymisation/report.md").read_text()
@@ -102,18 +120,28 @@ def test_alternative_codebook_runs_without_code_change(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     released = pd.read_csv(copy / "data/anonymised/coding.csv", dtype=str)
     assert set(released["code"]) <= set(codes)
+    table1 = pd.read_csv(copy / "results/tabulation/table1.csv", dtype=str)
+    assert list(table1.columns) == [c["label"] for c in codebook["categories"]]
 
 
 @pytest.mark.end_to_end
-def test_bad_input_stops_before_any_output(tmp_path):
+@pytest.mark.parametrize(
+    ("file", "column", "value", "message"),
+    [
+        ("interviews.csv", "consent", "secret", "interviews.csv: row 3 (line 4), column 'consent'"),
+        ("mandates.csv", "mission", "UNFICYP", "mandates.csv: row 3 (line 4), column 'mission'"),
+        ("mandates.csv", "hr_monitor", "7", "mandates.csv: row 3 (line 4), column 'hr_monitor'"),
+    ],
+)
+def test_bad_input_stops_before_any_output(tmp_path, file, column, value, message):
     copy = copy_project(tmp_path)
     import pandas as pd
 
-    interviews = copy / "data/example/interviews.csv"
-    table = pd.read_csv(interviews, dtype=str, keep_default_na=False)
-    table.loc[2, "consent"] = "secret"
-    table.to_csv(interviews, index=False, lineterminator="\n")
+    path = copy / "data/example" / file
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[2, column] = value
+    table.to_csv(path, index=False, lineterminator="\n")
     result = snakemake("--cores", "2", cwd=copy, check=False)
     assert result.returncode != 0
-    assert "interviews.csv: row 3 (line 4), column 'consent'" in result.stderr + result.stdout
+    assert message in result.stderr + result.stdout and repr(value) in result.stderr
     assert not (copy / "results").exists() and not (copy / "data/anonymised").exists()

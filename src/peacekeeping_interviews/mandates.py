@@ -172,6 +172,15 @@ def read_inputs(
     return mandates, counts
 
 
+def validate_mandates(path: Path, settings: Mapping, latest_interview_date: str) -> None:
+    """The start-up check: the crosswalk and the mandates file, every problem in one
+    :class:`InputError` (the mission counts are checked when the stage runs)."""
+    problems = settings_problems(settings)
+    problems += check_mandates(Path(path), settings, latest_interview_date)[1]
+    if problems:
+        raise InputError(problems)
+
+
 def settings_problems(settings: Mapping) -> list[Problem]:
     """Mission names mapped twice (to two columns, twice to one, or to a column and the
     exclusions) and column headings used twice: each name must lead to exactly one place."""

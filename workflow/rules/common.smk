@@ -1,6 +1,7 @@
 # Start-up checks and input functions shared by the rules.
 from pathlib import Path
 
+from peacekeeping_interviews.mandates import validate_mandates
 from peacekeeping_interviews.validation import validate_inputs
 from peacekeeping_interviews.problems import InputError
 
@@ -45,6 +46,9 @@ try:
         **confidential_inputs(),
         schema_dir=SCHEMA_DIR,
         latest_interview_date=config["latest_interview_date"],
+    )
+    validate_mandates(
+        config["inputs"]["mandates"], config["mandates"], config["latest_interview_date"]
     )
 except InputError as error:
     raise WorkflowError(str(error)) from None
