@@ -163,6 +163,27 @@ def test_monuc_and_monusco_are_one_column(tmp_path, settings):
     assert numbers["figure_labels"] == [f"MONUC/MONUSCO, DRC (1999{DASH}ongoing)"]
 
 
+def test_a_resolution_with_rows_for_both_merged_missions_counts_once(tmp_path, settings):
+    # PEMA has one row per mission and resolution, so a transition resolution may carry a row
+    # for MONUC and one for MONUSCO: three resolutions, two of them mandating human rights.
+    mandates = write_mandates(
+        tmp_path / "mandates.csv",
+        [
+            ("MONUC", 1279, "1999-11-30", {"hr_assist": "1"}),
+            ("MONUC", 1291, "2000-02-24", {}),
+            ("MONUC", 1925, "2010-05-28", {"hr_monitor": "2"}),
+            ("MONUSCO", 1925, "2010-05-28", {"hr_monitor": "2"}),
+            ("UNISFA", 1925, "2010-05-28", {}),
+        ],
+    )
+    outputs, numbers = run(tmp_path, mandates, settings)
+    assert read(outputs.missions).loc[0, "resolutions"] == "3"
+    support = read(outputs.mission_tasks).set_index("task_group")
+    assert support.loc["human_rights", "mandating_resolutions"] == "2"
+    assert (numbers["resolutions"], numbers["resolutions_in_figure"]) == (3, 3)
+    assert numbers["resolutions_left_out"] == 0
+
+
 def test_order_is_chronological_with_ties_in_config_order_and_years_as_printed(tmp_path, settings):
     # UNPROFOR and UNTAC start on the same day: config lists UNTAC first. UNTAES starts earlier.
     # UNTAES runs within one year; UNMISS is ongoing; UNPROFOR's years end at its last resolution.
@@ -282,6 +303,10 @@ def _map_and_exclude(settings: dict) -> None:
 
 def _heading_twice(settings: dict) -> None:
     settings["missions"][1]["column"] = "UNTAC"
+
+
+def _group_twice(settings: dict) -> None:
+    settings["task_groups"][1]["id"] = "human_rights"
 
 
 BAD_MANDATES = [
@@ -420,8 +445,15 @@ def test_a_missing_mandates_file_is_named(tmp_path, settings):
             "config: at mandates.missions[1].column: got 'UNTAC'; expected a column heading used "
             "once (already at mandates.missions[0].column)",
         ),
+        (
+            # Before this check, the second group silently replaced the first one's tasks and
+            # both rows of the matrix were headed human_rights.
+            _group_twice,
+            "config: at mandates.task_groups[1].id: got 'human_rights'; expected a task group "
+            "id used once (already at mandates.task_groups[0].id)",
+        ),
     ],
-    ids=["name-in-two-columns", "name-mapped-and-excluded", "heading-twice"],
+    ids=["name-in-two-columns", "name-mapped-and-excluded", "heading-twice", "group-twice"],
 )
 def test_bad_crosswalk_in_config_is_reported_with_its_key(tmp_path, settings, change, message):
     change(settings)

@@ -25,6 +25,18 @@ def test_counts_by_masks_small_cells_and_puts_withheld_last():
     }
 
 
+def test_counts_by_labels_empty_cells_and_counts_every_interview():
+    # Before, an empty cell was a row with an empty value (and a "" key in numbers.json), and a
+    # missing one was not counted at all.
+    interviews = pd.DataFrame({"tenure_band": ["2-5"] * 3 + [""] * 4 + ["*"] * 3 + [None]})
+    table = counts_by(interviews, "tenure_band", k_min=3)
+    assert table.to_dict("list") == {
+        "variable": ["tenure_band"] * 3,
+        "value": ["2-5", "withheld", "not recorded"],
+        "interviews": ["3", "3", "5"],
+    }
+
+
 def test_every_unmasked_count_matches_the_release(example_release_paths, example_release):
     missions = read_mission_counts(
         example_release_paths["interviews"].parent / "mission_counts.csv", SCHEMA_DIR

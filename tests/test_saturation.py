@@ -14,6 +14,7 @@ import math
 import shutil
 import subprocess
 import time
+import tracemalloc
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -39,6 +40,8 @@ from peacekeeping_interviews.saturation import (
     ice,
     jackknife1,
     jackknife2,
+    new_information,
+    new_information_figure,
     random_order_curves,
     random_positions,
     run_saturation,
@@ -83,11 +86,14 @@ def test_accumulation_counts_distinct_codes_in_order():
 
 def test_guest_runs_follow_the_hand_worked_sequence():
     curve = accumulation_curve(incidence_from_new_codes(GUEST_SEQUENCE))
-    before, new, proportion = guest_runs(curve, base_size=4, run_length=2)
+    before, base_codes, new = guest_runs(curve, base_size=4, run_length=2)
     # Runs of two after the base: interviews 5-6, 6-7, ..., 13-14.
     assert before.tolist() == list(range(4, 13))
+    assert base_codes.tolist() == [20]
     assert new[0].tolist() == [4, 1, 1, 1, 0, 1, 1, 0, 0]
+    proportion = new_information(new, base_codes)
     assert proportion[0].tolist() == [float(Fraction(k, 20)) for k in [4, 1, 1, 1, 0, 1, 1, 0, 0]]
+    assert np.isnan(new_information(new, np.array([0]))).all()
 
 
 @pytest.mark.parametrize(
@@ -128,6 +134,19 @@ def test_guest_reports_why_saturation_is_not_reached():
 
     empty_base = np.array([0, 0, 0, 0, 1, 1, 1])
     assert "no code found in the base" in guest_outcome(empty_base, GridPoint(4, 2, 0.0))["reason"]
+
+
+def test_threshold_is_inclusive_and_exact_at_the_boundary():
+    # A base of 3 codes; interview 4 adds one code (a third of the base), interview 5 none.
+    curve = np.array([1, 2, 3, 4, 4])
+    assert guest_saturation_points(curve, 3, 1, 1 / 3).tolist() == [3]
+    assert guest_saturation_points(curve, 3, 1, 0.33).tolist() == [4]
+
+
+def test_guest_reason_prints_the_threshold_unrounded():
+    never = accumulation_curve(incidence_from_new_codes([10, 10, 10, 10, 2, 2, 2, 2]))
+    outcome = guest_outcome(never, GridPoint(4, 2, 0.025))
+    assert "adds at most 2.5% of the base's 40 codes" in outcome["reason"]
 
 
 def test_random_positions_are_seeded_permutations():
@@ -205,6 +224,42 @@ def test_thousand_orders_of_210_interviews_take_well_under_a_second():
     assert time.perf_counter() - start < 1.0
 
 
+def test_random_order_curves_hold_the_smallest_integers():
+    rng = np.random.default_rng(2)
+    incidence = rng.random((2000, 29)) < rng.uniform(0.02, 0.7, 29)
+    tracemalloc.start()
+    try:
+        curves = random_order_curves(incidence, 1000, seed=1)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert curves.dtype == np.int8
+    # Positions (2 bytes each), curves (1 byte) and one code's positions: about 9 MB. With
+    # int32 positions and curves and an int64 count per position it was about 40 MB.
+    assert peak < 12e6
+
+
+def test_curves_count_past_the_range_of_one_byte():
+    curves = random_order_curves(np.eye(300, dtype=bool), 3, seed=1)
+    assert curves.dtype == np.int16
+    assert curves.tolist() == [list(range(1, 301))] * 3
+
+
+def test_new_information_figure_draws_twenty_thousand_runs_quickly():
+    runs = pd.DataFrame(
+        {
+            "base_size": 4,
+            "run_length": 2,
+            "first_interview": np.arange(5, 20005),
+            "proportion_new": np.random.default_rng(1).random(20000) / 10,
+        }
+    )
+    start = time.perf_counter()
+    drawn = new_information_figure(runs, [0.05, 0.0], synthetic=True)
+    assert time.perf_counter() - start < 5  # a bar per run took over 10 s
+    assert drawn["png"].startswith(b"\x89PNG")
+
+
 # --- richness estimators, by hand ----------------------------------------------------------------
 
 # Six interviews; code frequencies 1, 1, 1, 2, 2, 3, 6, 0 -> S = 7, Q1 = 3, Q2 = 2.
@@ -262,6 +317,21 @@ def test_bias_corrected_chao2_by_hand():
     result = chao2_bias_corrected(HAND)
     assert result.estimate == pytest.approx(float(expected))  # 7 + 5/6 * 6/6 = 7.8333
     assert result.se == pytest.approx(math.sqrt(variance))
+
+
+@pytest.mark.parametrize("columns", [[3, 4, 5, 6], [0, 3, 4, 5, 6]], ids=["Q1=0", "Q1=1"])
+def test_bias_corrected_chao2_without_two_uniques_has_spader_variance_of_s(columns):
+    """SpadeR's SpecInciChao2bc: where the estimate is S, the variance of S itself,
+    sum_j [e^-f_j - e^-2f_j] - (sum_j f_j e^-f_j)^2 / m."""
+    incidence = HAND[:, columns]
+    frequencies = incidence.sum(axis=0).tolist()
+    m = incidence.shape[0]
+    variance = sum(math.exp(-f) - math.exp(-2 * f) for f in frequencies)
+    variance -= sum(f * math.exp(-f) for f in frequencies) ** 2 / m
+    result = chao2_bias_corrected(incidence)
+    assert result.estimate == len(columns)
+    assert result.se == pytest.approx(math.sqrt(variance))
+    assert result.se > 0
 
 
 def test_jackknives_by_hand():
@@ -427,7 +497,7 @@ def test_run_saturation_on_the_mini_release_is_consistent_and_byte_identical(
     for name, path in vars(first).items():
         assert path.read_bytes() == getattr(second, name).read_bytes(), name
 
-    numbers = json.loads(first.numbers.read_text(encoding="utf-8"))
+    numbers = json.loads(first.numbers.read_text(encoding="utf-8"), parse_constant=refuse)
     coded = release.coding.groupby("pseudonym")["code"].apply(set)
     assert numbers["synthetic"] is True
     assert numbers["n_interviews"] == len(release.interviews) == 12
@@ -458,6 +528,28 @@ def test_run_saturation_on_the_mini_release_is_consistent_and_byte_identical(
     assert (curve["lower"] <= curve["mean"]).all() and (curve["mean"] <= curve["upper"]).all()
     assert first.accumulation_png.read_bytes().startswith(b"\x89PNG")
     assert b"<svg" in first.new_information_svg.read_bytes()
+
+
+def refuse(constant: str) -> None:
+    raise AssertionError(f"{constant} in numbers.json")
+
+
+def test_undefined_shares_are_null_in_json_and_empty_in_csv(
+    mini_release_paths, project_config, tmp_path
+):
+    """No code found at all: every share of new information and every ratio is undefined."""
+    release = read_release(**mini_release_paths, schema_dir=SCHEMA_DIR)
+    outputs = SaturationOutputs.under(tmp_path)
+    uncoded = replace(release, coding=release.coding[0:0])
+    run_saturation(uncoded, dict(project_config["saturation"], orders=50), outputs)
+    numbers = json.loads(outputs.numbers.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert numbers["richness"]["chao2"]["observed_ratio"] is None
+    assert all(o["saturation_point"] is None for o in numbers["guest_saturation"])
+    runs = pd.read_csv(outputs.guest_runs)
+    assert len(runs) and runs["proportion_new"].isna().all()
+    for path in vars(outputs).values():
+        if path.suffix == ".csv":
+            assert "nan" not in path.read_text(encoding="utf-8").lower()
 
 
 def test_an_empty_release_stops_with_nothing_written(mini_release_paths, project_config, tmp_path):

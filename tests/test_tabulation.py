@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT, SCHEMA_DIR
+from matplotlib.text import Annotation
 from scipy import stats
 from scipy.stats.contingency import association
 from statsmodels.stats.multitest import multipletests
 
+from peacekeeping_interviews import tabulation
 from peacekeeping_interviews.codebook import Code, Codebook, load_codebook
 from peacekeeping_interviews.release import PublicRelease, read_release
 from peacekeeping_interviews.tabulation import (
@@ -353,3 +355,40 @@ def test_another_codebook_runs_through_unchanged_code(tmp_path):
     assert numbers["tests"]["subgroup_direction"]["posting"]["p_value"] is None
     assert numbers["tests"]["subgroup_direction"]["posting"]["excluded_withheld"] == 1
     json.dumps(numbers, allow_nan=False)
+
+
+def left_to_right(ax) -> list[str]:
+    """The plain texts of an axes (not annotations), from left to right."""
+    texts = [t for t in ax.texts if not isinstance(t, Annotation)]
+    return [t.get_text() for t in sorted(texts, key=lambda t: t.get_position())]
+
+
+def test_figure2_runs_from_conciliation_to_confrontation_in_whole_words(monkeypatch):
+    # Buitelaar's spectrum, one interview each at its two ends. Before, "Conditionality" was
+    # printed as "Conditionalit" over "y", and the count axis had ticks at half interviews.
+    release = hand_release(
+        BUITELAAR,
+        [
+            ("P1", 1, "a", "public_denunciation", "confrontational"),
+            ("P1", 2, "a", "accommodation", "conciliatory"),
+            ("P2", 1, "a", "accommodation", "conciliatory"),
+        ],
+        {"P1": {}, "P2": {}},
+    )
+    drawn = {}
+    real_figure_bytes = tabulation.figure_bytes
+
+    def recording_figure_bytes(fig):
+        bars, arrow = fig.axes
+        drawn["labels"] = [t.replace("\n", " ") for t in left_to_right(bars)]
+        drawn["ends"] = [t for t in left_to_right(arrow) if t != "|"]
+        drawn["ticks"] = bars.get_yticks()
+        return real_figure_bytes(fig)
+
+    monkeypatch.setattr(tabulation, "figure_bytes", recording_figure_bytes)
+    tabulation.spectrum_figure(response_spectrum(release), synthetic=True)
+    most_confrontational_first = [c.label for c in BUITELAAR.codes if c.kind == "response"]
+    assert drawn["labels"] == most_confrontational_first[::-1]
+    assert "Conditionality" in drawn["labels"]
+    assert drawn["ends"] == ["Conciliation", "Confrontation"]
+    assert all(float(tick).is_integer() for tick in drawn["ticks"])

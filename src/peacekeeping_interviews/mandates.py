@@ -183,7 +183,8 @@ def validate_mandates(path: Path, settings: Mapping, latest_interview_date: str)
 
 def settings_problems(settings: Mapping) -> list[Problem]:
     """Mission names mapped twice (to two columns, twice to one, or to a column and the
-    exclusions) and column headings used twice: each name must lead to exactly one place."""
+    exclusions), column headings and task group ids used twice: each name must lead to exactly
+    one place, and each row and column of Figure 1 must be one group or mission."""
     names = [
         (name, f"mandates.missions[{i}].names[{j}]")
         for i, mission in enumerate(settings["missions"])
@@ -197,9 +198,14 @@ def settings_problems(settings: Mapping) -> list[Problem]:
         (mission["column"], f"mandates.missions[{i}].column")
         for i, mission in enumerate(settings["missions"])
     ]
+    groups = [
+        (group["id"], f"mandates.task_groups[{i}].id")
+        for i, group in enumerate(settings["task_groups"])
+    ]
     return [
         *_repeats(names, "a mission name mapped once, to one column or to the exclusions"),
         *_repeats(headings, "a column heading used once"),
+        *_repeats(groups, "a task group id used once"),
     ]
 
 
@@ -439,12 +445,16 @@ def figure_missions(resolutions: pd.DataFrame, settings: Mapping) -> pd.DataFram
     their first resolution (ties in config order), with the years printed under each.
 
     Years run from the first to the last resolution's year, or to "ongoing" for a mission config
-    marks as still deployed; a mission with resolutions in one year only shows that year."""
+    marks as still deployed; a mission with resolutions in one year only shows that year.
+    ``resolutions`` counts distinct resolution numbers, so a resolution with rows for two of the
+    column's names counts once."""
     column_of = crosswalk(settings)
     mapped = resolutions.assign(column=resolutions["mission"].map(column_of)).dropna(
         subset="column"
     )
-    dates = mapped.groupby("column")["date"].agg(["min", "max", "size"])
+    dates = mapped.groupby("column").agg(
+        first=("date", "min"), last=("date", "max"), n=("resolution", "nunique")
+    )
     rows = []
     for position, mission in enumerate(settings["missions"]):
         heading = mission["column"]
@@ -478,8 +488,8 @@ def task_support(
 
     A group counts as mandated when any resolution of any of the column's mission names mandated
     any of the group's tasks in any modality: the article's "mandated at any point". The first such
-    resolution (by date, then number), how many resolutions did, and the task columns that ever
-    carried it show where each tick comes from."""
+    resolution (by date, then number), how many resolutions (by number) did, and the task columns
+    that ever carried it show where each tick comes from."""
     column_of = crosswalk(settings)
     mapped = resolutions.assign(column=resolutions["mission"].map(column_of)).dropna(
         subset="column"
@@ -506,7 +516,7 @@ def task_support(
                     "mandated": bool(len(mandating)),
                     "first_mandating_resolution": None if first is None else first["resolution"],
                     "first_mandating_date": None if first is None else first["date"],
-                    "mandating_resolutions": len(mandating),
+                    "mandating_resolutions": mandating["resolution"].nunique(),
                     "task_columns": ";".join(carried),
                 }
             )
@@ -596,14 +606,18 @@ def mandates_numbers(
     excluded: pd.DataFrame,
     settings: Mapping,
 ) -> dict:
-    """The numbers the paper cites about Figure 1."""
+    """The numbers the paper cites about Figure 1. Resolutions are counted by number: a
+    resolution with rows for two missions (MONUC and MONUSCO, say) is one resolution, shown in
+    the figure when any of its rows is."""
     resolutions = mandates.resolutions
     in_figure = resolutions["mission"].map(crosswalk(settings)).isin(missions["column"])
+    numbered = resolutions["resolution"]
+    shown = numbered[in_figure].nunique()
     mandated = support.pivot(index="column", columns="task_group", values="mandated")
     return {
-        "resolutions": len(resolutions),
-        "resolutions_in_figure": int(in_figure.sum()),
-        "resolutions_left_out": int((~in_figure).sum()),
+        "resolutions": numbered.nunique(),
+        "resolutions_in_figure": shown,
+        "resolutions_left_out": numbered.nunique() - shown,
         "missions_in_figure": len(missions),
         "missions_excluded": len(excluded),
         "figure_labels": list(missions["figure_label"]),

@@ -21,6 +21,10 @@ from peacekeeping_interviews.files import csv_text, json_text, write_all_or_noth
 from peacekeeping_interviews.release import PublicRelease
 
 WITHHELD_LABEL = "withheld"
+NOT_RECORDED_LABEL = "not recorded"
+# Released values that are no category of their own, with their labels, in the order they close
+# each variable's rows.
+UNSPECIFIED = {WITHHELD: WITHHELD_LABEL, "": NOT_RECORDED_LABEL}
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,16 @@ class SampleOutputs:
 
 
 def counts_by(interviews: pd.DataFrame, variable: str, k_min: int) -> pd.DataFrame:
-    """Interviews per released value of one single-valued variable, masked, in value order
-    (``*`` reads ``withheld`` and comes last)."""
-    counts = interviews[variable].value_counts().sort_index()
-    withheld = counts.index == WITHHELD
-    counts = pd.concat([counts[~withheld], counts[withheld]])
+    """Interviews per released value of one single-valued variable, masked, in value order;
+    then ``*`` as ``withheld`` and an empty cell as ``not recorded``, so that every interview is
+    counted under a readable label."""
+    counts = interviews[variable].fillna("").value_counts().sort_index()
+    unspecified = counts.index.isin(list(UNSPECIFIED))
+    counts = pd.concat([counts[~unspecified], *(counts[counts.index == v] for v in UNSPECIFIED)])
     return pd.DataFrame(
         {
             "variable": variable,
-            "value": [WITHHELD_LABEL if v == WITHHELD else v for v in counts.index],
+            "value": [UNSPECIFIED.get(v, v) for v in counts.index],
             "interviews": masked_counts(counts, k_min).values,
         }
     )

@@ -117,27 +117,30 @@ def guest_runs(curves: np.ndarray, base_size: int, run_length: int) -> tuple[np.
     denominator. A *run* is ``run_length`` consecutive interviews after the base; runs start at
     interview ``base_size + 1`` and move on one interview at a time (they overlap). The new
     information of a run is the number of codes first found in it (not in any earlier interview,
-    base or run) divided by the number of codes in the base. Only complete runs are assessed.
+    base or run) divided by the number of codes in the base (:func:`new_information`). Only
+    complete runs are assessed. The paper tries bases of 4 to 6 interviews, runs of 2 or 3 and
+    thresholds of at most 5% or 0% new information, and notes that meeting a threshold does not
+    guarantee saturation.
 
-    Returns ``(before, new, proportion)``: for each run the number of interviews before it
-    (1-D), and per curve and run the new codes and the proportion of new information (NaN when
-    the base holds no code).
+    Returns ``(before, base_codes, new)``: for each run the number of interviews before it
+    (1-D), per curve the codes in its base (1-D; zero when there are fewer interviews than the
+    base), and per curve and run the codes first found in the run.
     """
     curves = np.atleast_2d(curves)
     n = curves.shape[1]
     before = np.arange(base_size, n - run_length + 1)
-    if before.size == 0:
-        empty = np.zeros((curves.shape[0], 0))
-        return before, empty.astype(int), empty
-    base_codes = curves[:, base_size - 1].astype(float)
+    if n < base_size:
+        return before, np.zeros(curves.shape[0], dtype=curves.dtype), curves[:, :0]
+    base_codes = curves[:, base_size - 1]
     new = curves[:, base_size + run_length - 1 :] - curves[:, base_size - 1 : n - run_length]
-    proportion = np.divide(
-        new,
-        base_codes[:, None],
-        out=np.full(new.shape, np.nan),
-        where=base_codes[:, None] > 0,
-    )
-    return before, new, proportion
+    return before, base_codes, new
+
+
+def new_information(new: np.ndarray, base_codes: np.ndarray) -> np.ndarray:
+    """Guest et al.'s share of new information: new codes of each run (curves x runs) over the
+    codes in the curve's base; NaN where the base holds no code."""
+    base = np.broadcast_to(np.asarray(base_codes, dtype=float)[:, None], new.shape)
+    return np.divide(new, base, out=np.full(new.shape, np.nan), where=base > 0)
 
 
 def guest_saturation_points(
@@ -151,14 +154,25 @@ def guest_saturation_points(
     interview 8 confirmed by interviews 9 and 10; the interviews needed to see it are point +
     run length.
     """
-    before, _new, proportion = guest_runs(curves, base_size, run_length)
-    return first_saturated(before, proportion, threshold)
+    return first_saturated(*guest_runs(curves, base_size, run_length), threshold)
 
 
-def first_saturated(before: np.ndarray, proportion: np.ndarray, threshold: float) -> np.ndarray:
-    """Per row of ``proportion`` (from :func:`guest_runs`), the interviews before the first run
-    with new information at most ``threshold``; NaN when no run qualifies."""
-    saturated = proportion <= threshold
+def first_saturated(
+    before: np.ndarray, base_codes: np.ndarray, new: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Per curve (from :func:`guest_runs`), the interviews before the first run whose new
+    information is at most ``threshold``; NaN when no run qualifies or the base holds no code.
+
+    A run qualifies when new / base codes <= threshold. Instead of forming that share for every
+    run of every curve (a float array eight times the size of ``new``), the largest qualifying
+    number of new codes is found once per distinct base count, with the same floating-point
+    division, and the runs are compared with it: the same answer in a fraction of the memory.
+    """
+    candidates = np.arange(int(new.max(initial=0)) + 1)
+    allowed = np.full(len(base_codes), -1)
+    for base in np.unique(base_codes[base_codes > 0]):
+        allowed[base_codes == base] = np.count_nonzero(candidates / base <= threshold) - 1
+    saturated = new <= allowed[:, None]
     reached = saturated.any(axis=1)
     first = saturated.argmax(axis=1) if before.size else np.zeros(len(reached), dtype=int)
     points = np.full(len(reached), np.nan)
@@ -196,7 +210,7 @@ def _not_reached(interviews: int, base_codes: int | None, point: GridPoint) -> s
         return f"no code found in the base of {point.base_size} interviews"
     return (
         f"no complete run of {point.run_length} interviews up to interview {interviews} "
-        f"adds at most {point.threshold:.0%} of the base's {base_codes} codes"
+        f"adds at most {_percent(point.threshold)} of the base's {base_codes} codes"
     )
 
 
@@ -205,7 +219,8 @@ def guest_runs_table(curve: np.ndarray, grid: Sequence[GridPoint]) -> pd.DataFra
     rows = []
     designs = dict.fromkeys((p.base_size, p.run_length) for p in grid)
     for base_size, run_length in designs:
-        before, new, proportion = guest_runs(curve, base_size, run_length)
+        before, base_codes, new = guest_runs(curve, base_size, run_length)
+        proportion = new_information(new, base_codes)
         for i, start in enumerate(before):
             rows.append(
                 {
@@ -238,28 +253,36 @@ def guest_runs_table(curve: np.ndarray, grid: Sequence[GridPoint]) -> pd.DataFra
 def random_positions(n_interviews: int, orders: int, seed: int) -> np.ndarray:
     """``orders`` random interview orders as positions: row ``o`` gives, for each interview (in
     collection order), its 0-based position in order ``o``. Each row is a uniform random
-    permutation drawn with :meth:`numpy.random.Generator.permuted` from ``default_rng(seed)``."""
-    rng = np.random.default_rng(seed)
-    return rng.permuted(np.tile(np.arange(n_interviews, dtype=np.int32), (orders, 1)), axis=1)
+    permutation drawn with :meth:`numpy.random.Generator.permuted` from ``default_rng(seed)``,
+    shuffled in place so that only one orders x interviews array is ever held, of the smallest
+    integer type that holds the positions (two bytes up to 32,768 interviews)."""
+    positions = np.tile(np.arange(n_interviews, dtype=_count_dtype(n_interviews - 1)), (orders, 1))
+    return np.random.default_rng(seed).permuted(positions, axis=1, out=positions)
 
 
 def curves_for_positions(incidence: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """Accumulation curves (orders x interviews) for interview orders given as positions.
 
     Vectorised over orders: a code is first found in an order at the smallest position of the
-    interviews that carry it, so each code costs one minimum over its interviews' columns; the
-    new codes per position are then one ``bincount`` over all orders (each order offset into
-    its own block) and the curves their cumulative sums.
+    interviews that carry it, so each code costs one minimum over its interviews' columns and
+    adds one new code per order at that position; the curves are the cumulative sums, in place.
+    They hold counts of codes, so they use the smallest integer type that holds the number of
+    codes (one byte up to 127 codes): at 20,000 interviews and 1,000 orders, 20 MB instead of
+    80 MB for the curves and for every array derived from them.
     """
     orders, n = positions.shape
-    first = np.full((orders, incidence.shape[1]), n, dtype=np.int64)
-    for code in range(incidence.shape[1]):
-        carriers = np.flatnonzero(incidence[:, code])
-        if carriers.size:
-            first[:, code] = positions[:, carriers].min(axis=1)
-    offsets = np.arange(orders, dtype=np.int64)[:, None] * (n + 1)
-    counts = np.bincount((first + offsets).ravel(), minlength=orders * (n + 1))
-    return np.cumsum(counts.reshape(orders, n + 1)[:, :n], axis=1, dtype=np.int32)
+    carriers = [np.flatnonzero(column) for column in np.asarray(incidence, dtype=bool).T]
+    carriers = [interviews for interviews in carriers if interviews.size]
+    every_order = np.arange(orders)
+    curves = np.zeros((orders, n), dtype=_count_dtype(len(carriers)))
+    for interviews in carriers:
+        curves[every_order, positions[:, interviews].min(axis=1)] += 1
+    return np.cumsum(curves, axis=1, out=curves)
+
+
+def _count_dtype(maximum: int) -> type[np.signedinteger]:
+    """The smallest signed integer type that holds every count from 0 to ``maximum``."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if maximum <= np.iinfo(t).max)
 
 
 def random_order_curves(incidence: np.ndarray, orders: int, seed: int) -> np.ndarray:
@@ -315,9 +338,9 @@ def order_effect_saturation(
     """
     summary, counts = [], []
     for design, points in itertools.groupby(grid, key=lambda p: (p.base_size, p.run_length)):
-        before, _new, proportion = guest_runs(curves, *design)
+        runs = guest_runs(curves, *design)
         for point in points:
-            row, rows = _distribution(first_saturated(before, proportion, point.threshold), point)
+            row, rows = _distribution(first_saturated(*runs, point.threshold), point)
             summary.append(row)
             counts += rows
     columns = ["base_size", "run_length", "threshold", "saturation_point", "orders"]
@@ -403,19 +426,27 @@ def chao2_bias_corrected(incidence: np.ndarray) -> Estimate:
     Chao (2005), "Species estimation and applications", Encyclopedia of Statistical Sciences,
     2nd ed., 7907-7916; incidence form with the (m-1)/m factor as in Chao et al. (2009),
     Ecology 90: 1125-1133 and Gotelli & Colwell (2011, Biological Diversity, ch. 4, eq. 4.8).
-    Variance as in SpadeR ``SpecInciChao2bc`` (Chao, Ma, Hsieh & Chiu 2016) and the EstimateS
-    User's Guide (Colwell 2013): with k = (m-1)/m,
-    k Q1(Q1-1)/(2(Q2+1)) + k^2 Q1(2Q1-1)^2/(4(Q2+1)^2) + k^2 Q1^2 Q2 (Q1-1)^2/(4(Q2+1)^4).
+    Variance as in SpadeR ``SpecInciChao2bc`` (Chao, Ma, Hsieh & Chiu 2016): with k = (m-1)/m,
+    k Q1(Q1-1)/(2(Q2+1)) + k^2 Q1(2Q1-1)^2/(4(Q2+1)^2) + k^2 Q1^2 Q2 (Q1-1)^2/(4(Q2+1)^4)
+    while the estimate exceeds S. Where it equals S (fewer than two uniques, or one interview)
+    SpadeR switches to the variance of S itself, sum_j [exp(-f_j) - exp(-2 f_j)] -
+    (sum_j f_j exp(-f_j))^2 / m over the frequencies f_j of the observed codes, and so does this
+    function: the formula above would give 0 with no uniques and a positive SE for an estimate
+    that adds nothing with one. (vegan's convention, in :func:`chao2`, keeps 0 there.)
     """
-    m, _freq, observed, q1, q2 = _frequencies(incidence)
+    m, frequency, observed, q1, q2 = _frequencies(incidence)
     k = (m - 1) / m
     estimate = observed + k * q1 * (q1 - 1) / (2 * (q2 + 1))
-    variance = (
-        k * q1 * (q1 - 1) / (2 * (q2 + 1))
-        + k**2 * q1 * (2 * q1 - 1) ** 2 / (4 * (q2 + 1) ** 2)
-        + k**2 * q1**2 * q2 * (q1 - 1) ** 2 / (4 * (q2 + 1) ** 4)
-    )
-    return Estimate(estimate, float(np.sqrt(variance)))
+    if estimate > observed:
+        variance = (
+            k * q1 * (q1 - 1) / (2 * (q2 + 1))
+            + k**2 * q1 * (2 * q1 - 1) ** 2 / (4 * (q2 + 1) ** 2)
+            + k**2 * q1**2 * q2 * (q1 - 1) ** 2 / (4 * (q2 + 1) ** 4)
+        )
+    else:
+        unseen = np.exp(-frequency.astype(float))
+        variance = float((unseen - unseen**2).sum() - (frequency * unseen).sum() ** 2 / m)
+    return Estimate(estimate, float(np.sqrt(max(variance, 0.0))))
 
 
 def ice(incidence: np.ndarray, infrequent_max: int = INFREQUENT_MAX) -> Estimate:
@@ -625,13 +656,13 @@ def accumulation_figure(
             color="#9ecae1",
             alpha=0.6,
             linewidth=0,
-            label=f"random orders: central {band:.0%}",
+            label=f"random orders: central {_percent(band)}",
         )
         ax.plot(x, curve_table["mean"], color="#3182bd", label="random orders: mean")
         ax.step(x, curve_table["observed"], where="post", color="black", label="collection order")
         ax.axhline(codes_in_codebook, color="grey", linestyle=":", linewidth=1)
         for outcome, style in zip(saturation, ("--", "-.", ":", (0, (1, 3)))):
-            text = f"≤{outcome['threshold']:.0%}: "
+            text = f"≤{_percent(outcome['threshold'])}: "
             if outcome["saturation_point"] is None:
                 ax.plot([], [], color="#d95f02", linestyle=style, label=text + "not reached")
                 continue
@@ -660,19 +691,26 @@ def new_information_figure(
     runs: pd.DataFrame, thresholds: Sequence[float], synthetic: bool
 ) -> dict[str, bytes]:
     """New information per run (share of the base's codes) for one base size and run length,
-    with the threshold lines."""
+    with the threshold lines. The runs are one step outline (``stairs``), not a bar each: with
+    20,000 interviews, 20,000 bars took some ten seconds to draw."""
     with figure(6.5, 3.0, synthetic) as fig:
         ax = fig.add_subplot()
-        ax.bar(runs["first_interview"], 100 * runs["proportion_new"], width=0.8, color="#3182bd")
         for threshold, style in zip(thresholds, ("--", "-.", ":", (0, (1, 3)))):
             ax.axhline(
                 100 * threshold,
                 color="#d95f02",
                 linestyle=style,
                 linewidth=1,
-                label=f"threshold {threshold:.0%}",
+                label=f"threshold {_percent(threshold)}",
             )
         if len(runs):
+            first = runs["first_interview"].to_numpy()
+            ax.stairs(
+                100 * runs["proportion_new"].to_numpy(dtype=float),
+                np.append(first, first[-1] + 1) - 0.5,
+                fill=True,
+                color="#3182bd",
+            )
             ax.set_title(
                 f"Base {runs['base_size'].iloc[0]}, run {runs['run_length'].iloc[0]}",
                 fontsize=9,
@@ -829,6 +867,11 @@ def numbers_document(
         },
         "subgroups_with_factor_never_found": factors_never_found(coverage),
     }
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage without rounding it away: 0.05 -> ``5%``, 0.025 -> ``2.5%``."""
+    return f"{100 * share:.10g}%"
 
 
 def _rounded(value: float | None) -> float | None:

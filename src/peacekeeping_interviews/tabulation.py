@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pingouin
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 from scipy.stats.contingency import expected_freq
 
@@ -396,6 +397,7 @@ def spectrum_figure(spectrum: pd.DataFrame, synthetic: bool) -> dict[str, bytes]
             "Response types: interviews (int.) and coded segments (seg.)", loc="left", fontsize=8
         )
         bars.margins(y=0.25)
+        bars.yaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], integer=True))
         bars.tick_params(axis="x", length=0)
         arrow.set_axis_off()
         arrow.set_ylim(-1, 1)
@@ -414,7 +416,7 @@ def spectrum_figure(spectrum: pd.DataFrame, synthetic: bool) -> dict[str, bytes]
             bars.text(
                 x,
                 -0.04,
-                textwrap.fill(label, 13),
+                textwrap.fill(label, 13, break_long_words=False),
                 transform=bars.get_xaxis_transform(),
                 ha="center",
                 va="top",
