@@ -73,3 +73,15 @@ def test_incidence_counts_a_code_once_per_interview_whoever_coded_it():
     assert found.sum().sum() == 3
     assert found.loc["P-a", first] and found.loc["P-a", second] and found.loc["P-b", second]
     assert not found.loc["P-c"].any()
+
+
+def test_a_coder_twice_on_one_segment_is_refused(mini_release_paths, tmp_path):
+    coding = pd.read_csv(mini_release_paths["coding"], dtype=str, keep_default_na=False)
+    repeated = pd.concat([coding, coding.iloc[[0]]], ignore_index=True)
+    path = tmp_path / "coding.csv"
+    repeated.to_csv(path, index=False)
+    with pytest.raises(InputError) as caught:
+        read_release(**{**mini_release_paths, "coding": path}, schema_dir=SCHEMA_DIR)
+    message = str(caught.value)
+    assert f"coding.csv: row {len(repeated)} (line {len(repeated) + 1}), column 'coder'" in message
+    assert "not the same coder twice on one segment (first in row 1)" in message

@@ -16,7 +16,7 @@ import pandas as pd
 from peacekeeping_interviews.codebook import Codebook, load_codebook
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError, Problem
-from peacekeeping_interviews.validation import read_table, typed_frame
+from peacekeeping_interviews.validation import read_table, repeated_keys, typed_frame
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ def read_release(interviews: Path, coding: Path, codebook: Path, schema_dir: Pat
     people = read_table(Path(interviews), schema_dir / "anonymised_interviews.table.yaml")
     segments = read_table(Path(coding), schema_dir / "anonymised_coding.table.yaml")
     problems = [*people.problems, *segments.problems]
+    if segments.cells is not None and not segments.problems:
+        keys = segments.schema["primaryKey"]
+        problems += repeated_keys(segments.cells, keys, segments.schema, segments.file)
     book = load_codebook(Path(codebook), read_yaml(schema_dir / "codebook.schema.yaml"))
     if problems:
         raise InputError(problems)

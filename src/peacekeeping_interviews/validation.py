@@ -550,7 +550,7 @@ def coding_rule_problems(
         problems += _unknown_codes(cells, segments.file, book)
     keys = segments.schema["primaryKey"]
     if _has(cells, *keys):
-        problems += _repeated_keys(cells, keys, segments.schema, segments.file)
+        problems += repeated_keys(cells, keys, segments.schema, segments.file)
     return problems
 
 
@@ -594,7 +594,7 @@ def _abbreviated(items: list[str], shown: int = 6) -> str:
     return f"{', '.join(items[:shown])}, ... and {len(items) - shown} more"
 
 
-def _repeated_keys(cells: pd.DataFrame, keys: list[str], schema: dict, file: str) -> list[Problem]:
+def repeated_keys(cells: pd.DataFrame, keys: list[str], schema: dict, file: str) -> list[Problem]:
     """Rows repeating an earlier row's primary key, compared as typed values (segment 01 is 1)."""
     types = {field["name"]: field.get("type", "string") for field in schema["fields"]}
     key_values = pd.DataFrame(
