@@ -1,7 +1,9 @@
 """Outputs are written all or nothing."""
 
+import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,3 +43,16 @@ def test_a_failure_part_way_leaves_no_target_and_no_temporary(tmp_path, monkeypa
 def test_csv_text_is_deterministic_and_unix_lined():
     table = pd.DataFrame({"a": [1.5, None], "b": ["x,y", ""]})
     assert files.csv_text(table) == 'a,b\n1.5,"x,y"\n,\n'
+
+
+def test_json_text_refuses_nan_and_json_records_turn_it_into_null():
+    with pytest.raises(ValueError):
+        files.json_text({"alpha": math.nan})
+    table = pd.DataFrame({"n": [np.int64(3), np.int64(4)], "alpha": [0.5, np.nan]})
+    assert files.json_records(table) == [{"n": 3, "alpha": 0.5}, {"n": 4, "alpha": None}]
+    assert files.json_text(files.json_records(table)).count("null") == 1
+
+
+def test_csv_text_spells_booleans_as_the_release_does():
+    table = pd.DataFrame({"mandated": [True, False], "label": ["a", "b"]})
+    assert files.csv_text(table) == "mandated,label\ntrue,a\nfalse,b\n"

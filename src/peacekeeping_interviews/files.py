@@ -8,10 +8,12 @@ of them were written, so a run that fails or is killed leaves no partial output 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -21,12 +23,39 @@ def read_yaml(path: Path) -> dict:
 
 
 def csv_text(table: pd.DataFrame) -> str:
-    """Deterministic CSV: UTF-8, ``\\n`` line ends, no index, missing values as empty cells."""
+    """Deterministic CSV: UTF-8, ``\\n`` line ends, no index, missing values as empty cells,
+    booleans as ``true``/``false`` (the Table Schema spelling the release uses)."""
+    table = table.apply(
+        lambda column: (
+            column.map({True: "true", False: "false"}) if column.dtype == bool else column
+        )
+    )
     return table.to_csv(index=False, lineterminator="\n", na_rep="")
 
 
 def json_text(document: object) -> str:
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Deterministic JSON. NaN and infinity raise ``ValueError`` here, in memory, rather than
+    reaching a results file that strict JSON readers refuse: use :func:`json_number`."""
+    return (
+        json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    )
+
+
+def json_number(value: object) -> object:
+    """A value JSON can hold: numpy scalars as Python ones, missing or non-finite as ``None``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+def json_records(table: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts (see :func:`json_number`)."""
+    return [
+        {column: json_number(value) for column, value in row.items()}
+        for row in table.astype(object).to_dict("records")
+    ]
 
 
 def write_all_or_nothing(contents: Mapping[Path, str | bytes]) -> None:

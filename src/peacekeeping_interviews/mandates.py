@@ -136,8 +136,8 @@ def run_mandates(
     drawn = figure1(matrix, missions, mandates.synthetic)
     write_all_or_nothing(
         {
-            outputs.matrix: csv_text(_text_booleans(matrix)),
-            outputs.mission_tasks: csv_text(_text_booleans(support)),
+            outputs.matrix: csv_text(matrix),
+            outputs.mission_tasks: csv_text(support),
             outputs.missions: csv_text(missions),
             outputs.exclusions: csv_text(excluded),
             outputs.numbers: json_text(numbers),
@@ -660,15 +660,6 @@ def figure1(matrix: pd.DataFrame, missions: pd.DataFrame, synthetic: bool) -> di
         for side in ax.spines.values():
             side.set_visible(False)
         return figure_bytes(fig)
-
-
-def _text_booleans(table: pd.DataFrame) -> pd.DataFrame:
-    """Boolean columns as ``true``/``false``, as the project's other tables write them."""
-    return table.apply(
-        lambda column: (
-            column.map({True: "true", False: "false"}) if column.dtype == bool else column
-        )
-    )
 
 
 def generate_example_mandates(settings: Mapping, seed: int = EXAMPLE_SEED) -> pd.DataFrame:

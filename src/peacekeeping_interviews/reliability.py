@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
+from peacekeeping_interviews.files import csv_text, json_records, json_text, write_all_or_nothing
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.release import PublicRelease
 
@@ -394,12 +394,6 @@ def disagreement_table(double: pd.DataFrame) -> pd.DataFrame:
     return units[[*UNIT, "coders", "codes", "directions", "differs_on"]]
 
 
-def records(table: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-ready dicts: Python numbers, missing values as None (never NaN)."""
-    plain = table.astype(object)
-    return plain.where(plain.notna(), None).to_dict("records")
-
-
 def reliability_numbers(
     release: PublicRelease,
     double: pd.DataFrame,
@@ -424,14 +418,14 @@ def reliability_numbers(
         "n_double_coded_segments": len(double[UNIT].drop_duplicates()),
         "n_double_coded_interviews": int(double["pseudonym"].nunique()),
         "coders": sorted(double["coder"].unique()),
-        "alpha": dict(zip(overall.index, records(overall), strict=True)),
+        "alpha": dict(zip(overall.index, json_records(overall), strict=True)),
         "percent_agreement": {
             measure: round(
                 percent_agreement(pairs[f"{measure}_1"], pairs[f"{measure}_2"]), PERCENT_DECIMALS
             )
             for measure in MEASURES
         },
-        "coder_pairs": records(agreement),
+        "coder_pairs": json_records(agreement),
         "kappa_range": kappa_range,
         "n_disagreements": {
             "any": len(disagreements),

@@ -16,7 +16,6 @@ Interviews are the sampling units, taken in collection order (``release.intervie
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ import pandas as pd
 
 from peacekeeping_interviews.codebook import Codebook
 from peacekeeping_interviews.figures import figure, figure_bytes
-from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
+from peacekeeping_interviews.files import csv_text, json_records, json_text, write_all_or_nothing
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.release import PublicRelease, incidence_matrix
 
@@ -854,7 +853,7 @@ def numbers_document(
             "orders": int(settings["orders"]),
             "seed": int(settings["seed"]),
             "band": float(settings["band"]),
-            "saturation": _records(order_summary),
+            "saturation": json_records(order_summary),
         },
         "richness": {
             row["estimator"]: {
@@ -863,7 +862,7 @@ def numbers_document(
                 "observed_ratio": row["observed_ratio"],
                 "note": row["note"],
             }
-            for row in _records(richness)
+            for row in json_records(richness)
         },
         "subgroups_with_factor_never_found": factors_never_found(coverage),
     }
@@ -893,8 +892,3 @@ def _int_columns(table: pd.DataFrame) -> pd.DataFrame:
         if column in table:
             table[column] = table[column].astype("Int64")
     return table
-
-
-def _records(table: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-ready dicts: numpy scalars as Python numbers, missing values as ``None``."""
-    return json.loads(table.to_json(orient="records"))

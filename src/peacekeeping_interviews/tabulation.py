@@ -49,7 +49,7 @@ from scipy.stats.contingency import expected_freq
 from peacekeeping_interviews.codebook import Codebook
 from peacekeeping_interviews.disclosure import WITHHELD
 from peacekeeping_interviews.figures import figure, figure_bytes
-from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
+from peacekeeping_interviews.files import csv_text, json_number, json_text, write_all_or_nothing
 from peacekeeping_interviews.release import PublicRelease, incidence_matrix
 
 DIRECTIONS = ("confrontational", "conciliatory", "none")
@@ -427,13 +427,6 @@ def spectrum_figure(spectrum: pd.DataFrame, synthetic: bool) -> dict[str, bytes]
         return figure_bytes(fig)
 
 
-def _number(value: float) -> float | int | None:
-    """A JSON number, or ``None`` for a missing value (JSON has no NaN)."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def tabulation_numbers(
     release: PublicRelease,
     factors: pd.DataFrame,
@@ -449,13 +442,13 @@ def tabulation_numbers(
             "category": row.category,
             "label": row.label,
             "interviews": int(row.interviews),
-            "interviews_percent": _number(row.interviews_percent),
+            "interviews_percent": json_number(row.interviews_percent),
             "segments": int(row.segments),
             "direction_disagreements": int(row.direction_disagreements),
             "directions": {
                 d: {
                     "count": int(getattr(row, d)),
-                    "share": _number(getattr(row, f"{d}_share")),
+                    "share": json_number(getattr(row, f"{d}_share")),
                 }
                 for d in DIRECTIONS
             },
@@ -467,7 +460,7 @@ def tabulation_numbers(
     for row in tests.to_dict("records"):
         family, name = row.pop("family"), row.pop("table")
         test_numbers.setdefault(family, {})[name] = {
-            key: _number(None if pd.isna(value) else value)
+            key: json_number(value)
             for key, value in row.items()
             if not (key == "note" and value == "")
         }
@@ -484,7 +477,7 @@ def tabulation_numbers(
                 "rank": int(row.rank),
                 "label": row.label,
                 "interviews": int(row.interviews),
-                "interviews_percent": _number(row.interviews_percent),
+                "interviews_percent": json_number(row.interviews_percent),
                 "segments": int(row.segments),
             }
             for row in spectrum.itertuples(index=False)
