@@ -28,7 +28,7 @@ STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 200,
 }
-SYNTHETIC_MARK = "SYNTHETIC EXAMPLE DATA - not the study's interviews"
+SYNTHETIC_MARK = "SYNTHETIC EXAMPLE DATA - not the study's data"
 SYNTHETIC_LABEL = "synthetic"
 
 
