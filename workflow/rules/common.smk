@@ -48,7 +48,9 @@ try:
         latest_interview_date=config["latest_interview_date"],
     )
     validate_mandates(
-        config["inputs"]["mandates"], config["mandates"], config["latest_interview_date"]
+        config["inputs"]["mandates"],
+        config["mandates"],
+        config["latest_interview_date"],
     )
 except InputError as error:
     raise WorkflowError(str(error)) from None
