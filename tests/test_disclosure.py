@@ -12,6 +12,7 @@ from peacekeeping_interviews.disclosure import (
     generalise,
     masked_counts,
     protect,
+    released_order,
 )
 
 LEVELS = [{"srsg": "leadership", "dsrsg": "leadership", "chief": "senior", "director": "senior"}]
@@ -149,3 +150,8 @@ def test_masked_counts_hide_one_to_k_minus_one():
     counts = pd.Series([0, 1, 2, 3, 40])
     assert masked_counts(counts, 3).tolist() == ["0", "<3", "<3", "3", "40"]
     assert masked_counts(counts, 2).tolist() == ["0", "<2", "2", "3", "40"]
+
+
+def test_released_order_is_natural_then_withheld_then_unrecorded():
+    values = ["10+", "", "*", "2-5", "0-2", "5-10", "2-5", "officer", "chief"]
+    assert released_order(values) == ["0-2", "2-5", "5-10", "10+", "chief", "officer", "*", ""]

@@ -16,7 +16,8 @@ design, so it must never be what makes a non-named class look large (the cross-t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,20 @@ class DisclosureResult:
     suppressed: pd.Series
     k_before: int
     k_after: int
+
+
+def released_order(values: Iterable[str]) -> list[str]:
+    """Distinct released values in reading order: natural order (``2-5`` before ``10+``), then
+    the withheld value ``*``, then an empty (unrecorded) cell. Every table of subgroups uses it."""
+    distinct = set(values)
+    ordered = sorted(distinct - {WITHHELD, ""}, key=_natural_key)
+    return ordered + [v for v in (WITHHELD, "") if v in distinct]
+
+
+def _natural_key(value: str) -> list:
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", value)
+    ]
 
 
 def masked_counts(counts: pd.Series, k_min: int) -> pd.Series:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peacekeeping_interviews.disclosure import WITHHELD, masked_counts
+from peacekeeping_interviews.disclosure import WITHHELD, masked_counts, released_order
 from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
 from peacekeeping_interviews.release import PublicRelease
 
@@ -41,12 +41,11 @@ class SampleOutputs:
 
 
 def counts_by(interviews: pd.DataFrame, variable: str, k_min: int) -> pd.DataFrame:
-    """Interviews per released value of one single-valued variable, masked, in value order;
+    """Interviews per released value of one single-valued variable, masked, in released order;
     then ``*`` as ``withheld`` and an empty cell as ``not recorded``, so that every interview is
     counted under a readable label."""
-    counts = interviews[variable].fillna("").value_counts().sort_index()
-    unspecified = counts.index.isin(list(UNSPECIFIED))
-    counts = pd.concat([counts[~unspecified], *(counts[counts.index == v] for v in UNSPECIFIED)])
+    counts = interviews[variable].fillna("").value_counts()
+    counts = counts[released_order(counts.index)]
     return pd.DataFrame(
         {
             "variable": variable,

@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 
 from peacekeeping_interviews.codebook import Codebook
+from peacekeeping_interviews.disclosure import WITHHELD, released_order
 from peacekeeping_interviews.figures import figure, figure_bytes
 from peacekeeping_interviews.files import csv_text, json_records, json_text, write_all_or_nothing
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.release import PublicRelease, incidence_matrix
 
 DIGITS = 4
-WITHHELD = "*"
 NOT_RECORDED = "(not recorded)"
 # Chao & Lee (1992) and Lee & Chao (1994) call a class "infrequent" when it is seen at most 10
 # times; EstimateS and SpadeR keep that cut-off as the default for ICE.
@@ -575,16 +575,16 @@ def richness_table(incidence: np.ndarray) -> pd.DataFrame:
 
 
 def subgroup_members(interviews: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
-    """(column, value, row mask) per released value of each subgroup column, values sorted.
+    """(column, value, row mask) per released value of each subgroup column, in released order.
 
     ``*`` (withheld by the anonymisation) is kept as a group of its own so that no interview
     drops out silently; an empty cell becomes ``(not recorded)``.
     """
     members = []
     for column in columns:
-        values = interviews[column].fillna(NOT_RECORDED).astype(str).replace("", NOT_RECORDED)
-        for value in sorted(values.unique()):
-            members.append((column, value, (values == value).to_numpy()))
+        values = interviews[column].fillna("").astype(str)
+        for value in released_order(values.unique()):
+            members.append((column, value or NOT_RECORDED, (values == value).to_numpy()))
     return members
 
 

@@ -32,7 +32,6 @@ associated in these interviews and are not inference to a population.
 
 from __future__ import annotations
 
-import re
 import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
@@ -47,7 +46,7 @@ from scipy import stats
 from scipy.stats.contingency import expected_freq
 
 from peacekeeping_interviews.codebook import Codebook
-from peacekeeping_interviews.disclosure import WITHHELD
+from peacekeeping_interviews.disclosure import WITHHELD, released_order
 from peacekeeping_interviews.figures import figure, figure_bytes
 from peacekeeping_interviews.files import csv_text, json_number, json_text, write_all_or_nothing
 from peacekeeping_interviews.release import PublicRelease, incidence_matrix
@@ -269,11 +268,6 @@ def factor_tables(codebook: Codebook, segments: pd.DataFrame) -> dict[str, pd.Da
     return tables
 
 
-def _natural_key(value: str) -> list:
-    """Sort key that puts ``2-5`` before ``10+``."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", value)]
-
-
 def subgroup_table(
     interviews: pd.DataFrame, segments: pd.DataFrame, subgroup: str
 ) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -286,7 +280,7 @@ def subgroup_table(
     )
     withheld = units["value"] == WITHHELD
     unknown = units["value"] == ""
-    kept = sorted(set(values) - {WITHHELD, ""}, key=_natural_key)
+    kept = [v for v in released_order(values) if v not in (WITHHELD, "")]
     table = contingency_table(units[~withheld & ~unknown], "value", kept)
     table.index.name = subgroup
     return table, {"excluded_withheld": int(withheld.sum()), "excluded_unknown": int(unknown.sum())}
