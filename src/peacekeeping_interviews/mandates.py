@@ -30,6 +30,7 @@ from peacekeeping_interviews.release import read_mission_counts
 from peacekeeping_interviews.validation import (
     CheckedTable,
     check_table,
+    problems_where,
     typed_frame,
 )
 
@@ -355,7 +356,7 @@ def resolution_problems(
     problems = []
     if mission in cells:
         unknown = cells[mission].notna() & ~cells[mission].isin(known_missions(settings))
-        problems += _cells_where(cells, unknown, mission, file, _known_expected(settings))
+        problems += problems_where(file, cells, unknown, mission, _known_expected(settings))
         if not cells[mission].isin(crosswalk(settings)).any():
             expected = "rows of at least one mission in mandates.missions[].names (Figure 1)"
             problems.append(Problem(file, None, mission, "no such row", expected))
@@ -369,17 +370,8 @@ def resolution_problems(
         flags = cells["synthetic"].fillna("")
         first_row, first = flags.index[0], flags.iloc[0]
         expected = f"{first!r} as in row {first_row}: a file is synthetic or not as a whole"
-        problems += _cells_where(cells, flags.ne(first), "synthetic", file, expected)
+        problems += problems_where(file, cells, flags.ne(first), "synthetic", expected)
     return problems
-
-
-def _cells_where(
-    cells: pd.DataFrame, mask: pd.Series, column: str, file: str, expected: str
-) -> list[Problem]:
-    return [
-        Problem(file, int(row), column, "" if pd.isna(value) else value, expected)
-        for row, value in cells.loc[mask, column].items()
-    ]
 
 
 def _date_problems(dates: pd.Series, earliest: str, latest: str, file: str) -> list[Problem]:

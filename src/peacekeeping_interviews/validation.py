@@ -411,7 +411,7 @@ def _has(cells: pd.DataFrame, *columns: str) -> bool:
     return set(columns) <= set(cells.columns)
 
 
-def _problems_where(
+def problems_where(
     file: str,
     cells: pd.DataFrame,
     mask: pd.Series,
@@ -438,7 +438,7 @@ def interview_rule_problems(people: CheckedTable, latest: str) -> list[Problem]:
     file = people.file
     problems = _consent_problems(cells, file)
     if _has(cells, "descriptor"):
-        problems += _problems_where(
+        problems += problems_where(
             file,
             cells,
             cells["descriptor"].str.match(_LEADING_ARTICLE, na=False),
@@ -448,7 +448,7 @@ def interview_rule_problems(people: CheckedTable, latest: str) -> list[Problem]:
     if _has(cells, "date"):
         problems += _date_problems(cells, file, latest)
     if _has(cells, "missions"):
-        problems += _problems_where(
+        problems += problems_where(
             file,
             cells,
             cells["missions"].map(_missions_fault).notna(),
@@ -468,7 +468,7 @@ def _consent_problems(cells: pd.DataFrame, file: str) -> list[Problem]:
             if _has(cells, "consent", column):
                 mask = cells["consent"].eq(consent) & cells[column].isna()
                 expected = f"a {column.replace('_', ' ')}, because consent is '{consent}'"
-                problems += _problems_where(file, cells, mask, column, expected)
+                problems += problems_where(file, cells, mask, column, expected)
     return problems
 
 
@@ -482,15 +482,15 @@ def _date_problems(cells: pd.DataFrame, file: str, latest: str) -> list[Problem]
     month = dates.str.fullmatch(_YEAR_MONTH, na=False)
     latest_month = latest[:7]
     return [
-        *_problems_where(file, cells, dates.map(_impossible_date), "date", "a real calendar date"),
-        *_problems_where(
+        *problems_where(file, cells, dates.map(_impossible_date), "date", "a real calendar date"),
+        *problems_where(
             file,
             cells,
             full & dates.fillna("").gt(latest),
             "date",
             f"a date not after latest_interview_date ({latest}; raise it for a new wave)",
         ),
-        *_problems_where(
+        *problems_where(
             file,
             cells,
             month & dates.fillna("").gt(latest_month),
@@ -533,7 +533,7 @@ def _synthetic_problems(cells: pd.DataFrame, file: str) -> list[Problem]:
     flags = cells["synthetic"].fillna("")
     first_row, first = flags.index[0], flags.iloc[0]
     expected = f"{first!r} as in row {first_row}: a dataset is synthetic or not as a whole"
-    return _problems_where(file, cells, flags.ne(first), "synthetic", expected)
+    return problems_where(file, cells, flags.ne(first), "synthetic", expected)
 
 
 def coding_rule_problems(
@@ -585,7 +585,7 @@ def _not_in(
     values = cells[column]
     mask = values.notna() & ~values.isin(allowed)
     messages = {value: expected(value) for value in values[mask].unique()}
-    return _problems_where(file, cells, mask, column, messages.__getitem__)
+    return problems_where(file, cells, mask, column, messages.__getitem__)
 
 
 def _abbreviated(items: list[str], shown: int = 6) -> str:
