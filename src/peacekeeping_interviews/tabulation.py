@@ -128,6 +128,17 @@ def _percent(counts: pd.Series, total: int) -> pd.Series:
     return (100 * counts / total).round(2) if total else pd.Series(np.nan, index=counts.index)
 
 
+def _mentions(release: PublicRelease, ids: list[str], segments: pd.DataFrame) -> dict[str, object]:
+    """The columns every per-code table shares: interviews mentioning each code (n and % of all
+    interviews) and its coded segments, in the order of ``ids``."""
+    mentions = incidence_matrix(release)[ids].sum()
+    return {
+        "interviews": mentions.to_numpy(),
+        "interviews_percent": _percent(mentions, len(release.interviews)).to_numpy(),
+        "segments": segments.groupby("code").size().reindex(ids, fill_value=0).to_numpy(),
+    }
+
+
 def factor_mentions(release: PublicRelease) -> pd.DataFrame:
     """Per factor (codebook order): interviews mentioning it (n and % of all interviews), its
     coded segments, how many of them the coders gave opposite directions, and the count and share
@@ -135,7 +146,6 @@ def factor_mentions(release: PublicRelease) -> pd.DataFrame:
     factors = [c for c in release.codebook.codes if c.kind == "factor"]
     ids = [c.id for c in factors]
     segments = coded_segments(release.coding, ids)
-    mentions = incidence_matrix(release)[ids].sum()
     split = contingency_table(segments, "code", ids)
     agreed = split.sum(axis=1)
     table = pd.DataFrame(
@@ -143,9 +153,7 @@ def factor_mentions(release: PublicRelease) -> pd.DataFrame:
             "category": [c.category for c in factors],
             "factor": ids,
             "label": [c.label for c in factors],
-            "interviews": mentions.to_numpy(),
-            "interviews_percent": _percent(mentions, len(release.interviews)).to_numpy(),
-            "segments": segments.groupby("code").size().reindex(ids, fill_value=0).to_numpy(),
+            **_mentions(release, ids, segments),
             "direction_disagreements": (
                 segments["direction"].isna().groupby(segments["code"]).sum()
             )
@@ -166,16 +174,13 @@ def response_spectrum(release: PublicRelease) -> pd.DataFrame:
     mentioning each (n and %) and its coded segments."""
     responses = [c for c in release.codebook.codes if c.kind == "response"]
     ids = [c.id for c in responses]
-    mentions = incidence_matrix(release)[ids].sum()
     segments = coded_segments(release.coding, ids)
     return pd.DataFrame(
         {
             "rank": [c.rank for c in responses],
             "response": ids,
             "label": [c.label for c in responses],
-            "interviews": mentions.to_numpy(),
-            "interviews_percent": _percent(mentions, len(release.interviews)).to_numpy(),
-            "segments": segments.groupby("code").size().reindex(ids, fill_value=0).to_numpy(),
+            **_mentions(release, ids, segments),
         }
     )
 
