@@ -11,6 +11,7 @@ from peacekeeping_interviews.sample_description import (
     SampleOutputs,
     counts_by,
     describe_sample,
+    interview_list,
     run_sample_description,
 )
 
@@ -66,5 +67,23 @@ def test_run_writes_both_outputs_identically_twice(tmp_path, mini_release_paths)
         numbers = run_sample_description(release, missions, settings, 2, out)
     assert outputs[0].table.read_bytes() == outputs[1].table.read_bytes()
     assert outputs[0].numbers.read_bytes() == outputs[1].numbers.read_bytes()
+    assert outputs[0].interview_list.read_bytes() == outputs[1].interview_list.read_bytes()
     assert json.loads(outputs[0].numbers.read_text()) == numbers
     assert numbers["interviews"] == 12 and numbers["synthetic"] is True
+
+
+def test_interview_list_shows_only_what_each_consent_tier_allows(example_release):
+    listed = interview_list(example_release)
+    interviews = example_release.interviews.set_index("pseudonym")
+    assert len(listed) == len(interviews) and listed["pseudonym"].is_unique
+    tiers = listed["consent"].tolist()
+    assert tiers == sorted(tiers, key=["named", "descriptor", "anonymous"].index)
+    for tier, rows in listed.groupby("consent"):
+        assert rows["pseudonym"].map(interviews["collection_order"]).is_monotonic_increasing
+        cities = ~rows["location"].isin(["in person", "remote", "withheld", "not recorded"])
+        assert cities.any() == (tier == "named"), tier
+    anonymous = listed[listed["consent"] == "anonymous"]
+    assert set(anonymous["cited_as"]) == {"an anonymous source"}
+    named = listed[listed["consent"] == "named"].set_index("pseudonym")
+    assert (named["cited_as"] == interviews.loc[named.index, "citation"]).all()
+    assert named["cited_as"].str.contains(", ").all()

@@ -25,17 +25,21 @@ NOT_RECORDED_LABEL = "not recorded"
 # Released values that are no category of their own, with their labels, in the order they close
 # each variable's rows.
 UNSPECIFIED = {WITHHELD: WITHHELD_LABEL, "": NOT_RECORDED_LABEL}
+CONSENT_TIER_ORDER = ["named", "descriptor", "anonymous"]
+LOCATION_LABELS = {"in_person": "in person", "remote": "remote", **UNSPECIFIED}
 
 
 @dataclass(frozen=True)
 class SampleOutputs:
     table: Path
+    interview_list: Path
     numbers: Path
 
     @classmethod
     def under(cls, root: Path) -> SampleOutputs:
         return cls(
             table=root / "results/sample/sample_description.csv",
+            interview_list=root / "results/sample/interview_list.csv",
             numbers=root / "results/sample/numbers.json",
         )
 
@@ -68,6 +72,28 @@ def describe_sample(
     return pd.concat(parts, ignore_index=True)[["variable", "value", "interviews"]]
 
 
+def interview_list(release: PublicRelease) -> pd.DataFrame:
+    """The list of interviews a journal appendix prints: ``consent, cited_as, month, location``,
+    named first, then descriptor, then anonymous, in collection order within each tier. Everything comes from the release, so a
+    non-named interview shows only what its consent tier and the disclosure rules let through
+    (its descriptor or "an anonymous source", and in person or remote rather than a city)."""
+    tier_rank = release.interviews["consent"].map(CONSENT_TIER_ORDER.index)
+    interviews = release.interviews.assign(tier_rank=tier_rank).sort_values(
+        ["tier_rank", "collection_order"], kind="stable"
+    )
+    return pd.DataFrame(
+        {
+            "pseudonym": interviews["pseudonym"],
+            "consent": interviews["consent"],
+            "cited_as": interviews["citation"],
+            "month": interviews["month"],
+            "location": interviews["location"].fillna("").map(
+                lambda value: LOCATION_LABELS.get(value, value)
+            ),
+        }
+    )
+
+
 def sample_numbers(release: PublicRelease, table: pd.DataFrame, k_min: int) -> dict:
     """What the paper cites about the sample; counts below ``k_min`` stay masked."""
     interviews = release.interviews
@@ -96,5 +122,11 @@ def run_sample_description(
     """Write the sample table and its numbers; ``mission_counts`` from ``read_mission_counts``."""
     table = describe_sample(release, mission_counts, settings["variables"], k_min)
     numbers = sample_numbers(release, table, k_min)
-    write_all_or_nothing({outputs.table: csv_text(table), outputs.numbers: json_text(numbers)})
+    write_all_or_nothing(
+        {
+            outputs.table: csv_text(table),
+            outputs.interview_list: csv_text(interview_list(release)),
+            outputs.numbers: json_text(numbers),
+        }
+    )
     return numbers

@@ -8,6 +8,7 @@ rule describe_sample:
         code=package_modules("sample_description", "release", "disclosure"),
     output:
         table="results/sample/sample_description.csv",
+        interview_list="results/sample/interview_list.csv",
         numbers="results/sample/numbers.json",
     log:
         "logs/sample/describe_sample.log",
