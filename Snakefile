@@ -18,6 +18,7 @@ include: "workflow/rules/sample.smk"
 include: "workflow/rules/saturation.smk"
 include: "workflow/rules/tabulation.smk"
 include: "workflow/rules/reliability.smk"
+include: "workflow/rules/reports.smk"
 include: "workflow/rules/leak_scan.smk"
 
 
@@ -30,4 +31,5 @@ rule all:
         rules.analyse_saturation.output.numbers,
         rules.tabulate_factors.output.numbers,
         rules.assess_reliability.output.numbers,
+        rules.render_reports.output,
         rules.scan_for_leaks.output.report,

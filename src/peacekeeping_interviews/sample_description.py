@@ -73,10 +73,12 @@ def describe_sample(
 
 
 def interview_list(release: PublicRelease) -> pd.DataFrame:
-    """The list of interviews a journal appendix prints: ``consent, cited_as, month, location``,
-    named first, then descriptor, then anonymous, in collection order within each tier. Everything comes from the release, so a
-    non-named interview shows only what its consent tier and the disclosure rules let through
-    (its descriptor or "an anonymous source", and in person or remote rather than a city)."""
+    """The list of interviews a journal appendix prints: ``consent, cited_as, month, location``;
+    named first, then descriptor, then anonymous, in collection order within each tier.
+
+    Everything comes from the release, so a non-named interview shows only what its consent tier
+    and the disclosure rules let through (its descriptor or "an anonymous source", and in person
+    or remote rather than a city)."""
     tier_rank = release.interviews["consent"].map(CONSENT_TIER_ORDER.index)
     interviews = release.interviews.assign(tier_rank=tier_rank).sort_values(
         ["tier_rank", "collection_order"], kind="stable"
@@ -87,9 +89,9 @@ def interview_list(release: PublicRelease) -> pd.DataFrame:
             "consent": interviews["consent"],
             "cited_as": interviews["citation"],
             "month": interviews["month"],
-            "location": interviews["location"].fillna("").map(
-                lambda value: LOCATION_LABELS.get(value, value)
-            ),
+            "location": interviews["location"]
+            .fillna("")
+            .map(lambda value: LOCATION_LABELS.get(value, value)),
         }
     )
 

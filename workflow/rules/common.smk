@@ -1,4 +1,5 @@
 # Start-up checks and input functions shared by the rules.
+import tomllib
 from pathlib import Path
 
 from peacekeeping_interviews.mandates import validate_mandates
@@ -7,6 +8,8 @@ from peacekeeping_interviews.problems import InputError
 
 SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
+# The project's one version (pyproject.toml); rendered documents carry it in their names.
+VERSION = tomllib.loads(Path("pyproject.toml").read_text())["project"]["version"]
 
 
 def package_modules(*names):
@@ -39,6 +42,22 @@ def release_inputs():
             "codebook.schema.yaml",
         ),
     }
+
+
+def published_outputs():
+    """Every public file the stages before rendering write (call after their includes)."""
+    return [
+        rules.anonymise_interviews.output.interviews,
+        rules.anonymise_interviews.output.coding,
+        rules.anonymise_interviews.output.mission_counts,
+        rules.anonymise_interviews.output.report,
+        rules.anonymise_interviews.output.summary,
+        *rules.merge_mandates.output,
+        *rules.describe_sample.output,
+        *rules.analyse_saturation.output,
+        *rules.tabulate_factors.output,
+        *rules.assess_reliability.output,
+    ]
 
 
 try:

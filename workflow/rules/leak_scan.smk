@@ -4,18 +4,7 @@
 rule scan_for_leaks:
     input:
         **confidential_inputs(),
-        public=[
-            rules.anonymise_interviews.output.interviews,
-            rules.anonymise_interviews.output.coding,
-            rules.anonymise_interviews.output.mission_counts,
-            rules.anonymise_interviews.output.report,
-            rules.anonymise_interviews.output.summary,
-            *rules.merge_mandates.output,
-            *rules.describe_sample.output,
-            *rules.analyse_saturation.output,
-            *rules.tabulate_factors.output,
-            *rules.assess_reliability.output,
-        ],
+        public=[*published_outputs(), *rules.render_reports.output],
         code=package_modules("anonymisation", "leak_scan", "scrub"),
     output:
         report="results/leak_scan/report.json",
