@@ -752,7 +752,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
             written[document.html] = rendered.html
             written[document.pdf] = rendered.pdf
             documents[document.source.stem] = {
-                "source": str(document.source),
+                "source": document.source.resolve().relative_to(request.root.resolve()).as_posix(),
                 "html": document.html.name,
                 "pdf": document.pdf.name,
                 "html_sha256": hashlib.sha256(rendered.html).hexdigest(),

@@ -1,0 +1,238 @@
+"""The renderer on a tiny fixture report: both outputs, stamp, banner, determinism, engines, and
+bad input that fails with the source, the cell and the cause, leaving nothing behind."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
+
+from peacekeeping_interviews import __version__
+from peacekeeping_interviews.rendering import (
+    Document,
+    RenderError,
+    RenderRequest,
+    choose_engine,
+    git_commit,
+    render_date,
+    render_reports,
+    synthetic_flag,
+)
+
+FIXTURE = ROOT / "tests" / "fixtures" / "render"
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def fixture_copy(destination: Path) -> Path:
+    shutil.copytree(FIXTURE, destination)
+    return destination
+
+
+def request_for(root: Path, out: Path, engine: str = "fallback") -> RenderRequest:
+    declared = sorted(
+        str(p.relative_to(root))
+        for folder in ("results", "data")
+        for p in (root / folder).rglob("*")
+        if p.is_file()
+    )
+    return RenderRequest(
+        root=root,
+        reports_dir=root / "reports",
+        documents=[Document(root / "reports/mini.qmd", out / "mini.html", out / "mini.pdf")],
+        declared=declared,
+        version=__version__,
+        record=out / "render.json",
+        engine=engine,
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict:
+    root = fixture_copy(tmp_path_factory.mktemp("render") / "project")
+    out = root / "out"
+    record = render_reports(request_for(root, out), EPOCH)
+    return {"root": root, "out": out, "record": record}
+
+
+def test_fallback_writes_both_documents_and_names_the_engine(rendered):
+    out, record = rendered["out"], rendered["record"]
+    assert json.loads((out / "render.json").read_text()) == record
+    assert record["engine"] == "fallback" and record["synthetic"] is True
+    assert set(record["software"]) >= {"pandoc", "jupytext", "nbclient", "ipykernel"}
+    assert record["stamp"]["date"] == "2023-11-14"
+    html = (out / "mini.html").read_text()
+    assert "rendered by fallback renderer" in html and "[synthetic example data]" in html
+    assert (out / "mini.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_html_as_a_reader_sees_it_in_chromium(rendered, tmp_path):
+    screenshot = ROOT / "tests" / "artefacts" / "fixture-mini.png"
+    screenshot.parent.mkdir(exist_ok=True)
+    view = view_in_chromium(rendered["out"] / "mini.html", screenshot)
+    assert view.banner_visible and view.banner_at_top
+    assert view.stamp.startswith(f"Version {__version__} · commit ")
+    assert "data sha256:" in view.stamp and "2023-11-14" in view.stamp
+    assert view.figures and all(w > 0 and h > 0 for w, h in view.figures)
+    assert "??" not in view.body_text and not view.unresolved_citations
+    assert "Table 1 lists them" in view.body_text and "Figure 1 draws them" in view.body_text
+    assert "Table 1: Interviews by consent tier." in view.body_text
+    assert "Guest, Namey, and Chen 2020" in view.body_text
+    assert [v["key"] for v in view.values] == ["interviews", "agreement.code"]
+    assert [v["text"] for v in view.values] == ["1,234", "81.1"]
+    assert value_mismatches(view.values, rendered["root"]) == []
+    assert screenshot.stat().st_size > 0
+
+
+def test_pdf_has_the_banner_and_stamp_on_every_page_and_embeds_the_figure(rendered):
+    pdf = read_pdf(rendered["out"] / "mini.pdf")
+    assert 1 <= len(pdf.pages) <= 3
+    for page in pdf.pages:
+        assert BANNER_START in page and f"Version {__version__}" in page
+    text = "\n".join(pdf.pages)
+    assert "Table 1: Interviews by consent tier." in text
+    assert "Table 1: Table 1" not in text and "Figure 1: Interviews" in text
+    assert "1,234 interviews" in text and "??" not in text
+    assert pdf.images >= 1
+
+
+def test_two_renders_are_byte_identical(rendered, tmp_path):
+    root = fixture_copy(tmp_path / "again")
+    render_reports(request_for(root, root / "out"), EPOCH)
+    for name in ("mini.html", "mini.pdf", "render.json"):
+        assert (root / "out" / name).read_bytes() == (rendered["out"] / name).read_bytes(), name
+
+
+def test_real_data_get_no_banner_and_no_title_suffix(tmp_path):
+    root = fixture_copy(tmp_path / "real")
+    numbers = root / "results/demo/numbers.json"
+    numbers.write_text(numbers.read_text().replace('"synthetic": true', '"synthetic": false'))
+    (root / "data/demo/interviews.csv").write_text("pseudonym,synthetic\nP-1,false\n")
+    render_reports(request_for(root, root / "out"), EPOCH)
+    html = (root / "out/mini.html").read_text()
+    assert 'class="pki-banner"' not in html and "synthetic example data" not in html
+    assert "pki-stamp" in html
+
+
+def test_synthetic_flag_must_be_carried_and_agree(tmp_path):
+    root = fixture_copy(tmp_path / "flags")
+    declared = ["results/demo/numbers.json", "data/demo/interviews.csv"]
+    assert synthetic_flag(root, declared) is True
+    (root / "data/demo/interviews.csv").write_text("pseudonym,synthetic\nP-1,false\n")
+    with pytest.raises(RenderError, match="disagree"):
+        synthetic_flag(root, declared)
+    with pytest.raises(RenderError, match="no declared input carries"):
+        synthetic_flag(root, ["results/demo/counts.csv"])
+
+
+def test_date_comes_from_source_date_epoch_or_the_commit(tmp_path):
+    assert render_date(tmp_path, {"SOURCE_DATE_EPOCH": "0"}).isoformat() == "1970-01-01"
+    with pytest.raises(RenderError, match="SOURCE_DATE_EPOCH"):
+        render_date(tmp_path, {"SOURCE_DATE_EPOCH": "yesterday"})
+    with pytest.raises(RenderError, match="set SOURCE_DATE_EPOCH"):
+        render_date(tmp_path, {})
+
+
+def test_commit_is_marked_dirty_when_tracked_files_change(tmp_path):
+    assert git_commit(tmp_path).startswith("unknown")
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "a.txt").write_text("a")
+    git("add", "a.txt")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "a")
+    clean = git_commit(tmp_path)
+    assert len(clean) == 12 and not clean.endswith("+dirty")
+    (tmp_path / "a.txt").write_text("b")
+    assert git_commit(tmp_path) == clean + "+dirty"
+
+
+def test_engine_choice_follows_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert choose_engine("auto").name == "fallback"
+    with pytest.raises(RenderError, match="quarto is not on PATH"):
+        choose_engine("quarto")
+    fake = tmp_path / "quarto"
+    fake.write_text("#!/bin/sh\necho 1.8.25\n")
+    fake.chmod(0o755)
+    assert choose_engine("auto").name == "quarto"
+    assert choose_engine("fallback").name == "fallback"
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
+def test_quarto_renders_the_same_fixture(tmp_path):
+    root = fixture_copy(tmp_path / "quarto")
+    record = render_reports(request_for(root, root / "out", engine="quarto"), EPOCH)
+    assert record["engine"] == "quarto"
+    pdf = read_pdf(root / "out/mini.pdf")
+    assert all(BANNER_START in page for page in pdf.pages)
+    view = view_in_chromium(root / "out/mini.html", tmp_path / "quarto.png")
+    assert view.banner_visible and value_mismatches(view.values, root) == []
+
+
+def edit_source(root: Path, old: str, new: str) -> None:
+    source = root / "reports/mini.qmd"
+    text = source.read_text()
+    assert old in text
+    source.write_text(text.replace(old, new))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            '"interviews")',
+            '"interviewz")',
+            r"mini\.qmd: cell 'setup' failed: ReportDataError: results/demo/numbers.json: "
+            r"no key 'interviewz'",
+        ),
+        (
+            'data.figure("results/demo/bars")',
+            'data.figure("results/demo/missing")',
+            r"mini\.qmd: cell 'fig-bars' failed: ReportDataError: 'results/demo/missing.svg' "
+            r"is not a declared input",
+        ),
+        (
+            "markdown_table(data.table",
+            "1 / 0 or markdown_table(data.table",
+            r"mini\.qmd: cell 'tbl-counts' failed: ZeroDivisionError",
+        ),
+        ("See @fig-bars again", "See @fig-nothing", r"@fig-nothing refers to no figure"),
+        ("[see @guest2020]", "[see @nobody1999]", r"@nobody1999 is not in the bibliography"),
+        ("#| label: tbl-counts", "#| label: tbl-counts\n#| column: page", r"'tbl-counts'.*column"),
+        ("csl: style.csl", "csl: style.csl\nformat: pdf", r"front matter key\(s\) \['format'\]"),
+        ("#| label: setup\n", "", r"code cell \d+ has no '#\| label:'"),
+        ("`{python} n_interviews`", "`{python} n_interviewz`", r"inline `\{python\} n_interviewz`"),
+    ],
+)
+def test_bad_source_fails_naming_file_cell_and_cause_and_writes_nothing(
+    tmp_path, old, new, message
+):
+    root = fixture_copy(tmp_path / "bad")
+    edit_source(root, old, new)
+    out = root / "out"
+    out.mkdir()
+    (out / "earlier.txt").write_text("kept")
+    with pytest.raises(RenderError, match=message):
+        render_reports(request_for(root, out), EPOCH)
+    assert sorted(p.name for p in out.iterdir()) == ["earlier.txt"]
+
+
+def test_a_figure_that_failed_to_build_is_named(tmp_path):
+    root = fixture_copy(tmp_path / "broken")
+    (root / "results/demo/bars.png").write_bytes(b"not a png")
+    with pytest.raises(RenderError, match=r"cell 'fig-bars' failed: .*bars\.png' is not a PNG"):
+        render_reports(request_for(root, root / "out"), EPOCH)
+    assert not (root / "out").exists()
+
+
+def test_a_declared_input_that_is_missing_stops_before_rendering(tmp_path):
+    root = fixture_copy(tmp_path / "missing")
+    request = request_for(root, root / "out")
+    (root / "results/demo/counts.csv").unlink()
+    with pytest.raises(RenderError, match=r"declared inputs missing: results/demo/counts\.csv"):
+        render_reports(request, EPOCH)

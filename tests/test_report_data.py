@@ -1,0 +1,97 @@
+"""What the report cells may read: declared inputs only, keys named when missing, numbers that
+carry their source."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from peacekeeping_interviews.report_data import (
+    Figure,
+    ReportData,
+    ReportDataError,
+    ReportValue,
+    format_month,
+    format_number,
+    lookup,
+    markdown_table,
+)
+
+
+@pytest.fixture
+def data(tmp_path) -> ReportData:
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/numbers.json").write_text(
+        json.dumps({"n": 2546, "alpha": {"code": 0.79951}, "months": ["2019-07"], "flag": True})
+    )
+    (tmp_path / "results/table.csv").write_text("value,count\nnamed,<3\n")
+    (tmp_path / "secret.csv").write_text("x\n1\n")
+    return ReportData(tmp_path, ["results/numbers.json", "results/table.csv"])
+
+
+def test_numbers_are_formatted_and_carry_their_source(data):
+    n = data.number("results/numbers.json", "n")
+    assert str(n) == "2,546"
+    alpha = data.number("results/numbers.json", "alpha.code", digits=3)
+    assert str(alpha) == "0.800" and alpha.key == "alpha.code" and alpha.kind == "number"
+    assert str(data.number("results/numbers.json", "alpha.code", 1, 100)) == "80.0"
+    assert str(data.month("results/numbers.json", "months.0")) == "July 2019"
+    span = n._repr_markdown_()
+    assert span.startswith("[2,546]{.pki-value ")
+    assert 'data-source="results/numbers.json"' in span and 'data-key="n"' in span
+
+
+def test_undeclared_files_and_missing_keys_are_named(data):
+    with pytest.raises(ReportDataError, match=r"'secret\.csv' is not a declared input"):
+        data.table("secret.csv")
+    with pytest.raises(
+        ReportDataError,
+        match=r"results/numbers.json: no key 'alpha.kappa' "
+        r"\(nothing called 'kappa' under alpha\)",
+    ):
+        data.number("results/numbers.json", "alpha.kappa")
+    with pytest.raises(ReportDataError, match="not a number"):
+        data.number("results/numbers.json", "flag")
+    with pytest.raises(ReportDataError, match="YYYY-MM"):
+        format_month("2019-13")
+
+
+def test_tables_keep_cells_as_written(data):
+    table = data.table("results/table.csv")
+    assert table.to_dict("records") == [{"value": "named", "count": "<3"}]
+
+
+def test_lookup_walks_lists_by_index():
+    assert lookup({"a": [{"b": 1}]}, "a.0.b", "f") == 1
+    with pytest.raises(ReportDataError, match="nothing called '3' under a"):
+        lookup({"a": [1]}, "a.3", "f")
+
+
+def test_format_number_rounds_and_separates_thousands():
+    assert format_number(1234567.891, 2) == "1,234,567.89"
+    assert format_number(0.0899, 1, 100) == "9.0"
+
+
+def test_markdown_table_escapes_and_aligns():
+    table = pd.DataFrame({"label": ["a|b", "c*"], "n": ["<3", "1,234"]})
+    text = markdown_table(table)._repr_markdown_()
+    lines = text.splitlines()
+    assert lines[0] == "| label | n |" and lines[1] == "|:---|---:|"
+    assert lines[2] == r"| a\|b | \<3 |" and lines[3] == r"| c\* | 1,234 |"
+
+
+def test_figures_must_be_images():
+    with pytest.raises(ReportDataError, match=r"'fig\.svg' is not an SVG"):
+        Figure("fig", "<html/>", b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(ReportDataError, match=r"'fig\.png' is not a PNG"):
+        Figure("fig", "<svg/>", b"GIF89a")
+
+
+def test_without_a_context_the_cells_say_how_to_render(monkeypatch):
+    monkeypatch.delenv("PKI_RENDER_CONTEXT", raising=False)
+    with pytest.raises(ReportDataError, match="make all"):
+        ReportData.from_environment()
+
+
+def test_report_value_prints_its_text():
+    assert f"{ReportValue('210', 'f', 'k')} interviews" == "210 interviews"
