@@ -1,17 +1,18 @@
 # Two commands do everything on a fresh machine with Python 3.11 and PyPI:
 #   make all    create .venv from the lock file, then run the whole workflow on the example data
-#   make test   create .venv if needed, then format check, lint, dry-run, unit and end-to-end tests
+#   make test   create .venv and install the tests' Debian packages if needed, then format check,
+#               lint, dry-run, unit and end-to-end tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: all test venv lock example-data benchmark clean
+.PHONY: all test venv system-packages lock example-data benchmark clean
 
 all: $(VENV)/installed
 	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
 
-test: $(VENV)/installed
+test: $(VENV)/installed system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
@@ -21,6 +22,10 @@ test: $(VENV)/installed
 	$(BIN)/pytest
 
 venv: $(VENV)/installed
+
+# Debian packages the tests read with (Chromium, poppler, R's vegan); installed if root with apt.
+system-packages:
+	bash tests/install_system_packages.sh
 
 $(VENV)/installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from conftest import missing_tool
 
 from peacekeeping_interviews.report_data import format_month, format_number, lookup
 
@@ -40,14 +39,9 @@ UNRESOLVED_CITATIONS = (
 
 
 def require_tool(path_or_name: str, package: str) -> str:
-    """The tool's path. Missing: skipped with the reason locally, a failure in CI (where
-    ``.ci/run`` installs it), so that a missing tool never hides a check in CI."""
     found = shutil.which(path_or_name)
     if found is None:
-        reason = f"{path_or_name} not found; install Debian's {package} (make system-packages)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_tool(f"{path_or_name} not found; install Debian's {package} (make system-packages)")
     return found
 
 

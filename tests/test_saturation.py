@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import missing_tool
 
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.release import read_release
@@ -405,7 +406,7 @@ def test_every_code_in_every_interview_leaves_nothing_unseen():
 def vegan_reference(incidence: np.ndarray, folder: Path) -> pd.DataFrame:
     """specpool() and specaccum(method = "exact") of R vegan on the same matrix."""
     if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed")
+        missing_tool("Rscript is not installed (Debian r-cran-vegan)")
     path = folder / "incidence.csv"
     columns = [f"code{j}" for j in range(incidence.shape[1])]
     pd.DataFrame(incidence.astype(int), columns=columns).to_csv(path, index=False)
@@ -413,7 +414,7 @@ def vegan_reference(incidence: np.ndarray, folder: Path) -> pd.DataFrame:
         ["Rscript", str(VEGAN_SCRIPT), str(path)], capture_output=True, text=True, check=False
     )
     if result.returncode != 0 and "vegan" in result.stderr:
-        pytest.skip(f"R package vegan cannot be loaded: {result.stderr.strip()}")
+        missing_tool(f"R package vegan cannot be loaded: {result.stderr.strip()}")
     assert result.returncode == 0, result.stderr
     return pd.read_csv(io.StringIO(result.stdout))
 
