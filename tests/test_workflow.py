@@ -1,5 +1,7 @@
 """The workflow as a whole: two tiers, profiles, end-to-end runs on the example data."""
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -8,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
+
+from peacekeeping_interviews import __version__
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 RESTRICTED_TIER_RULES = {"anonymise_interviews", "scan_for_leaks"}
@@ -27,18 +32,40 @@ EXHIBITS = [
         "results/tabulation/tests.csv",
         "results/reliability/alpha.csv",
         "results/leak_scan/report.json",
+        f"results/paper/paper-v{__version__}.html",
+        f"results/paper/paper-v{__version__}.pdf",
+        f"results/paper/appendix-v{__version__}.html",
+        f"results/paper/appendix-v{__version__}.pdf",
+        "results/paper/render.json",
     ]
 ]
+# The copies the end-to-end tests run in are not git checkouts, so the render date comes from here.
+RENDER_ENVIRONMENT = {**os.environ, "SOURCE_DATE_EPOCH": "1763856000"}
 
 
 def snakemake(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([SNAKEMAKE, *args], cwd=cwd, capture_output=True, text=True, check=check)
+    return subprocess.run(
+        [SNAKEMAKE, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=check,
+        env=RENDER_ENVIRONMENT,
+    )
 
 
 def copy_project(destination: Path) -> Path:
     """A working copy with only what a clean clone has (no results, no .snakemake)."""
     destination.mkdir(parents=True, exist_ok=True)
-    for item in ["Snakefile", "environment.yml", "workflow", "config", "src"]:
+    for item in [
+        "Snakefile",
+        "environment.yml",
+        "pyproject.toml",
+        "workflow",
+        "config",
+        "src",
+        "reports",
+    ]:
         source = ROOT / item
         if source.is_dir():
             shutil.copytree(
@@ -80,13 +107,21 @@ def test_profiles_parse_in_a_dry_run(profile):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.end_to_end
-def test_example_run_is_complete_safe_and_byte_identical(tmp_path):
-    first = copy_project(tmp_path / "first")
-    second = copy_project(tmp_path / "second")
-    for copy in (first, second):
+@pytest.fixture(scope="module")
+def example_runs(tmp_path_factory) -> tuple[Path, Path]:
+    """The whole workflow, run twice on the example data in two clean copies."""
+    copies = []
+    for name in ("first", "second"):
+        copy = copy_project(tmp_path_factory.mktemp("example") / name)
         result = snakemake("--cores", "2", cwd=copy, check=False)
         assert result.returncode == 0, result.stderr[-3000:]
+        copies.append(copy)
+    return copies[0], copies[1]
+
+
+@pytest.mark.end_to_end
+def test_example_run_is_complete_safe_and_byte_identical(example_runs):
+    first, second = example_runs
     produced = sorted(p.relative_to(first) for p in (first / "results").rglob("*") if p.is_file())
     produced += sorted(p.relative_to(first) for p in (first / "data" / "anonymised").rglob("*"))
     assert set(EXHIBITS) <= set(produced)
@@ -97,6 +132,34 @@ def test_example_run_is_complete_safe_and_byte_identical(tmp_path):
     assert "Leaks found: 0" in report
     rerun = snakemake("--cores", "2", "-n", cwd=first)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
+
+
+@pytest.mark.end_to_end
+@pytest.mark.parametrize("document", ["paper", "appendix"])
+def test_rendered_documents_as_a_reader_sees_them(example_runs, document):
+    root = example_runs[0]
+    record = json.loads((root / "results/paper/render.json").read_text())
+    html = root / f"results/paper/{document}-v{__version__}.html"
+    screenshot = ROOT / "tests" / "artefacts" / f"{document}.png"
+    screenshot.parent.mkdir(exist_ok=True)
+    view = view_in_chromium(html, screenshot)
+    assert view.banner_visible and view.banner_at_top
+    assert view.stamp.startswith(f"Version {__version__} · commit ")
+    assert record["engine_label"] in view.stamp and record["stamp"]["date"] in view.stamp
+    assert view.figures and all(width > 0 and height > 0 for width, height in view.figures)
+    assert "??" not in view.body_text and not view.unresolved_citations
+    assert "[synthetic example data]" in view.body_text
+    assert view.values, "no inline values found"
+    assert value_mismatches(view.values, root) == []
+    pdf = read_pdf(root / f"results/paper/{document}-v{__version__}.pdf")
+    assert 2 <= len(pdf.pages) <= 60
+    missing_banner = [n for n, page in enumerate(pdf.pages, 1) if BANNER_START not in page]
+    assert missing_banner == [], f"pages without the banner: {missing_banner}"
+    assert all(f"Version {__version__}" in page for page in pdf.pages)
+    assert pdf.images >= len(view.figures)
+    pdf_text = " ".join(" ".join(pdf.pages).split())
+    for value in view.values:
+        assert value["text"] in pdf_text, value
 
 
 @pytest.mark.end_to_end

@@ -9,7 +9,7 @@ rule render_reports:
             "reports/appendix.qmd",
             "reports/_quarto.yml",
             "reports/references.bib",
-            "reports/chicago-author-date.csl",
+            "reports/international-studies-association.csl",
         ],
         readable=[
             *published_outputs(),
