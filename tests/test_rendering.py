@@ -2,6 +2,7 @@
 bad input that fails with the source, the cell and the cause, leaving nothing behind."""
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -236,3 +237,35 @@ def test_a_declared_input_that_is_missing_stops_before_rendering(tmp_path):
     (root / "results/demo/counts.csv").unlink()
     with pytest.raises(RenderError, match=r"declared inputs missing: results/demo/counts\.csv"):
         render_reports(request, EPOCH)
+
+
+def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
+    """Quarto is not installable here, so a stand-in on PATH records how it is called: the
+    glue is tested, Quarto itself only where it is installed (the test above)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls.txt"
+    fake = bin_dir / "quarto"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--version" ]; then echo 9.9.9; exit 0; fi\n'
+        f'echo "$@ | context=$PKI_RENDER_CONTEXT" >> {calls}\n'
+        'while [ $# -gt 0 ]; do [ "$1" = "--output" ] && out="$2"; shift; done\n'
+        'printf "%%PDF-1.7 or <html>" > "$out"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    root = fixture_copy(tmp_path / "project")
+    record = render_reports(request_for(root, root / "out", engine="auto"), EPOCH)
+    assert record["engine"] == "quarto" and record["software"]["quarto"] == "9.9.9"
+    assert record["stamp"]["engine"] == "Quarto 9.9.9 (Jupyter engine)"
+    html_call, pdf_call = calls.read_text().splitlines()
+    assert html_call.startswith("render mini.qmd --to html --output mini.html")
+    assert pdf_call.startswith("render mini.qmd --to typst --output mini.pdf")
+    assert "title:A tiny report [synthetic example data]" in html_call
+    assert "include-before-body:_pki_before_body.html" in html_call
+    assert "include-in-header:_pki_header.typ" in pdf_call
+    assert all(
+        "context=/" in call and call.endswith("context.json") for call in (html_call, pdf_call)
+    )
+    assert (root / "out/mini.html").read_bytes() == b"%PDF-1.7 or <html>"

@@ -58,6 +58,8 @@ FRONT_MATTER_KEYS = {
 }
 INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+?)`")
 KERNEL_TIMEOUT_SECONDS = 600
+# crossref.py writes "Figure 1:" into captions itself; Typst must not number them again.
+FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n"
 
 
 class RenderError(Exception):
@@ -228,7 +230,7 @@ def typst_string(text: str) -> str:
 
 def banner_typst(stamp: Stamp, synthetic: bool) -> str:
     """Typst set rules that put the banner (if any) at the top and the stamp at the foot of
-    every PDF page, and leave figure numbering to :mod:`crossref` so both engines agree."""
+    every PDF page."""
     banner = (
         'block(width: 100%, fill: rgb("#b00020"), inset: 5pt, '
         f'text(fill: white, weight: "bold", size: 8pt, {typst_string(SYNTHETIC_BANNER)}))'
@@ -238,7 +240,6 @@ def banner_typst(stamp: Stamp, synthetic: bool) -> str:
     return (
         f"#set page(header: {banner}, footer: context text(size: 7pt, "
         f'{typst_string(stamp.line())} + h(1fr) + counter(page).display("1")))\n'
-        "#set figure(numbering: none)\n"
     )
 
 
@@ -545,7 +546,7 @@ class FallbackEngine:
                 cworkdir=str(build),
             )
             return target.read_bytes()
-        includes.write_text(styling.typst_header, encoding="utf-8")
+        includes.write_text(styling.typst_header + FALLBACK_TYPST_RULES, encoding="utf-8")
         typ = build / f"{source.stem}.typ"
         arguments += [
             f"--include-in-header={includes}",
