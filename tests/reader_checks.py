@@ -14,7 +14,12 @@ from pathlib import Path
 
 from conftest import missing_tool
 
-from peacekeeping_interviews.report_data import format_month, format_number, lookup
+from peacekeeping_interviews.report_data import (
+    format_month,
+    format_number,
+    format_p_value,
+    lookup,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -130,6 +135,8 @@ def value_mismatches(values: list[dict], root: Path) -> list[str]:
                     f"{value['source']}#{value['key']}: shown {value['text']}, stored {stored}"
                 )
                 continue
+        elif kind == "p_value":
+            expected = format_p_value(stored, int(value["digits"]))
         elif kind == "month":
             expected = format_month(stored)
         else:

@@ -13,6 +13,7 @@ from peacekeeping_interviews.report_data import (
     ReportValue,
     format_month,
     format_number,
+    format_p_value,
     lookup,
     markdown_table,
 )
@@ -72,11 +73,16 @@ def test_format_number_rounds_and_separates_thousands():
     assert format_number(0.0899, 1, 100) == "9.0"
 
 
+def test_markdown_table_sizes_columns_by_their_longest_cell():
+    table = pd.DataFrame({"a": ["x" * 100], "bb": ["y"]})
+    assert markdown_table(table)._repr_markdown_().splitlines()[1] == "|:" + "-" * 40 + "|:---|"
+
+
 def test_markdown_table_escapes_and_aligns():
     table = pd.DataFrame({"label": ["a|b", "c*"], "n": ["<3", "1,234"]})
     text = markdown_table(table)._repr_markdown_()
     lines = text.splitlines()
-    assert lines[0] == "| label | n |" and lines[1] == "|:---|---:|"
+    assert lines[0] == "| label | n |" and lines[1] == "|:-----|-----:|"
     assert lines[2] == r"| a\|b | \<3 |" and lines[3] == r"| c\* | 1,234 |"
 
 
@@ -95,3 +101,10 @@ def test_without_a_context_the_cells_say_how_to_render(monkeypatch):
 
 def test_report_value_prints_its_text():
     assert f"{ReportValue('210', 'f', 'k')} interviews" == "210 interviews"
+
+
+def test_p_values_never_print_as_zero(data):
+    assert format_p_value(0.0004) == "< 0.001" and format_p_value(0.0123) == "0.012"
+    assert format_p_value(0.001) == "0.001" and format_p_value(0.00004, 4) == "< 0.0001"
+    with pytest.raises(ReportDataError, match="not a p-value"):
+        data.p_value("results/numbers.json", "n")

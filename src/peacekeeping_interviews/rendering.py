@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -58,8 +59,21 @@ FRONT_MATTER_KEYS = {
 }
 INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+?)`")
 KERNEL_TIMEOUT_SECONDS = 600
-# crossref.py writes "Figure 1:" into captions itself; Typst must not number them again.
-FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n"
+# crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again; and
+# Pandoc wraps every table in a figure, which must break across pages for long tables.
+FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n#show figure: set block(breakable: true)\n"
+ANALYSIS_SOFTWARE = (
+    "snakemake",
+    "pandas",
+    "numpy",
+    "scipy",
+    "pingouin",
+    "statsmodels",
+    "scikit-learn",
+    "krippendorff",
+    "pycanon",
+    "matplotlib",
+)
 
 
 class RenderError(Exception):
@@ -93,7 +107,8 @@ class Document:
 @dataclass(frozen=True)
 class RenderRequest:
     """``declared`` are the render rule's inputs relative to ``root``; the documents may read
-    these and nothing else. Those under ``data/`` make the stamp's data fingerprint."""
+    these and nothing else. Those under ``data/`` make the stamp's data fingerprint. ``named``
+    gives some of them a role the sources ask for by name (``data.named("codebook")``)."""
 
     root: Path
     reports_dir: Path
@@ -102,6 +117,7 @@ class RenderRequest:
     version: str
     record: Path
     engine: str = "auto"
+    named: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -666,6 +682,15 @@ class QuartoEngine:
         return Rendered(html=outputs["html"], pdf=outputs["pdf"])
 
 
+def software_versions(engine: FallbackEngine | QuartoEngine) -> dict[str, str]:
+    """The rendering engine's parts and the analysis packages, as the appendix reports them."""
+    return {
+        "python": platform.python_version(),
+        **{name: installed_version(name) for name in ANALYSIS_SOFTWARE},
+        **engine.versions(),
+    }
+
+
 def choose_engine(preference: str = "auto") -> FallbackEngine | QuartoEngine:
     """Quarto when it is on PATH (or asked for), the fallback otherwise (or when asked for)."""
     quarto = shutil.which("quarto")
@@ -696,6 +721,9 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
             f"pyproject.toml says version {request.version} but the installed package is "
             f"{installed_version('peacekeeping-interviews')}; reinstall (make venv)"
         )
+    undeclared = sorted(set(request.named.values()) - set(request.declared))
+    if undeclared:
+        raise RenderError("named inputs that are not declared: " + ", ".join(undeclared))
     missing = [r for r in request.declared if not (request.root / r).is_file()]
     if missing:
         raise RenderError("declared inputs missing: " + ", ".join(missing))
@@ -724,8 +752,9 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
                     "root": str(request.root.resolve()),
                     "declared": sorted(request.declared),
                     "synthetic": synthetic,
+                    "named": request.named,
                     "stamp": asdict(stamp),
-                    "software": engine.versions(),
+                    "software": software_versions(engine),
                 }
             ),
             encoding="utf-8",
@@ -762,7 +791,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
     record = {
         "engine": engine.name,
         "engine_label": engine.label(),
-        "software": engine.versions(),
+        "software": software_versions(engine),
         "stamp": asdict(stamp),
         "synthetic": synthetic,
         "inputs": sorted(request.declared),

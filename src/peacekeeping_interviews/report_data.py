@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 CONTEXT_ENVIRONMENT_VARIABLE = "PKI_RENDER_CONTEXT"
 VALUE_CLASS = "pki-value"
@@ -54,7 +55,8 @@ class ReportValue:
 
     ``kind`` says how ``text`` was made from the results value, so that a checker can redo it:
     ``number`` (``digits`` decimals, ``scale`` times the value, thousands separated by commas),
-    ``month`` (``YYYY-MM`` written out) or ``text`` (as stored).
+    ``p_value`` (see :func:`format_p_value`), ``month`` (``YYYY-MM`` written out) or ``text``
+    (as stored).
     """
 
     text: str
@@ -87,6 +89,13 @@ def escape_markdown(text: str) -> str:
 def format_number(value: float, digits: int = 0, scale: float = 1.0) -> str:
     """``value * scale`` rounded half-even to ``digits`` decimals, with thousands separators."""
     return f"{value * scale:,.{digits}f}"
+
+
+def format_p_value(p: float, digits: int = 3) -> str:
+    """A p-value to ``digits`` decimals, or ``< 0.001`` (for 3 digits) when it would round to
+    zero, so that a tiny p never prints as ``0.000``."""
+    floor = 10.0**-digits
+    return f"< {floor:.{digits}f}" if p < floor else f"{p:.{digits}f}"
 
 
 def format_month(month: str) -> str:
@@ -157,11 +166,28 @@ class ReportData:
             format_number(value, digits, scale), relative, key, "number", digits, scale
         )
 
+    def p_value(self, relative: str, key: str, digits: int = 3) -> ReportValue:
+        value = self.value(relative, key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ReportDataError(f"{relative}: '{key}' is {value!r}, not a p-value")
+        return ReportValue(format_p_value(value, digits), relative, key, "p_value", digits)
+
     def text(self, relative: str, key: str) -> ReportValue:
         return ReportValue(str(self.value(relative, key)), relative, key)
 
     def month(self, relative: str, key: str) -> ReportValue:
         return ReportValue(format_month(str(self.value(relative, key))), relative, key, "month")
+
+    def named(self, name: str) -> str:
+        """The declared input the render rule gives a role (``codebook``, ``mandates``), so that
+        a source need not know where the config points."""
+        named = self.context.get("named", {})
+        if name not in named:
+            raise ReportDataError(f"no input named '{name}'; named inputs: {sorted(named)}")
+        return named[name]
+
+    def yaml(self, relative: str) -> Any:
+        return yaml.safe_load(self.path(relative).read_text(encoding="utf-8"))
 
     def table(self, relative: str) -> pd.DataFrame:
         """A results CSV, every cell as text exactly as written (``<3`` stays ``<3``)."""
@@ -213,15 +239,19 @@ class Figure:
 
 def markdown_table(table: pd.DataFrame, align: str | None = None) -> Markdown:
     """A pipe table of text cells for a ``tbl-`` cell; ``align`` has one of ``l``, ``r``, ``c``
-    per column (default: right for columns that look numeric, left otherwise)."""
+    per column (default: right for columns that look numeric, left otherwise).
+
+    Pandoc sizes the columns of a wide pipe table by the dashes under each header, so each
+    column gets dashes in proportion to its longest cell (between 3 and 40)."""
     cells = table.astype(str)
     if align is None:
         numeric = re.compile(r"^[<>]?[-\d.,%]*$")
         align = "".join("r" if cells[c].str.match(numeric).all() else "l" for c in cells.columns)
-    rule = {"l": ":---", "r": "---:", "c": ":---:"}
+    widths = [min(40, max(3, len(str(c)), *(len(v) for v in cells[c]))) for c in cells.columns]
+    rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
     lines = [
         "| " + " | ".join(escape_markdown(str(c)) for c in cells.columns) + " |",
-        "|" + "|".join(rule[a] for a in align) + "|",
+        "|" + "|".join(rule[a].format("-" * w) for a, w in zip(align, widths, strict=True)) + "|",
         *("| " + " | ".join(escape_markdown(v) for v in row) + " |" for row in cells.values),
     ]
     return Markdown("\n".join(lines))

@@ -30,5 +30,9 @@ rule render_reports:
     params:
         documents=["paper", "appendix"],
         version=VERSION,
+        named={
+            "codebook": config["inputs"]["codebook"],
+            "mandates": config["inputs"]["mandates"],
+        },
     script:
         "../scripts/render_reports.py"

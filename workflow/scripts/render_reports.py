@@ -23,5 +23,6 @@ with logged(snakemake.log[0]):
             declared=list(snakemake.input.readable),
             version=snakemake.params.version,
             record=Path(snakemake.output.record),
+            named=snakemake.params.named,
         )
     )
