@@ -133,16 +133,20 @@ class Styling:
     title: str
     before_body_html: str
     typst_header: str
-    synthetic: bool
     context_file: Path
     papersize: str = "a4"
-    extra: dict = field(default_factory=dict)
+    timestamp: int = 0
 
 
 class Engine(Protocol):
+    """What both engines offer: a name, the versions of their parts, a label for the stamp,
+    and ``render``, which leaves its outputs in memory for :func:`render_reports` to write."""
+
     name: str
 
     def versions(self) -> dict[str, str]: ...
+
+    def label(self) -> str: ...
 
     def render(self, source: Path, build: Path, styling: Styling) -> Rendered: ...
 
@@ -546,37 +550,31 @@ class FallbackEngine:
             if key in metadata:
                 arguments.append(f"--{key}={source.parent / pandoc_meta_text(metadata[key])}")
         if writer == "html":
-            includes.write_text(styling.before_body_html, encoding="utf-8")
-            target = build / f"{source.stem}.html"
+            include, target = styling.before_body_html, build / f"{source.stem}.html"
             arguments += [
                 "--embed-resources",
                 f"--include-before-body={includes}",
                 "--section-divs",
             ]
-            pypandoc.convert_text(
-                json.dumps(document),
-                "html5",
-                format="json",
-                outputfile=str(target),
-                extra_args=arguments,
-                cworkdir=str(build),
+        else:
+            include, target = (
+                styling.typst_header + FALLBACK_TYPST_RULES,
+                build / f"{source.stem}.typ",
             )
-            return target.read_bytes()
-        includes.write_text(styling.typst_header + FALLBACK_TYPST_RULES, encoding="utf-8")
-        typ = build / f"{source.stem}.typ"
-        arguments += [
-            f"--include-in-header={includes}",
-            f"--variable=papersize:{styling.papersize}",
-        ]
+            arguments += [
+                f"--include-in-header={includes}",
+                f"--variable=papersize:{styling.papersize}",
+            ]
+        includes.write_text(include, encoding="utf-8")
         pypandoc.convert_text(
             json.dumps(document),
-            "typst",
+            "html5" if writer == "html" else "typst",
             format="json",
-            outputfile=str(typ),
+            outputfile=str(target),
             extra_args=arguments,
             cworkdir=str(build),
         )
-        return compile_typst(typ, build, styling)
+        return target.read_bytes() if writer == "html" else compile_typst(target, build, styling)
 
 
 def pandoc_meta_text(value: dict) -> str:
@@ -618,10 +616,9 @@ def compile_typst(typ: Path, build: Path, styling: Styling) -> bytes:
     type) and the render date as the PDF's creation date."""
     import typst
 
-    timestamp = int(styling.extra.get("epoch", 0))
     try:
         return typst.compile(
-            str(typ), root=str(build), ignore_system_fonts=True, timestamp=timestamp
+            str(typ), root=str(build), ignore_system_fonts=True, timestamp=styling.timestamp
         )
     except Exception as error:  # the wheel raises its own TypstError
         raise RenderError(f"{typ.name}: Typst failed: {error}") from None
@@ -682,7 +679,7 @@ class QuartoEngine:
         return Rendered(html=outputs["html"], pdf=outputs["pdf"])
 
 
-def software_versions(engine: FallbackEngine | QuartoEngine) -> dict[str, str]:
+def software_versions(engine: Engine) -> dict[str, str]:
     """The rendering engine's parts and the analysis packages, as the appendix reports them."""
     return {
         "python": platform.python_version(),
@@ -691,7 +688,7 @@ def software_versions(engine: FallbackEngine | QuartoEngine) -> dict[str, str]:
     }
 
 
-def choose_engine(preference: str = "auto") -> FallbackEngine | QuartoEngine:
+def choose_engine(preference: str = "auto") -> Engine:
     """Quarto when it is on PATH (or asked for), the fallback otherwise (or when asked for)."""
     quarto = shutil.which("quarto")
     if preference == "fallback" or (preference == "auto" and quarto is None):
@@ -768,10 +765,9 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
                 title=str(title) + (SYNTHETIC_TITLE_SUFFIX if synthetic else ""),
                 before_body_html=banner_html(stamp, synthetic),
                 typst_header=banner_typst(stamp, synthetic),
-                synthetic=synthetic,
                 context_file=context,
                 papersize=papersize,
-                extra={"epoch": epoch},
+                timestamp=epoch,
             )
             try:
                 rendered = engine.render(source, build, styling)
