@@ -126,6 +126,12 @@ def test_synthetic_flag_must_be_carried_and_agree(tmp_path):
         synthetic_flag(root, declared)
     with pytest.raises(RenderError, match="no declared input carries"):
         synthetic_flag(root, ["results/demo/counts.csv"])
+    (root / "data/demo/interviews.csv").write_text("pseudonym,synthetic\nP-1,1\n")
+    with pytest.raises(RenderError, match=r"row 1, column 'synthetic': got '1'; expected true"):
+        synthetic_flag(root, declared)
+    (root / "results/demo/numbers.json").write_text('{"synthetic": "false"}')
+    with pytest.raises(RenderError, match="'synthetic' is 'false'; expected true or false"):
+        synthetic_flag(root, ["results/demo/numbers.json"])
 
 
 def test_date_comes_from_source_date_epoch_or_the_commit(tmp_path):
@@ -208,6 +214,12 @@ def edit_source(root: Path, old: str, new: str) -> None:
         ("csl: style.csl", "csl: style.csl\nformat: pdf", r"front matter key\(s\) \['format'\]"),
         ("#| label: setup\n", "", r"code cell \d+ has no '#\| label:'"),
         ("`{python} n_interviews`", "`{python} n_interviewz`", r"inline `\{python\} n_interviewz`"),
+        ("# Results", "<style>.pki-banner{display:none}</style>\n\n# Results", r"raw html"),
+        ("# Results", "::: {.callout-note}\nNote\n:::\n\n# Results", r"'\.callout-note'"),
+        ("# Results", "{{< pagebreak >}}\n\n# Results", r"a shortcode"),
+        ("`{python} n_interviews`", "`{python} 42`", r"`\{python\} 42` is not a value read from"),
+        ("data = ReportData", "import os\nos._exit(1)\ndata = ReportData", r"cell 'setup' failed"),
+        ("#| label: fig-bars", "#| label: fig-bars/b", r"label 'fig-bars/b' should be"),
     ],
 )
 def test_bad_source_fails_naming_file_cell_and_cause_and_writes_nothing(

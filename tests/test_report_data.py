@@ -4,6 +4,7 @@ carry their source."""
 import json
 
 import pandas as pd
+import pypandoc
 import pytest
 
 from peacekeeping_interviews.report_data import (
@@ -38,7 +39,7 @@ def test_numbers_are_formatted_and_carry_their_source(data):
     assert str(data.number("results/numbers.json", "alpha.code", 1, 100)) == "80.0"
     assert str(data.month("results/numbers.json", "months.0")) == "July 2019"
     span = n._repr_markdown_()
-    assert span.startswith("[2,546]{.pki-value ")
+    assert span.startswith(r"[2\,546]{.pki-value ")
     assert 'data-source="results/numbers.json"' in span and 'data-key="n"' in span
 
 
@@ -83,7 +84,7 @@ def test_markdown_table_escapes_and_aligns():
     text = markdown_table(table)._repr_markdown_()
     lines = text.splitlines()
     assert lines[0] == "| label | n |" and lines[1] == "|:-----|-----:|"
-    assert lines[2] == r"| a\|b | \<3 |" and lines[3] == r"| c\* | 1,234 |"
+    assert lines[2] == r"| a\|b | \<3 |" and lines[3] == r"| c\* | 1\,234 |"
 
 
 def test_figures_must_be_images():
@@ -108,3 +109,13 @@ def test_p_values_never_print_as_zero(data):
     assert format_p_value(0.001) == "0.001" and format_p_value(0.00004, 4) == "< 0.0001"
     with pytest.raises(ReportDataError, match="not a p-value"):
         data.p_value("results/numbers.json", "n")
+
+
+def test_inline_text_is_printed_as_stored_and_table_cells_cannot_break_lines(tmp_path):
+    from peacekeeping_interviews.report_data import escape_markdown
+
+    stored = 'Côte d\'Ivoire -- "UNOCI" 2004--2017 R&amp;D'
+    html = pypandoc.convert_text(escape_markdown(stored), "html", format="markdown")
+    assert pypandoc.convert_text(html, "plain", format="html").strip() == stored
+    with pytest.raises(ReportDataError, match="line break"):
+        markdown_table(pd.DataFrame({"a": ["x\ny"]}))

@@ -39,7 +39,7 @@ import yaml
 
 from peacekeeping_interviews import crossref
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
-from peacekeeping_interviews.report_data import CONTEXT_ENVIRONMENT_VARIABLE
+from peacekeeping_interviews.report_data import CONTEXT_ENVIRONMENT_VARIABLE, VALUE_CLASS
 
 SYNTHETIC_BANNER = (
     "SYNTHETIC EXAMPLE DATA: every number, table and figure here comes from the project's "
@@ -57,6 +57,7 @@ FRONT_MATTER_KEYS = {
     "csl",
     "lang",
 }
+LABEL = re.compile(r"[A-Za-z0-9_-]+")
 INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+?)`")
 KERNEL_TIMEOUT_SECONDS = 600
 # crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again; and
@@ -155,20 +156,30 @@ class Engine(Protocol):
 
 
 def synthetic_flag(root: Path, declared: list[str]) -> bool:
-    """The ``synthetic`` flag the inputs carry: top-level ``synthetic`` in JSON files and the
-    ``synthetic`` column of CSV files. They must agree, and at least one must carry it."""
+    """The ``synthetic`` flag the inputs carry: top-level ``synthetic`` in JSON files (a JSON
+    boolean) and the ``synthetic`` column of CSV files (``true`` or ``false``). They must agree,
+    at least one must carry it, and any other spelling is an error rather than a silent "no"."""
     flags: dict[str, set[bool]] = {}
     for relative in declared:
         path = root / relative
         if path.suffix == ".json":
             document = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(document, dict) and "synthetic" in document:
-                flags[relative] = {bool(document["synthetic"])}
-        elif path.suffix == ".csv":
-            header = pd.read_csv(path, nrows=0).columns
-            if "synthetic" in header:
-                values = pd.read_csv(path, usecols=["synthetic"], dtype=str)["synthetic"]
-                flags[relative] = {value == "true" for value in values.str.lower()}
+                if not isinstance(document["synthetic"], bool):
+                    raise RenderError(
+                        f"{relative}: 'synthetic' is {document['synthetic']!r}; "
+                        "expected true or false"
+                    )
+                flags[relative] = {document["synthetic"]}
+        elif path.suffix == ".csv" and "synthetic" in pd.read_csv(path, nrows=0).columns:
+            values = pd.read_csv(path, usecols=["synthetic"], dtype=str, keep_default_na=False)
+            for row, value in enumerate(values["synthetic"], start=1):
+                if value not in {"true", "false"}:
+                    raise RenderError(
+                        f"{relative}: row {row}, column 'synthetic': got {value!r}; "
+                        "expected true or false"
+                    )
+            flags[relative] = set(values["synthetic"] == "true")
     seen = set().union(*flags.values()) if flags else set()
     if not seen:
         raise RenderError("no declared input carries the 'synthetic' flag; cannot label the data")
@@ -223,7 +234,10 @@ def render_date(root: Path, environment: Mapping[str, str]) -> datetime.date:
             ) from None
     if not epoch.isdigit():
         raise RenderError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}")
-    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    try:
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    except (OverflowError, ValueError, OSError):
+        raise RenderError(f"SOURCE_DATE_EPOCH {epoch} is out of range") from None
 
 
 def banner_html(stamp: Stamp, synthetic: bool) -> str:
@@ -235,8 +249,10 @@ def banner_html(stamp: Stamp, synthetic: bool) -> str:
     )
     return (
         "<style>\n"
-        ".pki-top{position:sticky;top:0;z-index:10;margin:0 0 1.5em 0;font-family:sans-serif}\n"
-        ".pki-banner{background:#b00020;color:#fff;font-weight:bold;padding:.6em 1em}\n"
+        ".pki-top{position:sticky!important;top:0;z-index:10;margin:0 0 1.5em 0;"
+        "display:block!important;visibility:visible!important;font-family:sans-serif}\n"
+        ".pki-banner{display:block!important;visibility:visible!important;background:#b00020;"
+        "color:#fff;font-weight:bold;padding:.6em 1em}\n"
         ".pki-stamp{background:#f2f2f2;color:#333;font-size:.8em;padding:.3em 1em}\n"
         "</style>\n"
         f'<header class="pki-top">\n{banner}'
@@ -315,6 +331,10 @@ def read_cells(body: str, source: Path) -> list[Cell]:
             where = f"{source}: code cell {index}"
             if "label" not in options:
                 raise RenderError(f"{where} has no '#| label:'; every cell needs one")
+            if not LABEL.fullmatch(str(options["label"])):
+                raise RenderError(
+                    f"{where}: label {options['label']!r} should be letters, digits, '-' or '_'"
+                )
             unknown = sorted(set(options) - CELL_OPTIONS)
             if unknown:
                 raise RenderError(
@@ -346,36 +366,37 @@ def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, con
     """Run the code cells, then each inline expression, in one kernel; fill each cell's outputs
     and return the inline expressions' display data. A failure names the cell."""
     import nbformat
-    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     code = [c for c in cells if c.kind == "code"]
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(c.source) for c in code]
         + [nbformat.v4.new_code_cell(expression) for expression in inline]
     )
-    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(build / "kernel"))
     client = NotebookClient(
         notebook,
-        km=kernel,
+        kernel_name="python3",
         timeout=KERNEL_TIMEOUT_SECONDS,
         resources={"metadata": {"path": str(build)}},
     )
+    kernel = client.create_kernel_manager()
+    kernel.transport, kernel.ip = "ipc", str(build / "kernel")
     labels = [f"cell '{c.label}'" for c in code] + [f"inline `{{python}} {e}`" for e in inline]
-    with environment_variable(CONTEXT_ENVIRONMENT_VARIABLE, str(context)):
-        try:
-            with client.setup_kernel():
-                for index, cell in enumerate(notebook.cells):
-                    try:
-                        client.execute_cell(cell, index)
-                    except CellExecutionError as error:
-                        raise RenderError(
-                            f"{source}: {labels[index]} failed: {error.ename}: {error.evalue}"
-                        ) from None
-        finally:
-            if kernel.has_kernel:
-                kernel.shutdown_kernel(now=False)
+    with (
+        environment_variable(CONTEXT_ENVIRONMENT_VARIABLE, str(context)),
+        environment_variable("PYTHONHASHSEED", "0"),
+        client.setup_kernel(),
+    ):
+        for index, cell in enumerate(notebook.cells):
+            try:
+                client.execute_cell(cell, index)
+            except CellExecutionError as error:
+                raise RenderError(
+                    f"{source}: {labels[index]} failed: {error.ename}: {error.evalue}"
+                ) from None
+            except (CellTimeoutError, DeadKernelError) as error:
+                raise RenderError(f"{source}: {labels[index]} failed: {error}") from None
     for cell, executed in zip(code, notebook.cells, strict=False):
         cell.outputs = executed.outputs
     values = {}
@@ -387,15 +408,16 @@ def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, con
     return values
 
 
-def inline_markdown(data: Mapping) -> str:
-    """What an inline value prints: its Markdown form if it has one, else its plain text
-    (a string without its quotes), as Quarto does."""
-    if "text/markdown" in data:
-        return data["text/markdown"]
-    text = data.get("text/plain", "")
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
-    return text
+def inline_markdown(data: Mapping, expression: str, source: Path) -> str:
+    """What an inline value prints: its Markdown form, which must carry at least one value read
+    from a results file (a ``ReportValue`` span), so that no number reaches the text unchecked."""
+    markdown = data.get("text/markdown", "")
+    if f".{VALUE_CLASS} " not in markdown:
+        raise RenderError(
+            f"{source}: inline `{{python}} {expression}` is not a value read from a results file "
+            "(use data.number, data.text, data.month or data.p_value in the setup cell)"
+        )
+    return markdown
 
 
 def caption_text(options: dict, key: str, source: Path, label: str) -> str:
@@ -450,6 +472,7 @@ def figure_markdown(
     else:
         image.write_bytes(base64.b64decode(data[mime]))
     caption = caption_text(cell.options, "fig-cap", source, label)
+    caption = caption.replace("[", "\\[").replace("]", "\\]")
     alt = cell.options.get("fig-alt")
     alt_attribute = f' fig-alt="{html.escape(str(alt))}"' if alt else ""
     return f"![{caption}]({figures.name}/{image.name}){{#{label}{alt_attribute}}}"
@@ -462,11 +485,50 @@ def markdown_document(
     for cell in cells:
         if cell.kind == "markdown":
             parts.append(
-                INLINE_CODE.sub(lambda m: inline_markdown(values[m.group(1).strip()]), cell.source)
+                INLINE_CODE.sub(
+                    lambda m: inline_markdown(
+                        values[m.group(1).strip()], m.group(1).strip(), source
+                    ),
+                    cell.source,
+                )
             )
         else:
             parts.append(cell_markdown(cell, source, figures, image_format))
     return "\n\n".join(p for p in parts if p)
+
+
+QUARTO_ONLY_CLASSES = ("callout-", "panel-", "content-visible", "content-hidden", "column-")
+
+
+def unsupported_constructs(node: object) -> Iterator[str]:
+    """Raw HTML/Typst/LaTeX (which could hide the banner or stamp), Quarto-only classes
+    (callouts, tabsets, conditional content, margin columns) and shortcodes."""
+    if isinstance(node, list):
+        for item in node:
+            yield from unsupported_constructs(item)
+    elif isinstance(node, dict):
+        kind = node.get("t")
+        if kind in {"RawBlock", "RawInline"}:
+            yield f"raw {node['c'][0]} ({node['c'][1][:40]!r})"
+        elif kind in {"Div", "Span"}:
+            yield from (
+                f"the class '.{name}'"
+                for name in node["c"][0][1]
+                if name.startswith(QUARTO_ONLY_CLASSES)
+            )
+        elif kind == "Str" and "{{<" in node["c"]:
+            yield "a shortcode ({{< … >}})"
+        for value in node.values():
+            yield from unsupported_constructs(value)
+
+
+def refuse_unsupported(document: dict, source: Path) -> None:
+    found = sorted(set(unsupported_constructs(document["blocks"])))
+    if found:
+        raise RenderError(
+            f"{source}: not honoured by the fallback renderer: {'; '.join(found)}; "
+            "see README, 'Rendering without Quarto'"
+        )
 
 
 def apply_figure_alt(node: object) -> None:
@@ -530,6 +592,7 @@ class FallbackEngine:
                 cells, values, source, build / f"{source.stem}-figures-{writer}", image_format
             )
             document = pandoc_ast(metadata, markdown, build)
+            refuse_unsupported(document, source)
             apply_figure_alt(document["blocks"])
             try:
                 document = crossref.resolve(document, keys, str(source))
@@ -605,10 +668,11 @@ def bibliography_keys(path: Path) -> set[str]:
 
     if not path.is_file():
         raise RenderError(f"bibliography {path} not found")
-    return {
-        entry["id"]
-        for entry in json.loads(pypandoc.convert_file(str(path), "csljson", format="bibtex"))
-    }
+    try:
+        entries = json.loads(pypandoc.convert_file(str(path), "csljson", format="bibtex"))
+    except RuntimeError as error:
+        raise RenderError(f"bibliography {path.name} cannot be read: {error}") from None
+    return {entry["id"] for entry in entries}
 
 
 def compile_typst(typ: Path, build: Path, styling: Styling) -> bytes:

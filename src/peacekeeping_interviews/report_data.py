@@ -82,8 +82,9 @@ class ReportValue:
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash-escape the characters Pandoc Markdown would read as markup."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|~^$@])", r"\\\1", text)
+    """Backslash-escape every ASCII punctuation character, so that Pandoc prints the text as
+    stored: no markup, and no smart quotes, dashes or entities either."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def format_number(value: float, digits: int = 0, scale: float = 1.0) -> str:
@@ -244,6 +245,13 @@ def markdown_table(table: pd.DataFrame, align: str | None = None) -> Markdown:
     Pandoc sizes the columns of a wide pipe table by the dashes under each header, so each
     column gets dashes in proportion to its longest cell (between 3 and 40)."""
     cells = table.astype(str)
+    broken = [
+        v for v in [*map(str, cells.columns), *cells.to_numpy().ravel()] if "\n" in v or "\r" in v
+    ]
+    if broken:
+        raise ReportDataError(
+            f"a table cell holds a line break, which a pipe table cannot: {broken[0]!r}"
+        )
     if align is None:
         numeric = re.compile(r"^[<>]?[-\d.,%]*$")
         align = "".join("r" if cells[c].str.match(numeric).all() else "l" for c in cells.columns)
