@@ -49,6 +49,17 @@ def test_targets_are_numbered_per_kind_in_document_order_and_references_link():
     assert [c.split('"')[1] for c in cites] == ["smith2020"]
 
 
+def test_prefix_suffix_and_bare_numbers_are_kept():
+    text = plain(
+        resolve(
+            ast("As [see @fig-a, panel b] and figure -@fig-a show.\n\n![A](a.png){#fig-a}"),
+            set(),
+            "d",
+        )
+    )
+    assert "As see Figure 1, panel b and figure 1 show." in text
+
+
 def test_the_input_is_not_modified():
     document = ast(SOURCE)
     before = json.dumps(document)

@@ -95,11 +95,14 @@ def number_targets(blocks: list[dict]) -> dict[str, Target]:
     return targets
 
 
-def reference_link(identifier: str, target: Target) -> dict:
-    return {
-        "t": "Link",
-        "c": [["", ["crossref"], []], text_inlines(target.name), ["#" + identifier, ""]],
-    }
+def reference_link(citation: dict, target: Target) -> list[dict]:
+    """ "Figure 1" as a link, with the citation's prefix and suffix ("see @fig-a, panel b"), or
+    the bare number for ``-@fig-a``, as Quarto writes them."""
+    bare = citation["citationMode"]["t"] == "SuppressAuthor"
+    text = text_inlines(str(target.number) if bare else target.name)
+    link = {"t": "Link", "c": [["", ["crossref"], []], text, ["#" + citation["citationId"], ""]]}
+    prefix = citation["citationPrefix"]
+    return [*prefix, *([{"t": "Space"}] if prefix else []), link, *citation["citationSuffix"]]
 
 
 def resolve_citations(node: object, targets: dict[str, Target], known: set[str], errors: list):
@@ -138,7 +141,7 @@ def cite_replacement(cite: dict, targets: dict, known: set[str], errors: list) -
         if inlines:
             inlines += [{"t": "Str", "c": ","}, {"t": "Space"}]
         if citation["citationId"] in targets:
-            inlines.append(reference_link(citation["citationId"], targets[citation["citationId"]]))
+            inlines += reference_link(citation, targets[citation["citationId"]])
     if works:
         rest = copy.deepcopy(cite)
         rest["c"][0] = works
