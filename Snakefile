@@ -12,24 +12,39 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/anonymisation.smk"
+
+
+# Restricted tier: only these rules read confidential inputs; a run from a deposited release
+# (start_from: release) leaves them out.
+if FROM_CONFIDENTIAL:
+
+    include: "workflow/rules/anonymisation.smk"
+
+
 include: "workflow/rules/mandates.smk"
 include: "workflow/rules/sample.smk"
 include: "workflow/rules/saturation.smk"
 include: "workflow/rules/tabulation.smk"
 include: "workflow/rules/reliability.smk"
 include: "workflow/rules/reports.smk"
-include: "workflow/rules/leak_scan.smk"
+
+
+if FROM_CONFIDENTIAL:
+
+    include: "workflow/rules/leak_scan.smk"
+    include: "workflow/rules/deposit.smk"
 
 
 rule all:
     default_target: True
     input:
-        rules.anonymise_interviews.output.report,
+        RELEASE["report"],
         rules.merge_mandates.output.numbers,
         rules.describe_sample.output.table,
         rules.analyse_saturation.output.numbers,
         rules.tabulate_factors.output.numbers,
         rules.assess_reliability.output.numbers,
         rules.render_reports.output,
-        rules.scan_for_leaks.output.report,
+        [rules.scan_for_leaks.output.report, *rules.build_deposit.output]
+        if FROM_CONFIDENTIAL
+        else [],

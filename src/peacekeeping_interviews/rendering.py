@@ -637,7 +637,7 @@ class FallbackEngine:
             extra_args=arguments,
             cworkdir=str(build),
         )
-        return target.read_bytes() if writer == "html" else compile_typst(target, build, styling)
+        return target.read_bytes() if writer == "html" else compile_typst(target, build, styling.timestamp)
 
 
 def pandoc_meta_text(value: dict) -> str:
@@ -675,17 +675,45 @@ def bibliography_keys(path: Path) -> set[str]:
     return {entry["id"] for entry in entries}
 
 
-def compile_typst(typ: Path, build: Path, styling: Styling) -> bytes:
+def compile_typst(typ: Path, build: Path, timestamp: int) -> bytes:
     """Typst with its embedded fonts only (no system fonts, so every machine sets the same
     type) and the render date as the PDF's creation date."""
     import typst
 
     try:
         return typst.compile(
-            str(typ), root=str(build), ignore_system_fonts=True, timestamp=styling.timestamp
+            str(typ), root=str(build), ignore_system_fonts=True, timestamp=timestamp
         )
     except Exception as error:  # the wheel raises its own TypstError
         raise RenderError(f"{typ.name}: Typst failed: {error}") from None
+
+
+def markdown_pdf(markdown: str, title: str, stamp: Stamp, synthetic: bool) -> bytes:
+    """A plain Markdown document (a README) as PDF, with the same banner and stamp as the
+    paper's pages and the stamp's date as its creation date."""
+    import pypandoc
+
+    date = datetime.date.fromisoformat(stamp.date)
+    timestamp = int(datetime.datetime.combine(date, datetime.time(), datetime.UTC).timestamp())
+    with tempfile.TemporaryDirectory(prefix="pki-markdown-pdf-") as scratch:
+        build = Path(scratch)
+        header = build / "header.typ"
+        header.write_text(banner_typst(stamp, synthetic), encoding="utf-8")
+        target = build / "document.typ"
+        pypandoc.convert_text(
+            markdown,
+            "typst",
+            format="gfm",
+            outputfile=str(target),
+            extra_args=[
+                "--standalone",
+                f"--include-in-header={header}",
+                f"--metadata=title:{title}",
+                "--variable=papersize:a4",
+            ],
+            cworkdir=str(build),
+        )
+        return compile_typst(target, build, timestamp)
 
 
 # ---------------------------------------------------------------------------- Quarto engine

@@ -22,13 +22,13 @@ rule anonymise_interviews:
             "files",
         ),
     output:
-        interviews="data/anonymised/interviews.csv",
-        coding="data/anonymised/coding.csv",
-        mission_counts="data/anonymised/mission_counts.csv",
+        interviews=RELEASE["interviews"],
+        coding=RELEASE["coding"],
+        mission_counts=RELEASE["mission_counts"],
         crosswalk="data/restricted/crosswalk.csv",
         log="data/restricted/anonymisation_log.csv",
-        report="results/anonymisation/report.md",
-        summary="results/anonymisation/report.json",
+        report=RELEASE["report"],
+        summary=RELEASE["summary"],
     log:
         "logs/anonymisation/anonymise_interviews.log",
     conda:

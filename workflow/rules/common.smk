@@ -5,11 +5,22 @@ from pathlib import Path
 from peacekeeping_interviews.mandates import validate_mandates
 from peacekeeping_interviews.validation import validate_inputs
 from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.release import read_release
 
 SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
 # The project's one version (pyproject.toml); rendered documents carry it in their names.
 VERSION = tomllib.loads(Path("pyproject.toml").read_text())["project"]["version"]
+# `release`: the run starts from a deposited release; no rule may read a confidential input.
+FROM_CONFIDENTIAL = config["start_from"] == "confidential"
+# The anonymisation stage's public outputs: written by it, or placed from a deposit.
+RELEASE = {
+    "interviews": "data/anonymised/interviews.csv",
+    "coding": "data/anonymised/coding.csv",
+    "mission_counts": "data/anonymised/mission_counts.csv",
+    "report": "results/anonymisation/report.md",
+    "summary": "results/anonymisation/report.json",
+}
 
 
 def package_modules(*names):
@@ -33,8 +44,8 @@ def confidential_inputs():
 def release_inputs():
     """The public release every stage after anonymisation reads (never a confidential file)."""
     return {
-        "interviews": "data/anonymised/interviews.csv",
-        "coding": "data/anonymised/coding.csv",
+        "interviews": RELEASE["interviews"],
+        "coding": RELEASE["coding"],
         "codebook": config["inputs"]["codebook"],
         "release_schemas": schema_files(
             "anonymised_interviews.table.yaml",
@@ -47,11 +58,7 @@ def release_inputs():
 def published_outputs():
     """Every public file the stages before rendering write (call after their includes)."""
     return [
-        rules.anonymise_interviews.output.interviews,
-        rules.anonymise_interviews.output.coding,
-        rules.anonymise_interviews.output.mission_counts,
-        rules.anonymise_interviews.output.report,
-        rules.anonymise_interviews.output.summary,
+        *RELEASE.values(),
         *rules.merge_mandates.output,
         *rules.describe_sample.output,
         *rules.analyse_saturation.output,
@@ -61,11 +68,16 @@ def published_outputs():
 
 
 try:
-    validate_inputs(
-        **confidential_inputs(),
-        schema_dir=SCHEMA_DIR,
-        latest_interview_date=config["latest_interview_date"],
-    )
+    if FROM_CONFIDENTIAL:
+        STARTING_DATA = validate_inputs(
+            **confidential_inputs(),
+            schema_dir=SCHEMA_DIR,
+            latest_interview_date=config["latest_interview_date"],
+        )
+    else:
+        STARTING_DATA = read_release(
+            RELEASE["interviews"], RELEASE["coding"], config["inputs"]["codebook"], SCHEMA_DIR
+        )
     validate_mandates(
         config["inputs"]["mandates"],
         config["mandates"],
@@ -73,3 +85,12 @@ try:
     )
 except InputError as error:
     raise WorkflowError(str(error)) from None
+
+# The deposit's folder name says when its data are the synthetic example.
+DEPOSIT_NAME = "-".join(
+    [
+        config["study"]["slug"],
+        *(["synthetic-example"] if STARTING_DATA.synthetic else []),
+        f"v{VERSION}",
+    ]
+)

@@ -4,7 +4,7 @@
 rule merge_mandates:
     input:
         mandates=config["inputs"]["mandates"],
-        mission_counts=rules.anonymise_interviews.output.mission_counts,
+        mission_counts=RELEASE["mission_counts"],
         schemas=schema_files("anonymised_mission_counts.table.yaml"),
         code=package_modules(
             "mandates", "release", "validation", "figures", "files", "problems"

@@ -4,7 +4,7 @@
 rule describe_sample:
     input:
         **release_inputs(),
-        mission_counts=rules.anonymise_interviews.output.mission_counts,
+        mission_counts=RELEASE["mission_counts"],
         code=package_modules("sample_description", "release", "disclosure"),
     output:
         table="results/sample/sample_description.csv",
