@@ -6,13 +6,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
+# cffconvert needs jsonschema < 4 and so has its own environment (requirements-cffconvert.in).
+CFF_VENV := .venv-cffconvert
+export PKI_CFFCONVERT ?= $(CURDIR)/$(CFF_VENV)/bin/cffconvert
+# make verify DEPOSIT=path/to/bag-or-zip: everything it writes goes below VERIFY_DIR.
+DEPOSIT ?=
+VERIFY_DIR ?= verification
 
-.PHONY: all test venv system-packages lock example-data benchmark clean
+.PHONY: all test verify venv system-packages lock example-data benchmark clean
 
-all: $(VENV)/installed
+all: $(VENV)/installed $(CFF_VENV)/installed
 	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
 
-test: $(VENV)/installed system-packages
+test: $(VENV)/installed $(CFF_VENV)/installed system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
@@ -21,7 +27,13 @@ test: $(VENV)/installed system-packages
 	$(BIN)/snakemake --profile workflow/profiles/slurm -n --quiet
 	$(BIN)/pytest
 
-venv: $(VENV)/installed
+# A reviewer's check of a deposit: fixity, a rerun of every stage after anonymisation from the
+# deposited data alone, every exhibit compared; REPLICATION.md says what reproduced.
+verify: $(VENV)/installed
+	@test -n "$(DEPOSIT)" || { echo "usage: make verify DEPOSIT=path/to/bag-or-zip"; exit 2; }
+	$(BIN)/peacekeeping-interviews verify "$(DEPOSIT)" --scratch "$(VERIFY_DIR)"
+
+venv: $(VENV)/installed $(CFF_VENV)/installed
 
 # Debian packages the tests read with (Chromium, poppler, R's vegan); installed if root with apt.
 system-packages:
@@ -33,6 +45,12 @@ $(VENV)/installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+$(CFF_VENV)/installed: requirements-cffconvert.lock
+	test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		-r requirements-cffconvert.lock
+	touch $@
+
 # Re-resolve requirements.in into requirements.lock (needs PyPI); commit both, and keep
 # environment.yml's pins in step (tests/test_documentation.py checks they agree).
 lock:
@@ -41,6 +59,11 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.in
 	.lock-venv/bin/python -m pip freeze --exclude-editable --all | grep -v '^\(pip\|wheel\)==' \
 		| LC_ALL=C sort -f > requirements.lock
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cffconvert.in
+	.lock-venv/bin/python -m pip freeze --all | grep -v '^\(pip\|wheel\|setuptools\)==' \
+		| LC_ALL=C sort -f > requirements-cffconvert.lock
 	rm -rf .lock-venv
 
 # Regenerate the committed synthetic example data (tests check it is byte-identical).
@@ -51,4 +74,4 @@ benchmark: $(VENV)/installed
 	$(BIN)/python benchmarks/run_benchmarks.py
 
 clean:
-	rm -rf results/* logs .snakemake data/anonymised data/restricted
+	rm -rf results/* logs .snakemake data/anonymised data/restricted $(VERIFY_DIR)

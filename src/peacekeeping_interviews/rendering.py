@@ -637,7 +637,11 @@ class FallbackEngine:
             extra_args=arguments,
             cworkdir=str(build),
         )
-        return target.read_bytes() if writer == "html" else compile_typst(target, build, styling.timestamp)
+        return (
+            target.read_bytes()
+            if writer == "html"
+            else compile_typst(target, build, styling.timestamp)
+        )
 
 
 def pandoc_meta_text(value: dict) -> str:

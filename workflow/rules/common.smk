@@ -76,7 +76,10 @@ try:
         )
     else:
         STARTING_DATA = read_release(
-            RELEASE["interviews"], RELEASE["coding"], config["inputs"]["codebook"], SCHEMA_DIR
+            RELEASE["interviews"],
+            RELEASE["coding"],
+            config["inputs"]["codebook"],
+            SCHEMA_DIR,
         )
     validate_mandates(
         config["inputs"]["mandates"],

@@ -2,6 +2,15 @@
 # confidential inputs only to scan the finished bag for leaks; nothing from them is copied in.
 
 
+def made_by(*names):
+    """Each output file of the named rules, with the rule and script that write it."""
+    return {
+        str(path): f"rule {name} (workflow/scripts/{name}.py)"
+        for name in names
+        for path in getattr(rules, name).output
+    }
+
+
 rule build_deposit:
     input:
         **confidential_inputs(),
@@ -16,10 +25,19 @@ rule build_deposit:
         ),
         reports=rules.render_reports.input.sources,
         code=package_modules(
-            "deposit", "deposit_metadata", "exhibits", "leak_scan", "anonymisation"
+            "deposit", "bagging", "exhibits", "leak_scan", "anonymisation", "rendering"
         ),
+        templates=[
+            str(PACKAGE_DIR / "deposit_templates" / name)
+            for name in (
+                "README.md.j2",
+                "consent_tiers.md",
+                "information_sheet_template.md",
+                "consent_form_template.md",
+            )
+        ],
     output:
-        bag=directory(f"results/deposit/{DEPOSIT_NAME}"),
+        bag=f"results/deposit/{DEPOSIT_NAME}/bagit.txt",
         zips=directory(f"results/deposit/{DEPOSIT_NAME}-zip"),
     log:
         "logs/deposit/build_deposit.log",
@@ -29,6 +47,20 @@ rule build_deposit:
         config=config,
         version=VERSION,
         name=DEPOSIT_NAME,
+        release={
+            Path(RELEASE[k]).name: RELEASE[k]
+            for k in ("interviews", "coding", "mission_counts")
+        },
+        producers=made_by(
+            "anonymise_interviews",
+            "merge_mandates",
+            "describe_sample",
+            "analyse_saturation",
+            "tabulate_factors",
+            "assess_reliability",
+            "render_reports",
+            "scan_for_leaks",
+        ),
         schema_dir=SCHEMA_DIR,
         settings=config["anonymisation"],
         latest_interview_date=config["latest_interview_date"],

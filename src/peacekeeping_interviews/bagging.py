@@ -1,0 +1,302 @@
+"""Bagging the deposit: the payload's layout, the source snapshot, the BagIt bag (RFC 8493,
+the ``bagit`` package), its zips, and the leak scan of the finished bag.
+
+The bag is written in a staging folder, checked, bagged, scanned, zipped, and only then moved into
+place; any failure removes it. :data:`LAYOUT` is the contract between the deposit
+(:mod:`peacekeeping_interviews.deposit`) and ``make verify``
+(:mod:`peacekeeping_interviews.verification`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bagit
+
+from peacekeeping_interviews.anonymisation import ConfidentialInputs, LeakError
+from peacekeeping_interviews.leak_scan import Leak, RestrictedStrings, read_text_or_none, scan_text
+
+LAYOUT_VERSION = 1
+# Where each kind of file sits in the bag's payload (data/). Results keep their project paths.
+LAYOUT = {
+    "release": "release",  # the anonymised release, data/anonymised/*.csv in the project
+    "public": "public",  # mandates, codebook and the run's config (restricted settings removed)
+    "results": "results",
+    "documentation": "documentation",
+    "code": "code",
+}
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# Never in a deposit, whatever their content: restricted-tier files by name or place.
+RESTRICTED_PATHS = re.compile(
+    r"(^|/)(data/restricted/|crosswalk[^/]*$|anonymisation_log[^/]*$|[^/]*\.key$)"
+)
+
+
+class DepositError(Exception):
+    """The bundle cannot be built; nothing was left in results/deposit/."""
+
+
+@dataclass(frozen=True)
+class Payload:
+    """The payload's files, by path inside ``data/``: bytes to write, or a file to copy."""
+
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+
+    def add(self, path: str, content: bytes | str | Path) -> None:
+        if path in self.files:
+            raise DepositError(f"two files would be written to {path} in the bag")
+        check_safe_path(path)
+        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+
+    def read(self, path: str) -> bytes:
+        content = self.files[path]
+        return content.read_bytes() if isinstance(content, Path) else content
+
+    def write(self, folder: Path) -> None:
+        for path, content in sorted(self.files.items()):
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_bytes(content)
+
+
+def check_safe_path(path: str) -> None:
+    """ReShare asks for file names without spaces or special characters."""
+    for part in path.split("/"):
+        if not SAFE_NAME.fullmatch(part):
+            raise DepositError(
+                f"file name {path!r} in the deposit: '{part}' should be letters, digits, '.', "
+                "'_' or '-' and start with a letter or digit"
+            )
+
+
+# ---------------------------------------------------------------------------- source snapshot
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    commit: str  # full hash of HEAD
+    dirty: bool  # tracked files differed from HEAD (the snapshot holds them as they were)
+    archive: bytes  # .tar.gz, deterministic for a given tree
+    excluded: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.commit[:12] + ("+dirty" if self.dirty else "")
+
+
+def source_snapshot(root: Path, prefix: str, exclude: list[str]) -> Snapshot:
+    """``git archive`` of the tracked files as they are (committed or not), without ``exclude``.
+
+    ``git stash create`` makes a commit object of the working tree without touching it or the
+    stash, so a run from uncommitted changes deposits the code it actually ran, marked dirty.
+    """
+
+    def git(*args: str) -> bytes:
+        try:
+            return subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, check=True
+            ).stdout
+        except FileNotFoundError:
+            raise DepositError("git is not installed; the source snapshot needs it") from None
+        except subprocess.CalledProcessError as error:
+            raise DepositError(
+                f"git {' '.join(args[:2])} failed in {root}: {error.stderr.decode().strip()} "
+                "(the deposit's source snapshot needs a git checkout)"
+            ) from None
+
+    commit = git("rev-parse", "HEAD").decode().strip()
+    stashed = git("stash", "create").decode().strip()
+    tracked = set(git("ls-files", "-z").decode().split("\0")) - {""}
+    excluded = tuple(sorted(path for path in exclude if path in tracked))
+    pathspec = [f":(exclude){path}" for path in excluded]
+    tar = git(
+        "archive", "--format=tar", f"--prefix={prefix}/", stashed or commit, "--", ".", *pathspec
+    )
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as packed:
+        packed.write(tar)
+    return Snapshot(commit, bool(stashed), buffer.getvalue(), excluded)
+
+
+def snapshot_members(archive: bytes) -> Iterator[tuple[str, bytes]]:
+    """The regular files of a ``.tar.gz`` snapshot, by name."""
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        for member in tar.getmembers():
+            if member.isfile():
+                extracted = tar.extractfile(member)
+                assert extracted is not None
+                yield member.name, extracted.read()
+
+
+# ---------------------------------------------------------------------------- leak scan of the bag
+
+
+def scan_bag(
+    bag: Path, restricted: RestrictedStrings, exempt_in_snapshot: tuple[str, ...] = ()
+) -> list[Leak]:
+    """Every file of the finished bag, and every file inside its source snapshot, scanned for
+    restricted strings and restricted file names.
+
+    ``exempt_in_snapshot`` are strings blanked from the snapshot's files before the scan: with
+    synthetic data, the generator's own invented vocabulary (its third parties and notes), which
+    the code must contain to generate the example. With real data nothing is exempt.
+    """
+    leaks: list[Leak] = []
+    for path in sorted(p for p in bag.rglob("*") if p.is_file()):
+        relative = path.relative_to(bag).as_posix()
+        if RESTRICTED_PATHS.search(relative):
+            leaks.append(Leak(relative, 0, "restricted file"))
+            continue
+        if relative.endswith(".tar.gz"):
+            leaks.extend(
+                _scan_snapshot(relative, path.read_bytes(), restricted, exempt_in_snapshot)
+            )
+            continue
+        text = read_text_or_none(path)
+        if text is not None:
+            leaks.extend(scan_text(text, relative, restricted))
+    return leaks
+
+
+def _scan_snapshot(
+    name: str, archive: bytes, restricted: RestrictedStrings, exempt: tuple[str, ...]
+) -> list[Leak]:
+    leaks = []
+    for member, content in snapshot_members(archive):
+        where = f"{name}!{member}"
+        if RESTRICTED_PATHS.search(member):
+            leaks.append(Leak(where, 0, "restricted file"))
+            continue
+        if b"\0" in content[:8192]:
+            continue
+        text = content.decode("utf-8", errors="replace")
+        for vocabulary in exempt:
+            text = text.replace(vocabulary, "")
+        leaks.extend(scan_text(text, where, restricted))
+    return leaks
+
+
+# ---------------------------------------------------------------------------- bag and zips
+
+
+def make_bag(folder: Path, bag_info: Mapping[str, str]) -> bagit.Bag:
+    """Turn ``folder`` into a bag in place (payload moved into data/), SHA-256 manifests only,
+    and check it as a reviewer's ``bagit`` would."""
+    bag = bagit.make_bag(str(folder), bag_info=dict(bag_info), checksums=["sha256"])
+    try:
+        bag.validate()
+    except bagit.BagValidationError as error:
+        raise DepositError(f"the new bag does not validate: {error}") from None
+    return bag
+
+
+def zip_parts(bag: Path, max_bytes: int) -> list[list[Path]]:
+    """The bag's files grouped into zips of at most ``max_bytes`` (uncompressed sizes plus a
+    margin for headers, so that no zip can exceed the limit even if compression gains nothing).
+    Tag files go in the first zip."""
+    overhead = 200
+    files = sorted(p for p in bag.rglob("*") if p.is_file())
+    files.sort(key=lambda p: p.parent != bag)
+    parts: list[list[Path]] = [[]]
+    size = 0
+    for path in files:
+        cost = path.stat().st_size * 1.001 + overhead + len(str(path))
+        if cost > max_bytes:
+            raise DepositError(
+                f"{path.relative_to(bag)} is {path.stat().st_size} bytes, more than one zip may "
+                f"hold ({max_bytes} bytes, deposit.max_zip_bytes)"
+            )
+        if size + cost > max_bytes and parts[-1]:
+            parts.append([])
+            size = 0
+        parts[-1].append(path)
+        size += cost
+    return parts
+
+
+def write_zips(bag: Path, name: str, folder: Path, max_bytes: int, date: str) -> list[Path]:
+    """Deterministic zips of the bag (fixed order, time stamp and permissions), each rooted at
+    the bag's folder name. One zip if the bag fits, else ``<name>.partN-of-M.zip``."""
+    parts = zip_parts(bag, max_bytes)
+    year, month, day = (int(x) for x in date.split("-"))
+    written = []
+    for number, files in enumerate(parts, start=1):
+        suffix = "" if len(parts) == 1 else f".part{number}-of-{len(parts)}"
+        target = folder / f"{name}{suffix}.zip"
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                info = zipfile.ZipInfo(
+                    f"{name}/{path.relative_to(bag).as_posix()}", (year, month, day, 0, 0, 0)
+                )
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+        if target.stat().st_size > max_bytes:
+            raise DepositError(f"{target.name} came out larger than {max_bytes} bytes")
+        written.append(target)
+    return written
+
+
+# ---------------------------------------------------------------------------- the build
+
+
+@dataclass(frozen=True)
+class DepositRequest:
+    root: Path
+    payload: Payload
+    bag_info: dict[str, str]
+    bag: Path  # results/deposit/<name>
+    zips: Path  # results/deposit/<name>-zip
+    date: str
+    max_zip_bytes: int
+    confidential: ConfidentialInputs
+    checks: tuple[Callable[[Path], None], ...] = ()  # run on the written payload, before bagging
+    exempt_in_snapshot: tuple[str, ...] = ()
+
+
+def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) -> dict:
+    """Write, bag, scan and zip the payload; leave the bag and zips in place, or nothing."""
+    staging = request.bag.with_name(f".{request.bag.name}.staging")
+    staging_zips = request.zips.with_name(f".{request.zips.name}.staging")
+    for folder in (staging, staging_zips, request.bag, request.zips):
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        request.payload.write(staging)
+        for check in request.checks:
+            check(staging)
+        make_bag(staging, request.bag_info)
+        _, release, _ = request.confidential.anonymise(environ)
+        leaks = scan_bag(staging, release.restricted, request.exempt_in_snapshot)
+        if leaks:
+            raise LeakError(leaks + [Leak(str(request.bag), 0, "bag removed")])
+        staging_zips.mkdir(parents=True)
+        zips = write_zips(
+            staging, request.bag.name, staging_zips, request.max_zip_bytes, request.date
+        )
+        os.replace(staging, request.bag)
+        os.replace(staging_zips, request.zips)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging_zips, ignore_errors=True)
+        raise
+    return {
+        "bag": str(request.bag),
+        "zips": [str(request.zips / z.name) for z in zips],
+        "payload_files": len(request.payload.files),
+        "bag_bytes": sum(p.stat().st_size for p in request.bag.rglob("*") if p.is_file()),
+        "zip_bytes": [(request.zips / z.name).stat().st_size for z in zips],
+    }

@@ -1,0 +1,30 @@
+"""Adapter for rule build_deposit: named inputs and params in, the bag and its zips out."""
+
+from pathlib import Path
+
+from peacekeeping_interviews.deposit import RunFiles, build_deposit
+from peacekeeping_interviews.workflow_adapter import confidential_inputs, logged
+
+snakemake = globals()["snakemake"]
+
+with logged(snakemake.log[0]):
+    summary = build_deposit(
+        RunFiles(
+            root=Path.cwd(),
+            release=dict(snakemake.params.release),
+            results=[p for p in snakemake.input.published if p.startswith("results/")]
+            + [snakemake.input.leak_scan],
+            mandates=snakemake.input.mandates,
+            codebook=snakemake.input.codebook,
+            schema_dir=Path(snakemake.params.schema_dir),
+            reports_dir=Path("reports"),
+        ),
+        config=snakemake.params.config,
+        version=snakemake.params.version,
+        name=snakemake.params.name,
+        bag=Path(snakemake.output.bag).parent,
+        zips=Path(snakemake.output.zips),
+        producers=snakemake.params.producers,
+        confidential=confidential_inputs(snakemake),
+    )
+    print(summary)
