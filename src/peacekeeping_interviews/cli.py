@@ -1,4 +1,5 @@
-"""Command-line entry point for tasks outside the workflow (regenerating the example data).
+"""Command-line entry point for tasks outside the workflow: regenerating the example data, and
+verifying a deposit (``make verify``).
 
 The workflow's own rules call stage functions through the thin adapters in ``workflow/scripts``."""
 
@@ -28,6 +29,20 @@ def _generate_example(args: argparse.Namespace) -> None:
     write_all_or_nothing({args.out / "mandates.csv": csv_text(mandates)})
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from peacekeeping_interviews.verification import differences_summary, verify_deposit
+
+    result = verify_deposit(args.deposit, args.scratch, cores=args.cores)
+    report = args.scratch / args.deposit.resolve().name.removesuffix(".zip") / "REPLICATION.md"
+    if result.reproduced:
+        print(f"reproduced: every exhibit and in-text value matches the deposit ({report})")
+        return 0
+    print(f"NOT reproduced ({report}):", file=sys.stderr)
+    for line in differences_summary(result):
+        print(f"  {line}", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peacekeeping-interviews", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -43,18 +58,31 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=20190701)
     generate.set_defaults(handler=_generate_example)
 
+    verify = commands.add_parser(
+        "verify", help="rerun a deposit from its own data and compare every exhibit"
+    )
+    verify.add_argument("deposit", type=Path, help="the bag's folder, or its zip")
+    verify.add_argument(
+        "--scratch", type=Path, default=Path("verification"), help="everything is written here"
+    )
+    verify.add_argument("--cores", type=int, default=2)
+    verify.set_defaults(handler=_verify)
+
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a subcommand; bad input exits with status 2 and one line per problem on stderr."""
+    """Run a subcommand; bad input exits with status 2 and one line per problem on stderr, a
+    deposit that does not reproduce with status 1."""
+    from peacekeeping_interviews.verification import VerificationError
+
     args = build_parser().parse_args(argv)
     try:
-        args.handler(args)
-    except InputError as error:
+        status = args.handler(args)
+    except (InputError, VerificationError) as error:
         print(error, file=sys.stderr)
         return 2
-    return 0
+    return status or 0
 
 
 if __name__ == "__main__":
