@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import resource
 import shutil
 import subprocess
@@ -35,6 +34,9 @@ from peacekeeping_interviews.release import incidence_matrix, read_mission_count
 from peacekeeping_interviews.saturation import random_order_curves
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from project_copy import RUN_ENVIRONMENT, SNAKEMAKE, copy_project  # noqa: E402
+
 SCHEMA_DIR = ROOT / "workflow" / "schemas"
 CODEBOOK = ROOT / "config" / "codebook.yaml"
 
@@ -205,39 +207,40 @@ def _timed(function, *args) -> float:
 
 
 def workflow_benchmarks(workdir: Path) -> list[tuple[str, float]]:
-    """Full run, no-op rerun, and the paper and appendix re-rendered alone, in a fresh copy of
-    the project (not a git checkout, so the render date comes from SOURCE_DATE_EPOCH)."""
-    workdir.mkdir(parents=True)
-    for item in [
-        "Snakefile",
-        "environment.yml",
-        "pyproject.toml",
-        "workflow",
-        "config",
-        "src",
-        "reports",
-    ]:
-        source = ROOT / item
-        copy = shutil.copytree if source.is_dir() else shutil.copy2
-        copy(source, workdir / item)
-    shutil.copytree(ROOT / "data" / "example", workdir / "data" / "example")
-    snakemake = str(Path(sys.executable).with_name("snakemake"))
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1763856000"}
+    """Full run, no-op rerun, the paper and appendix re-rendered alone, the deposit rebuilt
+    alone, and ``make verify`` on that deposit, in a clean copy of the project."""
+    copy_project(workdir)
     timings = []
     for label, extra in (
         ("full run on the example data", []),
         ("no-op rerun", []),
         ("render paper and appendix (HTML+PDF)", ["--forcerun", "render_reports"]),
+        ("build the deposit bag and zip", ["--forcerun", "build_deposit"]),
     ):
         start = time.perf_counter()
         subprocess.run(
-            [snakemake, "--cores", "2", "--quiet", *extra],
+            [SNAKEMAKE, "--cores", "2", "--quiet", *extra],
             cwd=workdir,
             check=True,
             capture_output=True,
-            env=environment,
+            env=RUN_ENVIRONMENT,
         )
         timings.append((label, time.perf_counter() - start))
+    zips = sorted((workdir / "results" / "deposit").glob("*-zip/*.zip"))
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("peacekeeping-interviews")),
+            "verify",
+            str(zips[0]),
+            "--scratch",
+            str(workdir / "verification"),
+        ],
+        check=True,
+        capture_output=True,
+        env=RUN_ENVIRONMENT,
+    )
+    timings.append(("make verify on the deposit's zip", time.perf_counter() - start))
     return timings
 
 

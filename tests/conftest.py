@@ -12,6 +12,7 @@ from peacekeeping_interviews.anonymisation import (
     run_anonymisation,
 )
 from peacekeeping_interviews.release import PublicRelease, read_release
+from project_copy import copy_project, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -90,3 +91,15 @@ def example_release_paths(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def example_release(example_release_paths) -> PublicRelease:
     return read_release(**example_release_paths, schema_dir=SCHEMA_DIR)
+
+
+@pytest.fixture(scope="session")
+def example_runs(tmp_path_factory) -> tuple[Path, Path]:
+    """The whole workflow, run twice on the example data in two clean copies."""
+    copies = []
+    for name in ("first", "second"):
+        copy = copy_project(tmp_path_factory.mktemp("example") / name)
+        result = snakemake("--cores", "2", cwd=copy, check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
+        copies.append(copy)
+    return copies[0], copies[1]

@@ -1,15 +1,13 @@
 """The workflow as a whole: two tiers, profiles, end-to-end runs on the example data."""
 
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from project_copy import copy_project, snakemake
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
 
 from peacekeeping_interviews import __version__
@@ -39,42 +37,6 @@ EXHIBITS = [
         "results/paper/render.json",
     ]
 ]
-# The copies the end-to-end tests run in are not git checkouts, so the render date comes from here.
-RENDER_ENVIRONMENT = {**os.environ, "SOURCE_DATE_EPOCH": "1763856000"}
-
-
-def snakemake(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [SNAKEMAKE, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=check,
-        env=RENDER_ENVIRONMENT,
-    )
-
-
-def copy_project(destination: Path) -> Path:
-    """A working copy with only what a clean clone has (no results, no .snakemake)."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for item in [
-        "Snakefile",
-        "environment.yml",
-        "pyproject.toml",
-        "workflow",
-        "config",
-        "src",
-        "reports",
-    ]:
-        source = ROOT / item
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / item, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source, destination / item)
-    shutil.copytree(ROOT / "data" / "example", destination / "data" / "example")
-    return destination
 
 
 def rule_inputs(cwd: Path = ROOT) -> dict[str, set[str]]:
@@ -103,20 +65,10 @@ def test_only_the_restricted_tier_reads_confidential_files(project_config):
 
 @pytest.mark.parametrize("profile", ["default", "slurm"])
 def test_profiles_parse_in_a_dry_run(profile):
-    result = snakemake("--profile", f"workflow/profiles/{profile}", "-n", "--quiet", "all")
+    result = snakemake(
+        "--profile", f"workflow/profiles/{profile}", "-n", "--quiet", "all", cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
-
-
-@pytest.fixture(scope="module")
-def example_runs(tmp_path_factory) -> tuple[Path, Path]:
-    """The whole workflow, run twice on the example data in two clean copies."""
-    copies = []
-    for name in ("first", "second"):
-        copy = copy_project(tmp_path_factory.mktemp("example") / name)
-        result = snakemake("--cores", "2", cwd=copy, check=False)
-        assert result.returncode == 0, result.stderr[-3000:]
-        copies.append(copy)
-    return copies[0], copies[1]
 
 
 @pytest.mark.end_to_end

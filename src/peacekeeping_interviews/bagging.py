@@ -282,7 +282,7 @@ def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) 
         _, release, _ = request.confidential.anonymise(environ)
         leaks = scan_bag(staging, release.restricted, request.exempt_in_snapshot)
         if leaks:
-            raise LeakError(leaks + [Leak(str(request.bag), 0, "bag removed")])
+            raise LeakError([*leaks, Leak(str(request.bag), 0, "bag removed")])
         staging_zips.mkdir(parents=True)
         zips = write_zips(
             staging, request.bag.name, staging_zips, request.max_zip_bytes, request.date

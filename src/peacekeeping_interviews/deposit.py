@@ -26,7 +26,6 @@ import pandas as pd
 import yaml
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.anonymisation import ConfidentialInputs, tenure_bands
 from peacekeeping_interviews.bagging import (
     LAYOUT,
@@ -38,6 +37,7 @@ from peacekeeping_interviews.bagging import (
     build_bag,
     source_snapshot,
 )
+from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_of
 from peacekeeping_interviews.files import csv_text, json_text, read_yaml
 from peacekeeping_interviews.rendering import Stamp, markdown_pdf
@@ -260,7 +260,8 @@ def citation_cff(study: Mapping, version: str, date: str, synthetic: bool) -> st
     """CITATION.cff (Citation File Format 1.2.0) for the deposit, citing the article too."""
     document = {
         "cff-version": "1.2.0",
-        "message": "If you use these data, please cite them as below, and the article they support.",
+        "message": "If you use these data, please cite them as below, and the article they "
+        "support.",
         "type": "dataset",
         "title": deposit_title(study, synthetic),
         "version": version,
@@ -799,7 +800,7 @@ def readme_variables(
 
 def _describe(path: str, run: RunFiles) -> str:
     fixed = {
-        f"{LAYOUT['release']}/interviews.csv": "Anonymised interview metadata, one row per interview",
+        f"{LAYOUT['release']}/interviews.csv": "Anonymised interview metadata, one per interview",
         f"{LAYOUT['release']}/coding.csv": "Coded segments with pseudonyms and scrubbed excerpts",
         f"{LAYOUT['release']}/mission_counts.csv": "Interviews per mission, small counts masked",
         f"{LAYOUT['public']}/mandates.csv": "Mandate data in the PEMA layout (public input)",
@@ -807,8 +808,12 @@ def _describe(path: str, run: RunFiles) -> str:
         f"{LAYOUT['public']}/config.yaml": "The run's configuration, restricted settings removed",
         f"{LAYOUT['documentation']}/data_list.csv": "Data list: one row per interview",
         f"{LAYOUT['documentation']}/consent_tiers.md": "What each consent tier means and releases",
-        f"{LAYOUT['documentation']}/information_sheet_template.md": "Placeholder: participant information sheet (authors to replace)",
-        f"{LAYOUT['documentation']}/consent_form_template.md": "Placeholder: consent form (authors to replace)",
+        f"{LAYOUT['documentation']}/information_sheet_template.md": (
+            "Placeholder: participant information sheet (authors to replace)"
+        ),
+        f"{LAYOUT['documentation']}/consent_form_template.md": (
+            "Placeholder: consent form (authors to replace)"
+        ),
         f"{LAYOUT['code']}/Snakefile": "The workflow's entry point (also inside the snapshot)",
         "CITATION.cff": "How to cite the deposit (Citation File Format)",
         "datacite.json": "DataCite 4.5 metadata",
