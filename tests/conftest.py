@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from project_copy import copy_project, snakemake
 
 from peacekeeping_interviews.anonymisation import (
     AnonymisationOutputs,
@@ -12,7 +13,6 @@ from peacekeeping_interviews.anonymisation import (
     run_anonymisation,
 )
 from peacekeeping_interviews.release import PublicRelease, read_release
-from project_copy import copy_project, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"

@@ -72,8 +72,8 @@ def test_a_changed_table_number_is_caught_and_named(deposit, tmp_path):
     assert not result.reproduced
     report = (tmp_path / "scratch" / bag.name / "REPLICATION.md").read_text()
     assert (
-        "| paper | Table 3 (`tbl-factors`) | `results/tabulation/factor_mentions.csv` | **differs** |"
-        in report
+        "| paper | Table 3 (`tbl-factors`) | `results/tabulation/factor_mentions.csv` | "
+        "**differs** |" in report
     )
     assert "Table 3 of the paper (tbl-factors)): row 1, column interviews" in report
 

@@ -1,0 +1,194 @@
+"""The deposit's metadata documents, each checked by its standard's own validator, and the
+finished example bundle as an archive and a reviewer receive it."""
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import bagit
+import pytest
+import yaml
+from conftest import missing_tool
+from reader_checks import BANNER_START, read_pdf
+
+from peacekeeping_interviews import __version__
+from peacekeeping_interviews.bagging import DepositError
+from peacekeeping_interviews.deposit import (
+    citation_cff,
+    cffconvert_executable,
+    datacite_metadata,
+    release_table_schema,
+    validate_crate,
+    validate_datacite,
+)
+
+
+@pytest.fixture
+def study(project_config) -> dict:
+    return project_config["study"]
+
+
+def test_datacite_metadata_has_the_mandatory_properties_and_the_funder(study):
+    document = datacite_metadata(study, "1.2.0", "2026", synthetic=False)
+    validate_datacite(document)
+    assert document["fundingReferences"][0]["awardNumber"] == "ES/R004161/1"
+    assert document["types"]["resourceTypeGeneral"] == "Dataset"
+    assert document["alternateIdentifiers"][0]["alternateIdentifier"] == study["identifier"]
+    del document["creators"]
+    with pytest.raises(DepositError, match="'creators' is a required property"):
+        validate_datacite(document)
+
+
+def test_citation_cff_validates_with_cffconvert(study, tmp_path):
+    try:
+        executable = cffconvert_executable({**__import__("os").environ})
+    except DepositError as error:
+        missing_tool(str(error))
+    good = tmp_path / "CITATION.cff"
+    good.write_text(citation_cff(study, "1.2.0", "2026-11-23", synthetic=True))
+    assert subprocess.run([executable, "--validate", "-i", str(good)]).returncode == 0
+    document = yaml.safe_load(good.read_text())
+    assert document["title"].endswith("[synthetic example data]")
+    document["authors"][0]["orcid"] = "not an orcid"
+    good.write_text(yaml.safe_dump(document))
+    result = subprocess.run([executable, "--validate", "-i", str(good)], capture_output=True)
+    assert result.returncode != 0
+
+
+def test_release_schema_lists_categories_and_the_withheld_code():
+    schema = {
+        "fields": [
+            {"name": "level", "type": "string"},
+            {"name": "pseudonym", "type": "string", "title": "Pseudonym"},
+        ],
+        "missingValues": [""],
+    }
+    deposited = release_table_schema(schema, {"level": ["srsg", "mission_leadership"]})
+    assert deposited["missingValues"] == ["", "*"]
+    assert deposited["fields"][0]["constraints"]["enum"] == ["srsg", "mission_leadership"]
+    assert deposited["fields"][0]["title"] == "Level"
+    assert deposited["fields"][1]["title"] == "Pseudonym"
+    assert schema["missingValues"] == [""], "the project's schema must not change"
+
+
+# ---------------------------------------------------------------------------- the example bundle
+
+
+@pytest.fixture(scope="session")
+def bag(example_runs) -> Path:
+    found = [p.parent for p in (example_runs[0] / "results/deposit").glob("*/bagit.txt")]
+    assert [b.name for b in found] == [
+        f"un-peacekeeping-norm-violations-interviews-synthetic-example-v{__version__}"
+    ]
+    return found[0]
+
+
+@pytest.mark.end_to_end
+def test_the_example_bundle_validates_with_each_standards_tool(bag):
+    import frictionless
+
+    bagit.Bag(str(bag)).validate()
+    report = frictionless.Package(str(bag / "data/datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+    validate_crate(bag / "data")
+    validate_datacite(json.loads((bag / "data/datacite.json").read_text()))
+    info = bagit.Bag(str(bag)).info
+    assert info["Synthetic-Data"] == "true" and info["Access-Tier"] == "safeguarded"
+    assert "ES/R004161/1" in info["Internal-Sender-Description"]
+
+
+@pytest.mark.end_to_end
+def test_the_crate_validator_rejects_a_crate_without_its_workflow(bag, tmp_path):
+    crate = json.loads((bag / "data/ro-crate-metadata.json").read_text())
+    for entity in crate["@graph"]:
+        entity.pop("mainEntity", None)
+    (tmp_path / "ro-crate-metadata.json").write_text(json.dumps(crate))
+    with pytest.raises(DepositError, match="fails roc-validator"):
+        validate_crate(tmp_path)
+
+
+@pytest.mark.end_to_end
+def test_the_codebook_describes_every_released_variable(bag):
+    package = json.loads((bag / "data/datapackage.json").read_text())
+    resources = {r["path"]: r for r in package["resources"]}
+    assert {"release/interviews.csv", "release/coding.csv", "documentation/data_list.csv"} <= set(
+        resources
+    )
+    interviews = {f["name"]: f for f in resources["release/interviews.csv"]["schema"]["fields"]}
+    for field in interviews.values():
+        assert field["title"] and field["type"] and field.get("description")
+    assert "mission_leadership" in interviews["level"]["constraints"]["enum"]
+    assert interviews["consent"]["constraints"]["enum"] == ["named", "descriptor", "anonymous"]
+    assert resources["release/interviews.csv"]["schema"]["missingValues"] == ["", "*"]
+    codes = {f["name"]: f for f in resources["release/coding.csv"]["schema"]["fields"]}["code"]
+    assert "previous_experience" in codes["constraints"]["enum"]
+
+
+@pytest.mark.end_to_end
+def test_the_data_list_has_one_row_per_released_interview(bag):
+    import pandas as pd
+
+    listed = pd.read_csv(bag / "data/documentation/data_list.csv", dtype=str, keep_default_na=False)
+    released = pd.read_csv(bag / "data/release/interviews.csv", dtype=str, keep_default_na=False)
+    assert sorted(listed["pseudonym"]) == sorted(released["pseudonym"])
+    assert list(listed.columns) == [
+        "pseudonym",
+        "month",
+        "consent",
+        "citation",
+        "location",
+        "level",
+        "function",
+        "posting",
+        "missions",
+    ]
+
+
+@pytest.mark.end_to_end
+def test_the_bundle_holds_no_restricted_setting_or_file(bag, example_runs, project_config):
+    public = yaml.safe_load((bag / "data/public/config.yaml").read_text())
+    assert public["start_from"] == "release"
+    assert public["anonymisation"]["sensitive_names"] == []
+    names = [p.relative_to(bag).as_posix() for p in bag.rglob("*") if p.is_file()]
+    assert not [
+        n for n in names if "crosswalk" in n or "anonymisation_log" in n or "restricted" in n
+    ]
+    import tarfile
+
+    (snapshot,) = (bag / "data/code").glob("source-*.tar.gz")
+    with tarfile.open(snapshot) as tar:
+        members = tar.getnames()
+    assert not any(
+        m.endswith(("data/example/interviews.csv", "data/example/coding.csv")) for m in members
+    )
+    assert any(m.endswith("/Snakefile") for m in members)
+
+
+@pytest.mark.end_to_end
+def test_the_readme_says_synthetic_on_every_page_and_lists_every_exhibit(bag):
+    readme = (bag / "data/README.md").read_text()
+    assert readme.startswith("> **SYNTHETIC EXAMPLE DATA")
+    for heading in (
+        "Data Availability and Provenance",
+        "Computational requirements",
+        "Instructions to replicators",
+        "List of tables and figures",
+    ):
+        assert heading.lower() in readme.lower(), heading
+    assert "tbl-factors" in readme and "rule tabulate_factors" in readme
+    assert "make verify DEPOSIT=" in readme
+    pdf = read_pdf(bag / "data/README.pdf")
+    assert all(BANNER_START in page for page in pdf.pages)
+
+
+@pytest.mark.end_to_end
+def test_two_runs_make_byte_identical_zips_within_the_size_limit(example_runs, bag):
+    zips = [sorted((root / "results/deposit").glob("*-zip/*.zip")) for root in example_runs]
+    assert len(zips[0]) == 1
+    assert zips[0][0].read_bytes() == zips[1][0].read_bytes()
+    assert zips[0][0].stat().st_size <= 2_000_000_000
+    with zipfile.ZipFile(zips[0][0]) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            f"{bag.name}/{p.relative_to(bag).as_posix()}" for p in bag.rglob("*") if p.is_file()
+        )
