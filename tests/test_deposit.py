@@ -1,6 +1,7 @@
 """The deposit's metadata documents, each checked by its standard's own validator, and the
 finished example bundle as an archive and a reviewer receive it."""
 
+import hashlib
 import json
 import subprocess
 import zipfile
@@ -186,7 +187,8 @@ def test_the_readme_says_synthetic_on_every_page_and_lists_every_exhibit(bag):
 def test_two_runs_make_byte_identical_zips_within_the_size_limit(example_runs, bag):
     zips = [sorted((root / "results/deposit").glob("*-zip/*.zip")) for root in example_runs]
     assert len(zips[0]) == 1
-    assert zips[0][0].read_bytes() == zips[1][0].read_bytes()
+    digests = [hashlib.sha256(z[0].read_bytes()).hexdigest() for z in zips]
+    assert digests[0] == digests[1]
     assert zips[0][0].stat().st_size <= 2_000_000_000
     with zipfile.ZipFile(zips[0][0]) as archive:
         assert sorted(archive.namelist()) == sorted(

@@ -13,7 +13,7 @@ from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chro
 from peacekeeping_interviews import __version__
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-RESTRICTED_TIER_RULES = {"anonymise_interviews", "scan_for_leaks"}
+RESTRICTED_TIER_RULES = {"anonymise_interviews", "scan_for_leaks", "build_deposit"}
 EXHIBITS = [
     Path(p)
     for p in [

@@ -55,6 +55,15 @@ def release_inputs():
     }
 
 
+def made_by(*names):
+    """Each output file of the named rules, with the rule and script that write it."""
+    return {
+        str(path): f"rule {name} (workflow/scripts/{name}.py)"
+        for name in names
+        for path in getattr(rules, name).output
+    }
+
+
 def published_outputs():
     """Every public file the stages before rendering write (call after their includes)."""
     return [

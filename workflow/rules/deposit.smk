@@ -2,15 +2,6 @@
 # confidential inputs only to scan the finished bag for leaks; nothing from them is copied in.
 
 
-def made_by(*names):
-    """Each output file of the named rules, with the rule and script that write it."""
-    return {
-        str(path): f"rule {name} (workflow/scripts/{name}.py)"
-        for name in names
-        for path in getattr(rules, name).output
-    }
-
-
 rule build_deposit:
     input:
         **confidential_inputs(),
