@@ -16,8 +16,8 @@ from reader_checks import BANNER_START, read_pdf
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.bagging import DepositError
 from peacekeeping_interviews.deposit import (
-    citation_cff,
     cffconvert_executable,
+    citation_cff,
     datacite_metadata,
     release_table_schema,
     validate_crate,
