@@ -219,5 +219,52 @@ def test_in_text_values_are_compared_in_order_with_their_source(tmp_path):
     count, differences = compare_in_text(old, new)
     assert count == 2
     assert [d.detail for d in differences] == [
-        "in-text value 1 (results/x.json: n): deposit '210', rerun '211'"
+        "in-text value 1 (results/x.json: n): deposit '210', rerun '211'",
+        "the text differs at word 1: deposit '… 210 and 3 …', rerun '… 211 and 3 …'",
     ]
+
+
+def test_a_nested_span_cannot_hide_a_changed_value(tmp_path):
+    value = '<span class="pki-value" data-source="r.json" data-key="n">{}</span>'
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_text("<p>" + value.format("210") + "</p>")
+    new.write_text("<p>" + value.format("210<span></span>999") + "</p>")
+    _, differences = compare_in_text(old, new)
+    assert "deposit '210', rerun '210999'" in differences[0].detail
+
+
+def test_text_outside_values_is_compared_but_not_the_stamp_or_commit(tmp_path):
+    page = (
+        '<header class="pki-top"><div>commit {c} on {d}</div></header>'
+        "<table><tr><td>MINUSCA ({n})</td></tr></table><p>Stamp commit {c}</p>"
+    )
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_text(page.format(c="abc123+dirty", d="Monday", n=33))
+    new.write_text(page.format(c="unknown (not a git checkout)", d="Tuesday", n=33))
+    commits = ("abc123+dirty", "unknown (not a git checkout)")
+    assert compare_in_text(old, new, commits) == (0, [])
+    new.write_text(page.format(c="abc123+dirty", d="Monday", n=99))
+    (difference,) = compare_in_text(old, new, commits)[1]
+    assert "the text differs at word 2" in difference.detail and "(99)" in difference.detail
+
+
+def test_a_short_row_is_a_difference(tmp_path):
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text("a,b,c\n1,2\n")
+    new.write_text("a,b,c\n1,2,3\n")
+    assert compare_csv(old, new, {}) == ["row 1: 2 cells in the deposit, 3 in the rerun"]
+
+
+def test_the_scratch_folder_never_deletes_the_deposit_or_a_folder_it_did_not_make(tmp_path):
+    bag = tmp_path / "study-v1"
+    bag.mkdir()
+    (bag / "bagit.txt").write_text("BagIt-Version: 0.97\n")
+    with pytest.raises(VerificationError, match="lies inside"):
+        verify_deposit(bag, tmp_path)
+    assert (bag / "bagit.txt").is_file()
+    other = tmp_path / "scratch" / "study-v1"
+    other.mkdir(parents=True)
+    (other / "keep.txt").write_text("mine\n")
+    with pytest.raises(VerificationError, match="was not made by make verify"):
+        verify_deposit(bag, tmp_path / "scratch")
+    assert (other / "keep.txt").is_file()

@@ -101,13 +101,15 @@ def source_snapshot(root: Path, prefix: str, exclude: list[str]) -> Snapshot:
     """``git archive`` of the tracked files as they are (committed or not), without ``exclude``.
 
     ``git stash create`` makes a commit object of the working tree without touching it or the
-    stash, so a run from uncommitted changes deposits the code it actually ran, marked dirty.
+    stash, so a run from uncommitted changes deposits the code it actually ran, marked dirty. Its
+    author, committer and dates are fixed (HEAD's date), so the same tree gives the same archive.
     """
+    environ = dict(os.environ)
 
     def git(*args: str) -> bytes:
         try:
             return subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, check=True
+                ["git", "-C", str(root), *args], capture_output=True, check=True, env=environ
             ).stdout
         except FileNotFoundError:
             raise DepositError("git is not installed; the source snapshot needs it") from None
@@ -118,6 +120,11 @@ def source_snapshot(root: Path, prefix: str, exclude: list[str]) -> Snapshot:
             ) from None
 
     commit = git("rev-parse", "HEAD").decode().strip()
+    date = git("log", "-1", "--format=%ct", commit).decode().strip()
+    for role in ("AUTHOR", "COMMITTER"):
+        environ[f"GIT_{role}_NAME"] = "peacekeeping-interviews deposit"
+        environ[f"GIT_{role}_EMAIL"] = "deposit@localhost"
+        environ[f"GIT_{role}_DATE"] = f"@{date} +0000"
     stashed = git("stash", "create").decode().strip()
     tracked = set(git("ls-files", "-z").decode().split("\0")) - {""}
     excluded = tuple(sorted(path for path in exclude if path in tracked))

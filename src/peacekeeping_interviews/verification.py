@@ -19,6 +19,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,7 @@ class Verification:
     exhibits: list[Exhibit] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    tolerances: dict[str, dict[str, float]] = field(default_factory=dict)
     rerun_failure: str = ""
 
     @property
@@ -88,6 +90,29 @@ class Verification:
 
 
 # ---------------------------------------------------------------------------- opening the bag
+
+
+MARKER = ".made-by-make-verify"
+
+
+def scratch_folder(deposit: Path, scratch: Path) -> Path:
+    """A fresh ``scratch/<deposit name>``. Only a folder this verifier made (it holds
+    :data:`MARKER`) is ever deleted, and never one holding the deposit itself."""
+    work = (scratch / deposit.resolve().name.removesuffix(".zip")).resolve()
+    target = deposit.resolve()
+    if target == work or work in target.parents:
+        raise VerificationError(
+            f"--scratch {scratch}: the deposit {deposit} lies inside {work}; choose another folder"
+        )
+    if work.exists():
+        if not (work / MARKER).is_file():
+            raise VerificationError(
+                f"{work} exists and was not made by make verify; choose another --scratch"
+            )
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    (work / MARKER).write_text("made by make verify; deleted and remade on the next run\n")
+    return work
 
 
 def open_deposit(deposit: Path, scratch: Path) -> Path:
@@ -126,12 +151,15 @@ def _zip_parts(first: Path) -> list[Path]:
 def _unpack_zips(parts: list[Path], target: Path) -> Path:
     target.mkdir(parents=True)
     for part in parts:
-        with zipfile.ZipFile(part) as archive:
-            for name in archive.namelist():
-                if name.startswith("/") or ".." in Path(name).parts:
-                    raise VerificationError(f"{part}: unsafe path {name!r} in the zip")
-            archive.extractall(target)
-    tops = [p for p in target.iterdir()]
+        try:
+            with zipfile.ZipFile(part) as archive:
+                for name in archive.namelist():
+                    if name.startswith("/") or ".." in Path(name).parts:
+                        raise VerificationError(f"{part}: unsafe path {name!r} in the zip")
+                archive.extractall(target)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise VerificationError(f"{part}: the zip cannot be read: {error}") from None
+    tops = list(target.iterdir())
     return tops[0] if len(tops) == 1 and tops[0].is_dir() else target
 
 
@@ -150,6 +178,11 @@ def check_layout(bag: Path) -> dict[str, str]:
             f"{info.get('Pipeline-Version', 'unknown')}) is newer than this verifier reads "
             f"(layout {LAYOUT_VERSION}); verify it with that version's code, from the snapshot "
             f"in its {LAYOUT['code']}/ folder"
+        )
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(info.get("Bagging-Date", ""))):
+        raise VerificationError(
+            f"{bag}: bag-info.txt needs Bagging-Date as YYYY-MM-DD (the documents' date), "
+            f"found {info.get('Bagging-Date')!r}"
         )
     return {k: str(v) for k, v in info.items()}
 
@@ -270,8 +303,9 @@ def prepare_environment(source: Path, scratch: Path) -> tuple[str, str]:
         return sys.executable, "this interpreter: every pin of the snapshot's requirements.lock"
     venv = scratch / "venv"
     python = venv / "bin" / "python"
+    environ = {**os.environ, **caches_under(scratch)}
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=environ)
         for arguments in (
             ["-r", str(source / "requirements.lock")],
             ["--no-build-isolation", "-e", str(source)],
@@ -279,6 +313,7 @@ def prepare_environment(source: Path, scratch: Path) -> tuple[str, str]:
             subprocess.run(
                 [str(python), "-m", "pip", "install", "--quiet", "--no-deps", *arguments],
                 check=True,
+                env=environ,
             )
     except subprocess.CalledProcessError as error:
         raise VerificationError(
@@ -290,6 +325,20 @@ def prepare_environment(source: Path, scratch: Path) -> tuple[str, str]:
     )
 
 
+def caches_under(work: Path) -> dict[str, str]:
+    """Environment variables that keep the tools' caches (Snakemake, matplotlib, pip, temporary
+    files) inside the scratch folder."""
+    folders = {
+        "XDG_CACHE_HOME": work / "cache",
+        "MPLCONFIGDIR": work / "cache" / "matplotlib",
+        "PIP_CACHE_DIR": work / "cache" / "pip",
+        "TMPDIR": work / "tmp",
+    }
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return {name: str(folder) for name, folder in folders.items()}
+
+
 def rerun(source: Path, python: str, date: str, cores: int, log: Path) -> str:
     """Every stage after anonymisation, in the snapshot; an empty string, or why it failed."""
     epoch = int(
@@ -299,6 +348,7 @@ def rerun(source: Path, python: str, date: str, cores: int, log: Path) -> str:
     )
     environ = {
         **os.environ,
+        **caches_under(log.parent),
         "SOURCE_DATE_EPOCH": str(epoch),
         "PYTHONPATH": str(source / "src"),
         "PYTHONHASHSEED": "0",
@@ -336,7 +386,10 @@ def compare_csv(deposited: Path, rerun_: Path, tolerances: Mapping[str, float]) 
     if len(old) != len(new):
         problems.append(f"{len(old) - 1} rows in the deposit, {len(new) - 1} in the rerun")
     for number, (a, b) in enumerate(zip(old[1:], new[1:], strict=False), start=1):
-        for column, x, y in zip(header, a, b, strict=False):
+        if len(a) != len(header) or len(b) != len(header):
+            problems.append(f"row {number}: {len(a)} cells in the deposit, {len(b)} in the rerun")
+            continue
+        for column, x, y in zip(header, a, b, strict=True):
             if x != y and not _within(x, y, tolerances.get(column)):
                 problems.append(f"row {number}, column {column}: deposit {x!r}, rerun {y!r}")
     return problems
@@ -396,45 +449,88 @@ def compare_image(deposited: Path, rerun_: Path) -> tuple[list[str], str]:
     return [], "identical pixels, different bytes"
 
 
-class _ValueSpans(HTMLParser):
-    """The ``<span class="pki-value" …>`` elements of a rendered document: (source, key, text)."""
+VOID_ELEMENTS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _RenderedText(HTMLParser):
+    """A rendered document's words (without the stamp header, styles and scripts) and its
+    ``<span class="pki-value" …>`` values as (source, key, text), nested markup included."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.words: list[str] = []
         self.values: list[tuple[str, str, str]] = []
-        self._open: dict[str, str] | None = None
-        self._text: list[str] = []
+        self._stack: list[tuple[str, str, dict[str, str]]] = []
+        self._value_text: list[list[str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID_ELEMENTS:
+            return
         attributes = {k: v or "" for k, v in attrs}
-        if tag == "span" and "pki-value" in attributes.get("class", "").split():
-            self._open, self._text = attributes, []
+        classes = attributes.get("class", "").split()
+        role = ""
+        if tag in {"style", "script"} or (tag == "header" and "pki-top" in classes):
+            role = "skip"
+        elif tag == "span" and "pki-value" in classes:
+            role = "value"
+            self._value_text.append([])
+        self._stack.append((tag, role, attributes))
 
     def handle_data(self, data: str) -> None:
-        if self._open is not None:
-            self._text.append(data)
+        if any(role == "skip" for _, role, _ in self._stack):
+            return
+        self.words.extend(data.split())
+        for text in self._value_text:
+            text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "span" and self._open is not None:
-            source = self._open.get("data-source", "")
-            key = self._open.get("data-key", "")
-            self.values.append((source, key, "".join(self._text)))
-            self._open = None
+        while self._stack:
+            open_tag, role, attributes = self._stack.pop()
+            if role == "value":
+                text = "".join(self._value_text.pop())
+                self.values.append(
+                    (attributes.get("data-source", ""), attributes.get("data-key", ""), text)
+                )
+            if open_tag == tag:
+                return
 
 
-def in_text_values(html_file: Path) -> list[tuple[str, str, str]]:
-    parser = _ValueSpans()
+def rendered_text(html_file: Path) -> _RenderedText:
+    parser = _RenderedText()
     parser.feed(html_file.read_text(encoding="utf-8"))
-    return parser.values
+    parser.close()
+    return parser
 
 
-def compare_in_text(deposited: Path, rerun_: Path) -> tuple[int, list[Difference]]:
-    old, new = in_text_values(deposited), in_text_values(rerun_)
+def compare_in_text(
+    deposited: Path, rerun_: Path, commits: tuple[str, ...] = ()
+) -> tuple[int, list[Difference]]:
+    """Every in-text value, in order, with the results file and key it was read from; then the
+    document's whole text, so that nothing typed outside a value (a table cell, a caption) can
+    change unseen. ``commits`` are the stamps' commit labels, the one part of the text that
+    names the checkout rather than the results."""
+    old_document, new_document = rendered_text(deposited), rendered_text(rerun_)
+    old, new = old_document.values, new_document.values
     differences = []
     if len(old) != len(new):
         differences.append(
             Difference(
-                deposited.name, f"{len(old)} in-text values in the deposit, {len(new)} in the rerun"
+                deposited.name,
+                f"{len(old)} in-text values in the deposit, {len(new)} in the rerun",
             )
         )
     for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
@@ -446,7 +542,29 @@ def compare_in_text(deposited: Path, rerun_: Path) -> tuple[int, list[Difference
                     + ("" if a[:2] == b[:2] else f" (rerun reads {b[0]}: {b[1]})"),
                 )
             )
+    old_words = _without(old_document.words, commits)
+    new_words = _without(new_document.words, commits)
+    if old_words != new_words:
+        at = next(
+            (i for i, (a, b) in enumerate(zip(old_words, new_words, strict=False)) if a != b),
+            min(len(old_words), len(new_words)),
+        )
+        differences.append(
+            Difference(
+                deposited.name,
+                f"the text differs at word {at + 1}: deposit "
+                f"'… {' '.join(old_words[max(0, at - 6) : at + 6])} …', rerun "
+                f"'… {' '.join(new_words[max(0, at - 6) : at + 6])} …'",
+            )
+        )
     return len(old), differences
+
+
+def _without(words: list[str], phrases: tuple[str, ...]) -> list[str]:
+    text = " ".join(words)
+    for phrase in phrases:
+        text = text.replace(" ".join(phrase.split()), "<commit>")
+    return text.split()
 
 
 def results_files(folder: Path) -> set[str]:
@@ -462,53 +580,54 @@ def compare_results(
     shipped: set[str] = frozenset(),
 ) -> tuple[list[FileResult], dict[str, tuple[int, list[Difference]]]]:
     """Compare the deposit's results with the rerun's; ``shipped`` are files the snapshot
-    itself holds under results/ (its README), which no run makes."""
+    itself holds under results/ (its README), which no run makes. A file that cannot be read
+    differs; so does a file missing on either side, the not-rerun ones included."""
     payload = bag / "data"
-    deposited = sorted(
+    deposited = {
         p.relative_to(payload).as_posix()
         for p in (payload / LAYOUT["results"]).rglob("*")
         if p.is_file()
-    )
-    remade = sorted(results_files(source) - shipped)
+    }
+    remade = results_files(source) - shipped
+    commits = stamp_commits(payload, source)
     files, in_text = [], {}
-    for path in sorted(set(deposited) | set(remade)):
+    for path in sorted(deposited | remade | set(NOT_RERUN)):
+        if path not in deposited:
+            missing = "missing from the deposit"
+            if path not in NOT_RERUN:
+                missing = "made by the rerun but not in the deposit"
+            files.append(FileResult(path, "differs", differences=[Difference(path, missing)]))
+            continue
         if path in NOT_RERUN:
             files.append(FileResult(path, "not rerun", NOT_RERUN[path]))
             continue
         if path not in remade:
-            files.append(
-                FileResult(
-                    path, "differs", differences=[Difference(path, "the rerun did not make it")]
-                )
-            )
-            continue
-        if path not in deposited:
-            files.append(
-                FileResult(
-                    path,
-                    "differs",
-                    differences=[Difference(path, "made by the rerun but not in the deposit")],
-                )
-            )
+            missing = "the rerun did not make it"
+            files.append(FileResult(path, "differs", differences=[Difference(path, missing)]))
             continue
         old, new = payload / path, source / path
         note = ""
-        if path.endswith(".html"):
-            count, found = compare_in_text(old, new)
-            in_text[path] = (count, found)
-            files.append(FileResult(path, "in-text values compared", f"{count} values"))
-            continue
-        if path.endswith(".pdf"):
-            files.append(
-                FileResult(path, "not compared", "the same values are checked in the HTML")
-            )
-            continue
-        if path.endswith(".csv"):
-            problems = compare_csv(old, new, tolerances.get(path, {}))
-        elif path.endswith(".json"):
-            problems = compare_json(old, new, tolerances.get(path, {}))
-        else:
-            problems, note = compare_image(old, new)
+        try:
+            if path.endswith(".html"):
+                count, found = compare_in_text(old, new, commits)
+                in_text[path] = (count, found)
+                files.append(FileResult(path, "text compared", f"{count} in-text values"))
+                continue
+            if path.endswith(".pdf"):
+                files.append(
+                    FileResult(path, "not compared", "its text is checked in the HTML twin")
+                )
+                continue
+            if path.endswith(".csv"):
+                problems = compare_csv(old, new, tolerances.get(path, {}))
+            elif path.endswith(".json"):
+                problems = compare_json(old, new, tolerances.get(path, {}))
+            else:
+                problems, note = compare_image(old, new)
+        except (OSError, ValueError, SyntaxError) as error:  # decoding, JSON, image formats
+            problems = [f"cannot be read: {type(error).__name__}: {error}"]
+        if path in tolerances and not problems:
+            note = "; ".join(filter(None, [note, f"within the tolerances {tolerances[path]}"]))
         files.append(
             FileResult(
                 path,
@@ -518,6 +637,17 @@ def compare_results(
             )
         )
     return files, in_text
+
+
+def stamp_commits(payload: Path, source: Path) -> tuple[str, ...]:
+    """The commit labels of the deposit's and the rerun's render stamps."""
+    commits = []
+    for record in (payload / "results/paper/render.json", source / "results/paper/render.json"):
+        try:
+            commits.append(json.loads(record.read_text(encoding="utf-8"))["stamp"]["commit"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return tuple(commits)
 
 
 # ---------------------------------------------------------------------------- the whole check
@@ -530,10 +660,7 @@ def verify_deposit(deposit: Path, scratch: Path, cores: int = 2) -> Verification
     folder then holds nothing but what was unpacked.
     """
     started = time.perf_counter()
-    work = scratch / deposit.resolve().name.removesuffix(".zip")
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+    work = scratch_folder(deposit, scratch)
     bag = open_deposit(deposit, work)
     info = check_layout(bag)
     check_fixity(bag)
@@ -573,6 +700,7 @@ def verify_deposit(deposit: Path, scratch: Path, cores: int = 2) -> Verification
     ]
     if not result.rerun_failure:
         tolerances = (deposit_config.get("verification") or {}).get("tolerances") or {}
+        result.tolerances = tolerances
         result.files, result.in_text = compare_results(bag, source, tolerances, shipped)
         record = source / "results" / "paper" / "render.json"
         if record.is_file():
@@ -594,12 +722,25 @@ def replication_report(result: Verification) -> str:
         if result.reproduced
         else "DIFFERENCES FOUND (see below)"
     )
+    if result.reproduced and result.tolerances:
+        verdict += ", within the tolerances the deposit's config declares (listed below)"
     lines += [
         f"- Deposit: `{result.deposit}`",
         f"- Pipeline version {result.bag_info.get('Pipeline-Version', '?')}, "
         f"{result.bag_info.get('Internal-Sender-Description', '')}",
         "- Fixity: every payload file present, none extra, every SHA-256 as in the manifest",
         f"- Outcome: **{verdict}**",
+        "",
+        "- Compared: every CSV cell, every JSON value, every figure (bytes, else pixels), and the"
+        " whole text and every in-text value of the HTML paper and appendix (the PDFs are"
+        " rendered from the same sources and are not compared)",
+        "",
+        "## Tolerances declared by the deposit",
+        "",
+        *(
+            [f"- `{f}`: {c}" for f, c in sorted(result.tolerances.items())]
+            or ["- none: every cell had to match exactly"]
+        ),
         "",
         "## Environment",
         "",
