@@ -326,13 +326,13 @@ def prepare_environment(source: Path, scratch: Path) -> tuple[str, str]:
 
 
 def caches_under(work: Path) -> dict[str, str]:
-    """Environment variables that keep the tools' caches (Snakemake, matplotlib, pip, temporary
-    files) inside the scratch folder."""
+    """Environment variables that keep the tools' caches (Snakemake, matplotlib, pip) inside the
+    scratch folder. Temporary files stay in the system's folder, where they are removed on exit:
+    the kernel's socket path must stay short (a Unix socket's path is at most 107 bytes)."""
     folders = {
         "XDG_CACHE_HOME": work / "cache",
         "MPLCONFIGDIR": work / "cache" / "matplotlib",
         "PIP_CACHE_DIR": work / "cache" / "pip",
-        "TMPDIR": work / "tmp",
     }
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
@@ -521,8 +521,8 @@ def compare_in_text(
 ) -> tuple[int, list[Difference]]:
     """Every in-text value, in order, with the results file and key it was read from; then the
     document's whole text, so that nothing typed outside a value (a table cell, a caption) can
-    change unseen. ``commits`` are the stamps' commit labels, the one part of the text that
-    names the checkout rather than the results."""
+    change unseen. ``commits`` are the stamps' labels of the checkout (:func:`stamp_labels`),
+    the one part of the text that may differ."""
     old_document, new_document = rendered_text(deposited), rendered_text(rerun_)
     old, new = old_document.values, new_document.values
     differences = []
@@ -589,7 +589,7 @@ def compare_results(
         if p.is_file()
     }
     remade = results_files(source) - shipped
-    commits = stamp_commits(payload, source)
+    commits = stamp_labels(payload, source)
     files, in_text = [], {}
     for path in sorted(deposited | remade | set(NOT_RERUN)):
         if path not in deposited:
@@ -639,15 +639,18 @@ def compare_results(
     return files, in_text
 
 
-def stamp_commits(payload: Path, source: Path) -> tuple[str, ...]:
-    """The commit labels of the deposit's and the rerun's render stamps."""
-    commits = []
+def stamp_labels(payload: Path, source: Path) -> tuple[str, ...]:
+    """The parts of the deposit's and the rerun's render stamps that name the checkout, not the
+    results: the commit, and the data fingerprint (a digest over the input files' paths, which
+    differ between the project and the unpacked deposit)."""
+    labels = []
     for record in (payload / "results/paper/render.json", source / "results/paper/render.json"):
         try:
-            commits.append(json.loads(record.read_text(encoding="utf-8"))["stamp"]["commit"])
+            stamp = json.loads(record.read_text(encoding="utf-8"))["stamp"]
+            labels += [stamp["commit"], stamp["data_fingerprint"]]
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    return tuple(commits)
+    return tuple(labels)
 
 
 # ---------------------------------------------------------------------------- the whole check
