@@ -107,8 +107,9 @@ def test_an_edited_in_text_value_is_caught(deposit, tmp_path):
     bag = tampered(deposit, tmp_path / "in", change)
     result = verify_deposit(bag, tmp_path / "scratch")
     count, differences = result.in_text[paper]
-    assert count > 10 and len(differences) == 1
+    assert count > 10 and len(differences) == 2
     assert "in-text value 1 (" in differences[0].detail and "'999999'" in differences[0].detail
+    assert differences[1].detail.startswith("the text differs at word ")
     report = (tmp_path / "scratch" / bag.name / "REPLICATION.md").read_text()
     assert f"| `{paper}` | {count} | **differs** |" in report
 
