@@ -788,7 +788,7 @@ def readme_variables(
         "exhibits": exhibit_rows(exhibits, producers),
         "software": software,
         "python_version": record["software"].get("python", _python_version()),
-        "runtime": "about 15 seconds for the workflow, about 15 seconds for make verify, on 2 cores "
+        "runtime": "about 15 seconds each for the workflow and for make verify, on 2 cores "
         "(synthetic example, 210 interviews)",
         "memory": "under 2 GB",
         "references": [
