@@ -47,7 +47,6 @@ def tar_gz(files: dict[str, str]) -> bytes:
 
 def request(tmp_path: Path, payload: Payload, confidential, **extra) -> DepositRequest:
     return DepositRequest(
-        root=tmp_path,
         payload=payload,
         bag_info={"Bagging-Date": "2026-11-23", "Deposit-Layout-Version": "1"},
         bag=tmp_path / "deposit" / "study-v1",

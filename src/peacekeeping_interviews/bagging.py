@@ -262,7 +262,6 @@ def write_zips(bag: Path, name: str, folder: Path, max_bytes: int, date: str) ->
 
 @dataclass(frozen=True)
 class DepositRequest:
-    root: Path
     payload: Payload
     bag_info: dict[str, str]
     bag: Path  # results/deposit/<name>

@@ -81,7 +81,7 @@ class RunFiles:
 # ---------------------------------------------------------------------------- config and study
 
 
-def public_config(config: Mapping, run: RunFiles) -> dict:
+def public_config(config: Mapping) -> dict:
     """The run's config as a reviewer reruns it: inputs pointing into the bag, and no restricted
     setting (the names the scrub replaces, the key's location)."""
     public = copy.deepcopy(dict(config))
@@ -612,7 +612,7 @@ def assemble_payload(
     payload.add(f"{LAYOUT['public']}/codebook.yaml", run.path(run.codebook))
     payload.add(
         f"{LAYOUT['public']}/config.yaml",
-        yaml.safe_dump(public_config(config, run), sort_keys=False, allow_unicode=True),
+        yaml.safe_dump(public_config(config), sort_keys=False, allow_unicode=True),
     )
     for path in run.results:
         payload.add(path, run.path(path))
@@ -655,7 +655,7 @@ def assemble_payload(
         for e in exhibits_of(source, {"codebook": run.codebook, "mandates": run.mandates})
     ]
     readme = readme_markdown(
-        readme_variables(run, config, version, snapshot, record, exhibits, producers, payload)
+        readme_variables(config, version, snapshot, record, exhibits, producers, payload)
     )
     payload.add("README.md", readme)
     payload.add(
@@ -711,7 +711,6 @@ def assemble_payload(
 
 
 def readme_variables(
-    run: RunFiles,
     config: Mapping,
     version: str,
     snapshot: Snapshot,
@@ -732,12 +731,12 @@ def readme_variables(
         datasets.append(
             {
                 "path": path,
-                "description": _describe(path, run),
+                "description": _describe(path),
                 "rows": len(rows) - 1,
                 "columns": len(rows[0]) if rows else 0,
             }
         )
-    files = [{"path": p, "description": _describe(p, run)} for p in sorted(payload.files)]
+    files = [{"path": p, "description": _describe(p)} for p in sorted(payload.files)]
     files += [
         {"path": p, "description": d}
         for p, d in (
@@ -798,7 +797,7 @@ def readme_variables(
     }
 
 
-def _describe(path: str, run: RunFiles) -> str:
+def _describe(path: str) -> str:
     fixed = {
         f"{LAYOUT['release']}/interviews.csv": "Anonymised interview metadata, one per interview",
         f"{LAYOUT['release']}/coding.csv": "Coded segments with pseudonyms and scrubbed excerpts",
@@ -869,7 +868,6 @@ def build_deposit(
     )
     assembled = assemble_payload(run, config, version, snapshot, producers, environ)
     request = DepositRequest(
-        root=run.root,
         payload=assembled.payload,
         bag_info=assembled.bag_info,
         bag=bag,

@@ -692,13 +692,18 @@ def compile_typst(typ: Path, build: Path, timestamp: int) -> bytes:
         raise RenderError(f"{typ.name}: Typst failed: {error}") from None
 
 
+def midnight_epoch(date: datetime.date) -> int:
+    """Seconds since 1970 at 00:00 UTC on ``date``: the time every output of a run carries."""
+    return int(datetime.datetime.combine(date, datetime.time(), datetime.UTC).timestamp())
+
+
 def markdown_pdf(markdown: str, title: str, stamp: Stamp, synthetic: bool) -> bytes:
     """A plain Markdown document (a README) as PDF, with the same banner and stamp as the
     paper's pages and the stamp's date as its creation date."""
     import pypandoc
 
     date = datetime.date.fromisoformat(stamp.date)
-    timestamp = int(datetime.datetime.combine(date, datetime.time(), datetime.UTC).timestamp())
+    timestamp = midnight_epoch(date)
     with tempfile.TemporaryDirectory(prefix="pki-markdown-pdf-") as scratch:
         build = Path(scratch)
         header = build / "header.typ"
@@ -832,7 +837,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
     )
     project = quarto_project(request.reports_dir)
     papersize = ((project.get("format") or {}).get("typst") or {}).get("papersize", "a4")
-    epoch = int(datetime.datetime.combine(date, datetime.time(), datetime.UTC).timestamp())
+    epoch = midnight_epoch(date)
     written: dict[Path, bytes | str] = {}
     documents = {}
     with tempfile.TemporaryDirectory(prefix="pki-render-") as scratch:

@@ -37,6 +37,7 @@ import yaml
 
 from peacekeeping_interviews.bagging import LAYOUT, LAYOUT_VERSION
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_by_file, exhibits_of
+from peacekeeping_interviews.rendering import midnight_epoch
 
 # Deposited files the rerun does not remake: inputs placed from the deposit, the restricted
 # tier's leak-scan report, and the render record (its stamp names the machine's checkout).
@@ -341,11 +342,7 @@ def caches_under(work: Path) -> dict[str, str]:
 
 def rerun(source: Path, python: str, date: str, cores: int, log: Path) -> str:
     """Every stage after anonymisation, in the snapshot; an empty string, or why it failed."""
-    epoch = int(
-        datetime.datetime.combine(
-            datetime.date.fromisoformat(date), datetime.time(), datetime.UTC
-        ).timestamp()
-    )
+    epoch = midnight_epoch(datetime.date.fromisoformat(date))
     environ = {
         **os.environ,
         **caches_under(log.parent),
