@@ -1,14 +1,23 @@
 # Table of contents of the pipeline. Logic lives in the peacekeeping_interviews package;
 # the rules in workflow/rules/ only wire files to its functions.
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
+
+from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.study_config import check_config
 
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# A study's own config (--configfile) replaces the project's whole: no key comes back from it.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+try:
+    check_config(config, "workflow/schemas/config.schema.yaml")
+except InputError as error:
+    raise WorkflowError(str(error)) from None
 
 
 include: "workflow/rules/common.smk"

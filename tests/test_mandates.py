@@ -7,6 +7,7 @@ import copy
 import csv
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -28,9 +29,9 @@ SCHEMA_DIR = ROOT / "workflow" / "schemas"
 EXAMPLE = ROOT / "data" / "example" / "mandates.csv"
 ARTICLE = ROOT.parent / "shared" / "study" / "oksamytna-tansey-von-billerbeck-gippert-2023-isq.txt"
 LATEST = "2026-11-23"
-MODALITIES = ["monitor", "assist", "secure"]
+MODALITIES = ["Monitor", "Assist", "Security", "Encouraged"]
 # The tasks of config's five groups, and one PEMA task that no group reads.
-TASKS = ["hr", "democracy", "power_sharing", "election", "civil_society", "gender", "poc"]
+TASKS = ["HumanRights", "Democratization", "ElectAssist", "CivilSociety", "Gender", "CivProtect"]
 TASK_COLUMNS = [f"{task}_{modality}" for task in TASKS for modality in MODALITIES]
 GROUPS = ["human_rights", "democratization", "electoral_assistance", "civil_society", "gender"]
 DASH = "\N{EN DASH}"  # between years and between bounds, as printed
@@ -43,18 +44,20 @@ def settings(project_config) -> dict:
 
 
 def write_mandates(path: Path, rows: list[tuple], synthetic: str | None = None) -> Path:
-    """A mandates file with every task column "0" except those a row sets:
-    rows are (mission, resolution, date, {column: value})."""
-    header = ["mission", "resolution", "date", *TASK_COLUMNS]
+    """A file in PEMA's published layout (pema-v2) with every task cell blank except those a
+    row sets: rows are (mission, resolution number, ISO date, {column: paragraph})."""
+    header = ["Signature", "NamePKO", "Country", "Year", "Date2", "Mandate_Renewal", *TASK_COLUMNS]
     if synthetic is not None:
         header.append("synthetic")
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         for mission, resolution, day, cells in rows:
-            tasks = [cells.get(column, "0") for column in TASK_COLUMNS]
+            when = date.fromisoformat(day)
+            identity = [f"S/RES/{resolution}", mission, "Somewhere", when.year]
+            tasks = [cells.get(column, "") for column in TASK_COLUMNS]
             flag = [] if synthetic is None else [synthetic]
-            writer.writerow([mission, resolution, day, *tasks, *flag])
+            writer.writerow([*identity, when.strftime("%d-%b-%y"), "1", *tasks, *flag])
     return path
 
 
@@ -81,17 +84,22 @@ def test_a_group_counts_if_any_resolution_mandated_any_of_its_tasks_in_any_modal
     tmp_path, settings
 ):
     # Worked by hand: UNTAC's human rights come only from its first resolution, its
-    # democratization from power_sharing (the group's second task) in one modality; UNPROFOR's
-    # electoral assistance only from its last resolution, in the `secure` modality. poc is in no
-    # group, and UNISFA (excluded) mandates everything.
+    # democratization from one modality of a later one; UNPROFOR's electoral assistance only from
+    # its last resolution, in the `Security` modality, and its human rights are only encouraged,
+    # which does not count. CivProtect is in no group, and UNISFA (excluded) mandates everything.
     mandates = write_mandates(
         tmp_path / "mandates.csv",
         [
-            ("UNTAC", 745, "1992-02-28", {"hr_monitor": "1", "poc_assist": "2"}),
-            ("UNTAC", 766, "1992-07-21", {"power_sharing_assist": "2"}),
+            ("UNTAC", 745, "1992-02-28", {"HumanRights_Monitor": "1", "CivProtect_Assist": "2"}),
+            ("UNTAC", 766, "1992-07-21", {"Democratization_Assist": "2"}),
             ("UNTAC", 783, "1992-10-13", {}),
-            ("UNPROFOR", 743, "1992-02-21", {"poc_monitor": "2"}),
-            ("UNPROFOR", 900, "1994-03-04", {"election_secure": "1"}),
+            (
+                "UNPROFOR",
+                743,
+                "1992-02-21",
+                {"CivProtect_Monitor": "2", "HumanRights_Encouraged": "4"},
+            ),
+            ("UNPROFOR", 900, "1994-03-04", {"ElectAssist_Security": "1"}),
             ("UNISFA", 1990, "2011-06-27", dict.fromkeys(TASK_COLUMNS, "2")),
         ],
     )
@@ -101,10 +109,10 @@ def test_a_group_counts_if_any_resolution_mandated_any_of_its_tasks_in_any_modal
         "UNTAC": {"human_rights", "democratization"},
     }
     support = read(outputs.mission_tasks).set_index(["column", "task_group"])
-    assert support.loc[("UNTAC", "human_rights"), "first_mandating_resolution"] == "745"
-    assert support.loc[("UNTAC", "human_rights"), "task_columns"] == "hr_monitor"
-    assert support.loc[("UNTAC", "democratization"), "first_mandating_date"] == "1992-07-21"
-    assert support.loc[("UNTAC", "democratization"), "task_columns"] == "power_sharing_assist"
+    assert support.loc[("UNTAC", "human_rights"), "first_mandating_resolution"] == "S/RES/745"
+    assert support.loc[("UNTAC", "human_rights"), "task_columns"] == "HumanRights_Monitor"
+    assert support.loc[("UNTAC", "democratization"), "first_mandating_year"] == "1992"
+    assert support.loc[("UNTAC", "democratization"), "task_columns"] == "Democratization_Assist"
     assert support.loc[("UNPROFOR", "electoral_assistance"), "mandating_resolutions"] == "1"
     assert support.loc[("UNTAC", "gender"), "mandated"] == "false"
     assert support.loc[("UNTAC", "gender"), "first_mandating_resolution"] == ""
@@ -117,10 +125,10 @@ def test_a_group_counts_if_any_resolution_mandated_any_of_its_tasks_in_any_modal
 
 
 def test_a_value_meaning_not_mandated_does_not_count(tmp_path, settings):
-    settings["task_values"]["9"] = "not_mandated"
+    settings["layout"]["not_mandated_values"] = ["", "none"]
     mandates = write_mandates(
         tmp_path / "mandates.csv",
-        [("UNTAC", 745, "1992-02-28", {"hr_monitor": "9", "gender_assist": "1"})],
+        [("UNTAC", 745, "1992-02-28", {"HumanRights_Monitor": "none", "Gender_Assist": "1"})],
     )
     outputs, _ = run(tmp_path, mandates, settings)
     assert ticks(outputs) == {"UNTAC": {"gender"}}
@@ -130,9 +138,9 @@ def test_monuc_and_monusco_are_one_column(tmp_path, settings):
     mandates = write_mandates(
         tmp_path / "mandates.csv",
         [
-            ("MONUC", 1279, "1999-11-30", {"hr_assist": "1"}),
+            ("MONUC", 1279, "1999-11-30", {"HumanRights_Assist": "1"}),
             ("MONUC", 1291, "2000-02-24", {}),
-            ("MONUSCO", 1925, "2010-05-28", {"gender_monitor": "2", "hr_secure": "2"}),
+            ("MONUSCO", 1925, "2010-05-28", {"Gender_Monitor": "2", "HumanRights_Security": "2"}),
         ],
     )
     outputs, numbers = run(tmp_path, mandates, settings)
@@ -145,7 +153,9 @@ def test_monuc_and_monusco_are_one_column(tmp_path, settings):
             "label": "MONUC/MONUSCO, DRC",
             "years": f"1999{DASH}ongoing",
             "figure_label": f"MONUC/MONUSCO, DRC (1999{DASH}ongoing)",
+            "first_resolution": "S/RES/1279",
             "first_resolution_date": "1999-11-30",
+            "last_resolution": "S/RES/1925",
             "last_resolution_date": "2010-05-28",
             "resolutions": "3",
             "names": "MONUC;MONUSCO",
@@ -156,10 +166,10 @@ def test_monuc_and_monusco_are_one_column(tmp_path, settings):
         }
     ]
     support = read(outputs.mission_tasks).set_index("task_group")
-    assert support.loc["human_rights", "first_mandating_resolution"] == "1279"
+    assert support.loc["human_rights", "first_mandating_resolution"] == "S/RES/1279"
     assert support.loc["human_rights", "mandating_resolutions"] == "2"
-    assert support.loc["human_rights", "task_columns"] == "hr_assist;hr_secure"
-    assert support.loc["gender", "first_mandating_resolution"] == "1925"
+    assert support.loc["human_rights", "task_columns"] == "HumanRights_Assist;HumanRights_Security"
+    assert support.loc["gender", "first_mandating_resolution"] == "S/RES/1925"
     assert numbers["figure_labels"] == [f"MONUC/MONUSCO, DRC (1999{DASH}ongoing)"]
 
 
@@ -169,10 +179,10 @@ def test_a_resolution_with_rows_for_both_merged_missions_counts_once(tmp_path, s
     mandates = write_mandates(
         tmp_path / "mandates.csv",
         [
-            ("MONUC", 1279, "1999-11-30", {"hr_assist": "1"}),
+            ("MONUC", 1279, "1999-11-30", {"HumanRights_Assist": "1"}),
             ("MONUC", 1291, "2000-02-24", {}),
-            ("MONUC", 1925, "2010-05-28", {"hr_monitor": "2"}),
-            ("MONUSCO", 1925, "2010-05-28", {"hr_monitor": "2"}),
+            ("MONUC", 1925, "2010-05-28", {"HumanRights_Monitor": "2"}),
+            ("MONUSCO", 1925, "2010-05-28", {"HumanRights_Monitor": "2"}),
             ("UNISFA", 1925, "2010-05-28", {}),
         ],
     )
@@ -184,18 +194,22 @@ def test_a_resolution_with_rows_for_both_merged_missions_counts_once(tmp_path, s
     assert numbers["resolutions_left_out"] == 0
 
 
-def test_order_is_chronological_with_ties_in_config_order_and_years_as_printed(tmp_path, settings):
-    # UNPROFOR and UNTAC start on the same day: config lists UNTAC first. UNTAES starts earlier.
-    # UNTAES runs within one year; UNMISS is ongoing; UNPROFOR's years end at its last resolution.
+def test_order_is_by_first_resolution_with_ties_in_config_order_and_years_as_printed(
+    tmp_path, settings
+):
+    # UNPROFOR's first resolution (743) precedes UNTAC's (745) in the same year. UNMISS and
+    # MINUSCA share a first resolution: config lists UNMISS first. UNTAES runs within one year;
+    # UNMISS is ongoing; UNPROFOR's years end at its last resolution.
     mandates = write_mandates(
         tmp_path / "mandates.csv",
         [
+            ("MINUSCA", 1996, "2011-07-08", {}),
             ("UNMISS", 1996, "2011-07-08", {}),
             ("UNMISS", 2014, "2011-10-01", {}),
+            ("UNTAC", 745, "1992-02-28", {}),
+            ("UNTAC", 880, "1993-11-04", {}),
             ("UNPROFOR", 743, "1992-02-21", {}),
             ("UNPROFOR", 1031, "1995-12-15", {}),
-            ("UNTAC", 745, "1992-02-21", {}),
-            ("UNTAC", 880, "1993-11-04", {}),
             ("UNTAES", 700, "1991-03-01", {}),
             ("UNTAES", 710, "1991-09-01", {}),
         ],
@@ -203,14 +217,27 @@ def test_order_is_chronological_with_ties_in_config_order_and_years_as_printed(t
     outputs, numbers = run(tmp_path, mandates, settings)
     assert numbers["figure_labels"] == [
         "UNTAES, Croatia (1991)",
-        f"UNTAC, Cambodia (1992{DASH}1993)",
         f"UNPROFOR, former Yugoslavia (1992{DASH}1995)",
+        f"UNTAC, Cambodia (1992{DASH}1993)",
         f"UNMISS, South Sudan (2011{DASH}ongoing)",
+        f"MINUSCA, CAR (2011{DASH}ongoing)",
     ]
     assert list(read(outputs.matrix).columns) == [
-        "task_group", "task_group_label", "UNTAES", "UNTAC", "UNPROFOR", "UNMISS",
+        "task_group", "task_group_label", "UNTAES", "UNPROFOR", "UNTAC", "UNMISS", "MINUSCA",
     ]  # fmt: skip
     assert list(read(outputs.matrix)["task_group"]) == GROUPS
+
+
+def test_rows_without_a_date_are_placed_by_year_and_number(tmp_path, settings):
+    mandates = write_mandates(
+        tmp_path / "mandates.csv",
+        [("UNTAC", 745, "1992-02-28", {}), ("UNPROFOR", 743, "1992-02-21", {})],
+    )
+    text = mandates.read_text(encoding="utf-8").replace("21-Feb-92", "")
+    mandates.write_text(text, encoding="utf-8")
+    outputs, numbers = run(tmp_path, mandates, settings)
+    assert numbers["figure_labels"][0] == "UNPROFOR, former Yugoslavia (1992)"
+    assert read(outputs.missions).loc[0, "first_resolution_date"] == ""
 
 
 def test_exclusions_list_config_reasons_and_columns_without_rows(tmp_path, settings):
@@ -263,7 +290,7 @@ def test_interviews_over_several_missions_are_bounded_honestly(parts, expected):
 
 
 VALID_ROWS = [
-    ("UNTAC", 745, "1992-02-28", {"hr_monitor": "1"}),
+    ("UNTAC", 745, "1992-02-28", {"HumanRights_Monitor": "1"}),
     ("UNTAC", 766, "1992-07-21", {}),
     ("UNPROFOR", 743, "1992-02-21", {}),
 ]
@@ -311,89 +338,76 @@ def _group_twice(settings: dict) -> None:
 
 BAD_MANDATES = [
     (
-        "unknown-mission",
-        _set(2, "mission", "UNAMIX"),
-        "mandates.csv: row 2 (line 3), column 'mission': got 'UNAMIX'; expected a mission named in "
-        "mandates.missions[].names or mandates.excluded_missions (UNTAC, UNPROFOR,",
-    ),
-    (
-        "task-value",
-        _set(1, "election_assist", "3"),
-        "mandates.csv: row 1 (line 2), column 'election_assist': got '3'; expected one of 0, 1, 2",
-    ),
-    (
-        "task-value-in-a-column-no-group-reads",
-        _set(3, "poc_secure", "yes"),
-        "mandates.csv: row 3 (line 4), column 'poc_secure': got 'yes'; expected one of 0, 1, 2",
-    ),
-    (
-        "task-value-missing",
-        _set(2, "gender_monitor", ""),
-        "mandates.csv: row 2 (line 3), column 'gender_monitor': got ''; expected a value",
-    ),
-    (
         "malformed-date",
-        _set(1, "date", "28/02/1992"),
-        "mandates.csv: row 1 (line 2), column 'date': got '28/02/1992'; expected a value "
-        "matching the pattern '[0-9]{4}-[0-9]{2}-[0-9]{2}' (YYYY-MM-DD)",
+        _set(1, "Date2", "28/02/1992"),
+        "mandates.csv: row 1 (line 2), column 'Date2': got '28/02/1992'; expected a date "
+        "written as %d-%b-%y (mandates.layout.date_formats)",
     ),
     (
         "impossible-date",
-        _set(2, "date", "1993-02-30"),
-        "mandates.csv: row 2 (line 3), column 'date': got '1993-02-30'; expected a real "
-        "calendar date",
+        _set(2, "Date2", "30-Feb-93"),
+        "mandates.csv: row 2 (line 3), column 'Date2': got '30-Feb-93'; expected a date written",
     ),
     (
-        "date-before-the-charter",
-        _set(3, "date", "1944-12-31"),
-        "mandates.csv: row 3 (line 4), column 'date': got '1944-12-31'; expected a date on or "
-        "after 1945-10-24 (mandates.earliest_date)",
+        "year-before-the-charter",
+        lambda text: _set(3, "Year", "1944")(_set(3, "Date2", "")(text)),
+        "mandates.csv: row 3 (line 4), column 'Year': got '1944'; expected a year from 1945 "
+        "to 2026",
     ),
     (
         "date-in-the-future",
-        _set(3, "date", "2027-01-05"),
-        "mandates.csv: row 3 (line 4), column 'date': got '2027-01-05'; expected a date not "
-        "after 2026-11-23 (latest_interview_date)",
+        _set(3, "Date2", "05-Jan-27"),
+        "mandates.csv: row 3 (line 4), column 'Date2': got '05-Jan-27'; expected a date from "
+        "1945-10-24 (mandates.earliest_date) to 2026-11-23",
     ),
     (
-        "resolution-not-a-number",
-        _set(1, "resolution", "S/RES/745"),
-        "mandates.csv: row 1 (line 2), column 'resolution': got 'S/RES/745'; expected a whole "
-        "number",
+        "neither-date-nor-year",
+        lambda text: _set(2, "Year", "")(_set(2, "Date2", "")(text)),
+        "mandates.csv: row 2 (line 3): got ''; expected a date or a year for the resolution",
+    ),
+    (
+        "resolution-without-a-symbol",
+        _set(1, "Signature", "Res 745"),
+        "mandates.csv: row 1 (line 2), column 'Signature': got 'Res 745'; expected a resolution "
+        "symbol matching 'S/RES/([0-9]+)' (mandates.layout.resolution_pattern)",
+    ),
+    (
+        "blank-mission",
+        _set(2, "NamePKO", ""),
+        "mandates.csv: row 2 (line 3), column 'NamePKO': got ''; expected a mission name",
     ),
     (
         "missing-mission-column",
-        _drop_column("mission"),
-        "mandates.csv: at header, column 'mission': got None; expected a column 'mission' "
-        "(mandates.mission_column)",
+        _drop_column("NamePKO"),
+        "mandates.csv: at header, column 'NamePKO': got None; expected a column 'NamePKO' "
+        "(mandates.layout.mission_column)",
     ),
     (
         "missing-date-column",
-        _drop_column("date"),
-        "expected a column 'date' (mandates.date_column)",
+        _drop_column("Date2"),
+        "expected a column 'Date2' (mandates.layout.date_column)",
     ),
     (
         "missing-task-column",
-        _drop_column("gender_secure"),
-        "mandates.csv: at header, column 'gender_secure': got None; expected a column "
-        "'gender_secure' (task group 'gender' reads it",
+        _drop_column("Gender_Security"),
+        "mandates.csv: at header, column 'Gender_Security': got None; expected a column "
+        "'Gender_Security' (task 'Gender' of mandates.task_groups",
     ),
     (
-        "duplicate-resolution",
-        _append("UNTAC,0766,1993-01-01" + ",0" * len(TASK_COLUMNS) + ",true"),
-        "mandates.csv: row 4 (line 5), column 'resolution': got '0766'; expected one row per "
-        "mission and resolution: UNTAC and resolution 0766 are already in row 2",
+        "header-in-another-case",
+        lambda text: text.replace("Gender_Monitor", "gender_monitor", 1),
+        "the file has 'gender_monitor': set mandates.layout.column_case: any",
     ),
     (
         "ragged-row",
-        _append("UNTAC,800,1993-01-01"),
-        "mandates.csv: row 4 (line 5): got '3 fields'; expected 25 fields, as many as the header",
+        _append("S/RES/800,UNTAC"),
+        "mandates.csv: row 4 (line 5): got '2 fields'; expected 31 fields, as many as the header",
     ),
     (
         "no-mission-of-the-figure",
         lambda text: text.replace("UNTAC", "UNISFA").replace("UNPROFOR", "UNMIK"),
-        "mandates.csv: whole file, column 'mission': got 'no such row'; expected rows of at "
-        "least one mission in mandates.missions[].names",
+        "mandates.csv: whole file, column 'NamePKO': got 'no such row'; expected rows of at "
+        "least one mission in mandates.missions[].names (Figure 1); the file has UNISFA",
     ),
     (
         "mixed-synthetic-flag",
@@ -414,6 +428,36 @@ def test_bad_mandates_stop_the_stage_with_nothing_written(tmp_path, settings, ed
         run(tmp_path, mandates, settings)
     assert any(message in str(problem) for problem in raised.value.problems), raised.value
     assert not (tmp_path / "out").exists()
+
+
+def test_a_cell_the_layout_does_not_recognise_stops_the_stage(tmp_path, settings):
+    settings["layout"]["mandated_pattern"] = "[0-9].*"
+    rows = [("UNTAC", 745, "1992-02-28", {"ElectAssist_Assist": "yes"})]
+    with pytest.raises(InputError) as raised:
+        run(tmp_path, write_mandates(tmp_path / "mandates.csv", rows), settings)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "mandates.csv: row 1 (line 2), column 'ElectAssist_Assist': got 'yes'; expected a value "
+        "matching '[0-9].*' (mandated) or one of '' (not mandated) "
+        "(mandates.layout.mandated_pattern, not_mandated_values)"
+    ]
+
+
+def test_missions_no_interview_mentions_and_their_quirks_are_ignored_and_counted(
+    tmp_path, settings
+):
+    # UNAMIX is in the file but not in the study: its bad date and symbol are not the study's
+    # concern. A repeated row of a study mission counts once.
+    rows = [*VALID_ROWS, ("UNAMIX", 1, "1993-01-01", {}), ("UNTAC", 766, "1992-07-21", {})]
+    mandates = write_mandates(tmp_path / "mandates.csv", rows)
+    text = mandates.read_text(encoding="utf-8").replace(
+        "S/RES/1,UNAMIX,Somewhere,1993,01-Jan-93", "n/a,UNAMIX,Somewhere,1993,Jan 1993"
+    )
+    mandates.write_text(text, encoding="utf-8")
+    outputs, numbers = run(tmp_path, mandates, settings)
+    assert numbers["missions_not_in_study"] == ["UNAMIX"]
+    assert numbers["missions_in_file_not_in_study"] == 1
+    assert numbers["missions_in_file"] == 3
+    assert read(outputs.missions).set_index("column").loc["UNTAC", "resolutions"] == "2"
 
 
 def test_a_missing_mandates_file_is_named(tmp_path, settings):
@@ -495,18 +539,16 @@ def test_bad_mission_counts_stop_the_stage(tmp_path, settings, counts, message):
 
 def test_every_problem_of_every_input_is_reported_at_once(tmp_path, settings):
     _map_twice(settings)
-    mandates = write_mandates(
-        tmp_path / "mandates.csv",
-        [("UNTAC", 745, "1992-02-28", {"hr_monitor": "7"}), ("UNAMIX", 1, "1993-13-01", {})],
-    )
+    mandates = write_mandates(tmp_path / "mandates.csv", VALID_ROWS)
+    text = _set(2, "Date2", "13-13-93")(_set(1, "Signature", "745")(mandates.read_text()))
+    mandates.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as raised:
         run(tmp_path, mandates, settings, COUNTS + "UNOMIG,4\n")
     where = {(p.file, p.row, p.column) for p in raised.value.problems}
     assert where == {
         ("config", "mandates.missions[14].names[1]", None),
-        ("mandates.csv", 1, "hr_monitor"),
-        ("mandates.csv", 2, "mission"),
-        ("mandates.csv", 2, "date"),
+        ("mandates.csv", 1, "Signature"),
+        ("mandates.csv", 2, "Date2"),
         ("mission_counts.csv", 6, "mission"),
     }
 
@@ -547,17 +589,19 @@ def test_the_generator_is_a_pure_function_of_settings_and_seed(settings):
     assert not first.equals(generate_example_mandates(settings, 8))
 
 
-def test_the_example_is_synthetic_pema_layout_with_tasks_no_group_reads():
+def test_the_example_is_synthetic_in_the_published_pema_layout_with_tasks_no_group_reads():
     example = read(EXAMPLE)
-    assert list(example.columns[:3]) == ["mission", "resolution", "date"]
+    assert list(example.columns[:5]) == ["Signature", "NamePKO", "Country", "Year", "Date2"]
     assert (example["synthetic"] == "true").all()
-    task_columns = list(example.columns[3:-1])
+    task_columns = [c for c in example.columns if c.rsplit("_", 1)[-1] in MODALITIES]
     stems = {column.rsplit("_", 1)[0] for column in task_columns}
-    assert stems >= {*TASKS, "ddr", "ssr", "ceasefire"}
+    assert stems >= {*TASKS, "Ceasefire", "DisarmDemob"}
     unread = [column for column in task_columns if column.rsplit("_", 1)[0] not in TASKS[:-1]]
-    assert (example[unread] != "0").any().any()
-    assert "UNISFA" in set(example["mission"])
-    assert "UNMIK" not in set(example["mission"])
+    assert (example[unread] != "").any().any()
+    encouraged = [column for column in task_columns if column.endswith("_Encouraged")]
+    assert (example[encouraged] != "").any().any()
+    assert {"UNISFA", "UNOMIG"} <= set(example["NamePKO"])
+    assert "UNMIK" not in set(example["NamePKO"])
 
 
 @pytest.fixture

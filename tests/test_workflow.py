@@ -144,8 +144,14 @@ def test_alternative_codebook_runs_without_code_change(tmp_path):
     ("file", "column", "value", "message"),
     [
         ("interviews.csv", "consent", "secret", "interviews.csv: row 3 (line 4), column 'consent'"),
-        ("mandates.csv", "mission", "UNFICYP", "mandates.csv: row 3 (line 4), column 'mission'"),
-        ("mandates.csv", "hr_monitor", "7", "mandates.csv: row 3 (line 4), column 'hr_monitor'"),
+        ("mandates.csv", "Date2", "31/12/1995", "mandates.csv: row 3 (line 4), column 'Date2'"),
+        # A mission no crosswalk entry accounts for is found before any rule runs.
+        (
+            "interviews.csv",
+            "missions",
+            "UNSMIL",
+            "interviews.csv: row 3 (line 4), column 'missions'",
+        ),
     ],
 )
 def test_bad_input_stops_before_any_output(tmp_path, file, column, value, message):

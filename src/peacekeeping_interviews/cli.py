@@ -29,6 +29,14 @@ def _generate_example(args: argparse.Namespace) -> None:
     write_all_or_nothing({args.out / "mandates.csv": csv_text(mandates)})
 
 
+def _new_study(args: argparse.Namespace) -> None:
+    from peacekeeping_interviews.study_config import write_new_study
+
+    written = write_new_study(args.directory, args.template, args.codebook)
+    print(f"wrote {written} and the codebook beside it; replace every 'FILL IN' value, then run")
+    print(f"  snakemake --profile workflow/profiles/default --configfile {written}")
+
+
 def _verify(args: argparse.Namespace) -> int:
     from peacekeeping_interviews.verification import differences_summary, verify_deposit
 
@@ -58,6 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=20190701)
     generate.set_defaults(handler=_generate_example)
 
+    new_study = commands.add_parser(
+        "new-study", help="write a study config to fill in, and a copy of the codebook"
+    )
+    new_study.add_argument("directory", type=Path, help="a restricted folder, outside git")
+    new_study.add_argument("--template", type=Path, default=Path("config/config.yaml"))
+    new_study.add_argument(
+        "--codebook",
+        type=Path,
+        default=Path("config/codebook.yaml"),
+        help="the framework to start from (e.g. config/codebook-buitelaar-2023.yaml)",
+    )
+    new_study.set_defaults(handler=_new_study)
+
     verify = commands.add_parser(
         "verify", help="rerun a deposit from its own data and compare every exhibit"
     )
@@ -79,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status = args.handler(args)
-    except (InputError, VerificationError) as error:
+    except (InputError, VerificationError, FileExistsError) as error:
         print(error, file=sys.stderr)
         return 2
     return status or 0

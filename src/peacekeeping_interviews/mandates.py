@@ -25,62 +25,63 @@ import pandas as pd
 
 from peacekeeping_interviews.figures import figure, figure_bytes
 from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
+from peacekeeping_interviews.pema import Layout, Resolutions, read_layout, read_resolutions
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.release import read_mission_counts
-from peacekeeping_interviews.validation import (
-    CheckedTable,
-    check_table,
-    problems_where,
-    typed_frame,
-)
 
 SETTINGS_FILE = "config"
-NOT_MANDATED = "not_mandated"
 NO_ROWS_REASON = "no rows in the mandates file"
 TICK = "\N{CHECK MARK}"
-DATE_PATTERN = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
-# The synthetic example: each mission's first and last resolution month (invented, placed so that
-# Figure 1's order and years come out as the article prints them), in the article's order.
-# UNISFA is in the file so that the exclusion of a listed mission is exercised; UNMIK is not,
-# as the article has no mandate data for it.
+# The synthetic example: each mission's country and first and last resolution month (invented,
+# placed so that Figure 1's order and years come out as the article prints them), in the
+# article's order. UNISFA is in the file so that the exclusion of a listed mission is exercised,
+# and UNOMIG so that a mission no interview mentions is ignored and counted, as in the published
+# file; UNMIK is not, as the article has no mandate data for it.
 EXAMPLE_SEED = 20221001
 EXAMPLE_MISSIONS = {
-    "UNTAC": ("1992-02", "1993-09"), "UNPROFOR": ("1992-03", "1995-11"),
-    "UNTAES": ("1996-01", "1998-01"), "UNAMSIL": ("1999-10", "2005-06"),
-    "MONUC": ("1999-11", "2010-05"), "MONUSCO": ("2010-06", "2024-12"),
-    "UNMISET": ("2002-05", "2005-04"), "UNMIL": ("2003-09", "2018-02"),
-    "UNOCI": ("2004-02", "2017-04"), "MINUSTAH": ("2004-04", "2017-04"),
-    "UNMIS": ("2005-03", "2011-07"), "UNMIT": ("2006-08", "2012-02"),
-    "UNAMID": ("2007-07", "2020-12"), "UNISFA": ("2011-06", "2024-11"),
-    "UNMISS": ("2011-07", "2024-04"), "MINUSMA": ("2013-04", "2023-06"),
-    "MINUSCA": ("2014-04", "2024-11"),
-}  # fmt: skip
+    "UNTAC": ("Cambodia", "1992-02", "1993-09"),
+    "UNPROFOR": ("Former Yugoslavia", "1992-03", "1995-11"),
+    "UNTAES": ("Croatia", "1996-01", "1998-01"),
+    "UNOMIG": ("Georgia", "1996-01", "2008-10"),
+    "UNAMSIL": ("Sierra Leone", "1999-10", "2005-06"),
+    "MONUC": ("DR Congo", "1999-11", "2010-05"),
+    "MONUSCO": ("DR Congo", "2010-06", "2024-12"),
+    "UNMISET": ("East Timor", "2002-05", "2005-04"),
+    "UNMIL": ("Liberia", "2003-09", "2018-02"),
+    "UNOCI": ("Cote d'Ivoire", "2004-02", "2017-04"),
+    "MINUSTAH": ("Haiti", "2004-04", "2017-04"),
+    "UNMIS": ("Sudan", "2005-03", "2011-07"),
+    "UNMIT": ("East Timor", "2006-08", "2012-02"),
+    "UNAMID": ("Sudan", "2007-07", "2020-12"),
+    "UNISFA": ("Sudan", "2011-06", "2024-11"),
+    "UNMISS": ("South Sudan", "2011-07", "2024-04"),
+    "MINUSMA": ("Mali", "2013-04", "2023-06"),
+    "MINUSCA": ("Central African Republic", "2014-04", "2024-11"),
+}
+# Columns of the published file that the reader does not use, kept so the example has them.
+EXAMPLE_FLAG_COLUMNS = ("Mandate_Renewal", "Mandate_CompleteAdjustment")
 # Tasks the example codes besides the ones Figure 1 reads, so that the config mapping has to
 # pick its columns out of a wider file, as with PEMA's forty-odd tasks.
-EXAMPLE_OTHER_TASKS = ("ceasefire", "ddr", "ssr", "poc", "rule_of_law")
+EXAMPLE_OTHER_TASKS = ("Ceasefire", "DisarmDemob", "PoliceReform", "CivProtect", "JusticeReform")
 # Chance that a mission's mandate ever contains the task, and that a resolution of such a mission
-# repeats it; tasks missing here get EXAMPLE_DEFAULT_SHARE.
+# repeats it; tasks missing here get EXAMPLE_DEFAULT_SHARE. A task a mission never mandates is
+# sometimes merely encouraged (EXAMPLE_ENCOURAGED_SHARE), which Figure 1 does not count.
 EXAMPLE_TASK_SHARES = {
-    "hr": 0.95, "democracy": 0.5, "power_sharing": 0.25, "election": 0.75, "civil_society": 0.55,
-    "gender": 0.9, "ceasefire": 0.6, "ddr": 0.7, "ssr": 0.6, "poc": 0.8, "rule_of_law": 0.65,
+    "HumanRights": 0.95, "Democratization": 0.5, "ElectAssist": 0.75, "CivilSociety": 0.55,
+    "Gender": 0.9, "Ceasefire": 0.6, "DisarmDemob": 0.7, "PoliceReform": 0.6, "CivProtect": 0.8,
+    "JusticeReform": 0.65,
 }  # fmt: skip
 EXAMPLE_DEFAULT_SHARE = 0.5
 EXAMPLE_REPEAT_SHARE = 0.75
+EXAMPLE_ENCOURAGED_SHARE = 0.3
 # Tasks the Council began to mandate only later: gender after Resolution 1325 (2000), the
 # protection of civilians after Resolution 1270 (1999).
-EXAMPLE_TASK_FIRST_YEAR = {"gender": 2000, "poc": 1999}
+EXAMPLE_TASK_FIRST_YEAR = {"Gender": 2000, "CivProtect": 1999}
 # Invented resolution numbers grow with the date at about the Council's pace (~60 a year).
 EXAMPLE_NUMBERING = {"first": 700, "since": date(1992, 1, 1), "per_year": 62}
-
-
-@dataclass(frozen=True)
-class Mandates:
-    """Valid resolutions in file order: ``mission``, ``resolution`` (int), ``date`` (ISO text)
-    and every task column of the file (its text values); ``synthetic`` is the file's flag."""
-
-    resolutions: pd.DataFrame
-    synthetic: bool
+# Operative paragraphs as PEMA cites them.
+EXAMPLE_PARAGRAPHS = ("2", "3", "4", "5", "7", "8", "11", "12a", "14(b)", "16, 17", "19c(ii)")
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,12 @@ def run_mandates(
 
     Raise :class:`InputError` naming every problem in the settings, the mandates file and the
     mission counts at once; nothing is written then."""
-    mandates, counts = read_inputs(
+    mandates, layout, counts = read_inputs(
         Path(mandates_path), Path(mission_counts_path), settings, latest_interview_date, schema_dir
     )
-    resolutions = mandates.resolutions
+    resolutions = mandates.table
     missions = figure_missions(resolutions, settings)
-    support = task_support(resolutions, missions, settings)
+    support = task_support(resolutions, missions, group_task_columns(settings, layout), settings)
     missions = missions.join(
         interview_columns([_parts(names, counts) for names in missions["names"]])
     )
@@ -155,12 +156,17 @@ def read_inputs(
     settings: Mapping,
     latest_interview_date: str,
     schema_dir: Path,
-) -> tuple[Mandates, pd.DataFrame]:
-    """The mandates and the mission counts, checked against the settings; one
+) -> tuple[Resolutions, Layout, pd.DataFrame]:
+    """The mandates, their layout and the mission counts, checked against the settings; one
     :class:`InputError` lists every problem of all three."""
-    problems = settings_problems(settings)
-    mandates, mandate_problems = check_mandates(mandates_path, settings, latest_interview_date)
-    problems += mandate_problems
+    layout, problems = read_layout(settings["layout"])
+    problems += settings_problems(settings)
+    mandates = None
+    if layout is not None:
+        mandates, mandate_problems = check_mandates(
+            mandates_path, settings, layout, latest_interview_date
+        )
+        problems += mandate_problems
     try:
         counts = read_mission_counts(mission_counts_path, schema_dir)
     except InputError as error:
@@ -169,17 +175,64 @@ def read_inputs(
         problems += unknown_counted_missions(counts, settings, mission_counts_path.name)
     if problems:
         raise InputError(problems)
-    assert mandates is not None and counts is not None
-    return mandates, counts
+    assert mandates is not None and layout is not None and counts is not None
+    return mandates, layout, counts
 
 
-def validate_mandates(path: Path, settings: Mapping, latest_interview_date: str) -> None:
-    """The start-up check: the crosswalk and the mandates file, every problem in one
-    :class:`InputError` (the mission counts are checked when the stage runs)."""
-    problems = settings_problems(settings)
-    problems += check_mandates(Path(path), settings, latest_interview_date)[1]
-    if problems:
-        raise InputError(problems)
+def mandates_problems(
+    path: Path, settings: Mapping, latest_interview_date: str
+) -> tuple[Resolutions | None, list[Problem]]:
+    """The start-up check of the layout, the crosswalk and the mandates file (the missions of
+    the interview data are checked with :func:`unmapped_missions`)."""
+    layout, problems = read_layout(settings["layout"])
+    problems += settings_problems(settings)
+    if layout is None:
+        return None, problems
+    mandates, file_problems = check_mandates(Path(path), settings, layout, latest_interview_date)
+    return mandates, [*problems, *file_problems]
+
+
+def unmapped_missions(missions: pd.Series, settings: Mapping, file: str) -> list[Problem]:
+    """Missions of the interview data (``;``-separated per row, indexed by data row) that neither
+    the crosswalk nor the exclusions account for: Figure 1 must say what happened to every
+    mission an interviewee served in. Withheld (``*``) and blank cells name no mission."""
+    known = set(known_missions(settings))
+    expected = f"{_known_expected(settings)}: map it to a column or exclude it with a reason"
+    return [
+        Problem(file, int(row), missions.name, name, expected)
+        for row, text in missions.items()
+        for name in dict.fromkeys(part.strip() for part in str(text).split(";"))
+        if name not in known and name not in {"", "*"}
+    ]
+
+
+def check_mandates(
+    path: Path, settings: Mapping, layout: Layout, latest_interview_date: str
+) -> tuple[Resolutions | None, list[Problem]]:
+    """The rows of the missions the study accounts for, or every problem; at least one mission
+    of Figure 1 must have rows, or the figure would be empty."""
+    tasks = list(dict.fromkeys(t for group in settings["task_groups"] for t in group["tasks"]))
+    mandates, problems = read_resolutions(
+        Path(path),
+        layout,
+        tasks,
+        known_missions(settings),
+        (settings["earliest_date"], latest_interview_date),
+    )
+    if mandates is not None and not mandates.table["mission"].isin(crosswalk(settings)).any():
+        expected = (
+            "rows of at least one mission in mandates.missions[].names (Figure 1); the file "
+            f"has {_abbreviated(mandates.missions_in_file)}"
+        )
+        return None, [
+            Problem(Path(path).name, None, layout.mission_column, "no such row", expected)
+        ]
+    return mandates, problems
+
+
+def _abbreviated(names: Sequence[str], shown: int = 12) -> str:
+    more = f", ... ({len(names) - shown} more)" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def settings_problems(settings: Mapping) -> list[Problem]:
@@ -241,258 +294,90 @@ def _known_expected(settings: Mapping) -> str:
     )
 
 
-def group_task_columns(settings: Mapping) -> dict[str, list[str]]:
-    """Task group id -> the task columns it reads: each of its tasks in every modality."""
+def group_task_columns(settings: Mapping, layout: Layout) -> dict[str, list[str]]:
+    """Task group id -> the task columns it reads: each of its tasks in every counted modality."""
     return {
-        group["id"]: [f"{task}_{m}" for task in group["tasks"] for m in settings["modalities"]]
+        group["id"]: [column for task in group["tasks"] for column in layout.task_columns(task)]
         for group in settings["task_groups"]
     }
 
 
-def is_task_column(name: str, settings: Mapping) -> bool:
-    """Whether a column is named ``<task>_<modality>`` for a configured modality."""
-    return any(name.endswith(f"_{m}") and len(name) > len(m) + 1 for m in settings["modalities"])
-
-
-def _id_columns(settings: Mapping) -> dict[str, str]:
-    """The file's identifying columns -> the names used here."""
-    return {
-        settings["mission_column"]: "mission",
-        settings["resolution_column"]: "resolution",
-        settings["date_column"]: "date",
-    }
-
-
-def mandates_table_schema(settings: Mapping, header: Sequence[str]) -> dict:
-    """The Frictionless Table Schema of a mandates file with this header.
-
-    Built here rather than kept in a file because its columns depend on config (the column names,
-    the modalities, the values) and on the file (PEMA codes some forty tasks; Figure 1 reads a
-    few): the identifying columns, every task column limited to ``task_values``, the optional
-    ``synthetic`` flag, and any other column as text. Every field is listed as optional because
-    :func:`missing_column_problems` reports absent columns with the config key that needs them.
-    """
-    mission, resolution, day = _id_columns(settings)
-    fields = [
-        {"name": mission, "type": "string", "constraints": {"required": True}},
-        {"name": resolution, "type": "integer", "constraints": {"required": True, "minimum": 1}},
-        {
-            "name": day,
-            "type": "string",
-            "description": "YYYY-MM-DD",
-            "constraints": {"required": True, "pattern": DATE_PATTERN},
-        },
-    ]
-    values = [str(value) for value in settings["task_values"]]
-    others = [name for name in dict.fromkeys(header) if name not in {mission, resolution, day}]
-    for name in others:
-        if name == "synthetic":
-            fields.append(
-                {"name": name, "type": "boolean", "trueValues": ["true"], "falseValues": ["false"]}
-            )
-        elif is_task_column(name, settings):
-            fields.append(
-                {"name": name, "type": "string", "constraints": {"required": True, "enum": values}}
-            )
-        else:
-            fields.append({"name": name, "type": "string"})
-    return {
-        "fields": fields,
-        "missingValues": [""],
-        "optionalColumns": [field["name"] for field in fields],
-    }
-
-
-def missing_column_problems(header: Sequence[str], settings: Mapping, file: str) -> list[Problem]:
-    """The identifying columns and every task column a task group reads, if absent."""
-    needed = {name: f"mandates.{key}" for key, name in _column_keys(settings)}
-    for group, columns in group_task_columns(settings).items():
-        for column in columns:
-            needed.setdefault(column, f"task group '{group}' reads it: <task>_<modality>")
-    return [
-        Problem(file, "header", name, None, f"a column '{name}' ({why})")
-        for name, why in needed.items()
-        if name not in header
-    ]
-
-
-def _column_keys(settings: Mapping) -> list[tuple[str, str]]:
-    return [(key, settings[key]) for key in ("mission_column", "resolution_column", "date_column")]
-
-
-def check_mandates(
-    path: Path, settings: Mapping, latest_interview_date: str
-) -> tuple[Mandates | None, list[Problem]]:
-    """Read a mandates file and return it typed, or ``None`` with every problem found."""
-    table = _checked_table(path, settings)
-    problems = table.problems
-    if table.cells is not None and not table.cells.empty:
-        problems += resolution_problems(table.cells, settings, latest_interview_date, table.file)
-    problems = sorted(problems, key=lambda p: p.row if isinstance(p.row, int) else 0)
-    if problems or table.cells is None:
-        return None, problems
-    typed = typed_frame(table.cells, table.schema).rename(columns=_id_columns(settings))
-    synthetic = "synthetic" in typed and bool(typed["synthetic"].any())
-    return Mandates(typed.drop(columns="synthetic", errors="ignore"), synthetic), []
-
-
-def _checked_table(path: Path, settings: Mapping) -> CheckedTable:
-    """The file, header and cell layers of validation, with a schema built from the config and
-    the file's header, plus the task columns the config needs."""
-    table = check_table(
-        path, lambda header: mandates_table_schema(settings, header), "the mandates settings"
-    )
-    if table.header is not None:
-        table.problems.extend(missing_column_problems(table.header, settings, table.file))
-    return table
-
-
-def resolution_problems(
-    cells: pd.DataFrame, settings: Mapping, latest_interview_date: str, file: str
-) -> list[Problem]:
-    """The rules a Table Schema cannot express: known missions, at least one of them in Figure 1,
-    real dates in range, one row per mission and resolution, one synthetic flag for the file."""
-    mission, resolution, day = _id_columns(settings)
-    problems = []
-    if mission in cells:
-        unknown = cells[mission].notna() & ~cells[mission].isin(known_missions(settings))
-        problems += problems_where(file, cells, unknown, mission, _known_expected(settings))
-        if not cells[mission].isin(crosswalk(settings)).any():
-            expected = "rows of at least one mission in mandates.missions[].names (Figure 1)"
-            problems.append(Problem(file, None, mission, "no such row", expected))
-    if day in cells:
-        problems += _date_problems(
-            cells[day], settings["earliest_date"], latest_interview_date, file
-        )
-    if mission in cells and resolution in cells:
-        problems += _repeated_resolutions(cells[mission], cells[resolution], file)
-    if "synthetic" in cells:
-        flags = cells["synthetic"].fillna("")
-        first_row, first = flags.index[0], flags.iloc[0]
-        expected = f"{first!r} as in row {first_row}: a file is synthetic or not as a whole"
-        problems += problems_where(file, cells, flags.ne(first), "synthetic", expected)
-    return problems
-
-
-def _date_problems(dates: pd.Series, earliest: str, latest: str, file: str) -> list[Problem]:
-    """Well-formed dates (the pattern is the schema's) that name no day or fall out of range.
-    ISO dates compare in time order as text."""
-    problems = []
-    for row, text in dates[dates.str.fullmatch(DATE_PATTERN, na=False)].items():
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            expected = "a real calendar date (YYYY-MM-DD)"
-        else:
-            if text < earliest:
-                expected = f"a date on or after {earliest} (mandates.earliest_date)"
-            elif text > latest:
-                expected = f"a date not after {latest} (latest_interview_date)"
-            else:
-                continue
-        problems.append(Problem(file, int(row), dates.name, text, expected))
-    return problems
-
-
-def _repeated_resolutions(missions: pd.Series, numbers: pd.Series, file: str) -> list[Problem]:
-    """Rows repeating an earlier row's mission and resolution number (compared as numbers)."""
-    keys = pd.DataFrame({"mission": missions, "number": pd.to_numeric(numbers, errors="coerce")})
-    keys = keys.dropna()
-    first_row = keys.index.to_series().groupby([keys["mission"], keys["number"]]).transform("min")
-    repeated = first_row[first_row.index.to_numpy() != first_row.to_numpy()]
-    return [
-        Problem(
-            file,
-            int(row),
-            numbers.name,
-            numbers[row],
-            f"one row per mission and resolution: {missions[row]} and resolution "
-            f"{numbers[row]} are already in row {first}",
-        )
-        for row, first in repeated.items()
-    ]
-
-
 def unknown_counted_missions(counts: pd.DataFrame, settings: Mapping, file: str) -> list[Problem]:
-    """Missions of the interview data that neither the crosswalk nor the exclusions account for:
-    Figure 1 must say what happened to every mission an interviewee served in."""
-    unknown = ~counts["mission"].isin(known_missions(settings))
-    expected = f"{_known_expected(settings)}: map it to a column or exclude it with a reason"
-    return [
-        Problem(file, int(row) + 1, "mission", value, expected)
-        for row, value in counts.loc[unknown, "mission"].items()
-    ]
-
-
-def mandated_cells(
-    resolutions: pd.DataFrame, columns: list[str], settings: Mapping
-) -> pd.DataFrame:
-    """True where a task cell holds a value whose meaning is anything but ``not_mandated``."""
-    counted = [str(v) for v, meaning in settings["task_values"].items() if meaning != NOT_MANDATED]
-    return resolutions[columns].isin(counted)
+    """Missions of the release's mission counts that the crosswalk does not account for."""
+    missions = counts["mission"].set_axis(counts.index + 1)
+    return unmapped_missions(missions, settings, file)
 
 
 def figure_missions(resolutions: pd.DataFrame, settings: Mapping) -> pd.DataFrame:
     """Figure 1's columns: the crosswalk's columns that have resolutions, in chronological order of
     their first resolution (ties in config order), with the years printed under each.
 
-    Years run from the first to the last resolution's year, or to "ongoing" for a mission config
-    marks as still deployed; a mission with resolutions in one year only shows that year.
-    ``resolutions`` counts distinct resolution numbers, so a resolution with rows for two of the
-    column's names counts once."""
-    column_of = crosswalk(settings)
-    mapped = resolutions.assign(column=resolutions["mission"].map(column_of)).dropna(
-        subset="column"
-    )
-    dates = mapped.groupby("column").agg(
-        first=("date", "min"), last=("date", "max"), n=("resolution", "nunique")
-    )
+    Resolutions are ordered by year, then number: Security Council resolutions are numbered in
+    the order they are adopted, so the order holds for rows without a date. Years run from the
+    first to the last resolution's year, or to "ongoing" for a mission config marks as still
+    deployed; a mission with resolutions in one year only shows that year. ``resolutions`` counts
+    distinct resolution numbers, so a resolution with rows for two of the column's names, or a
+    row repeated in the file, counts once."""
+    mapped = _in_crosswalk(resolutions, settings)
     rows = []
     for position, mission in enumerate(settings["missions"]):
-        heading = mission["column"]
-        if heading not in dates.index:
+        own = mapped[mapped["column"] == mission["column"]]
+        if own.empty:
             continue
-        first, last, n = dates.loc[heading]
-        end = "ongoing" if mission.get("ongoing", False) else last[:4]
-        years = first[:4] if end == first[:4] else f"{first[:4]}\N{EN DASH}{end}"
+        first, last = own.iloc[0], own.iloc[-1]
+        start = str(first["year"])
+        end = "ongoing" if mission.get("ongoing", False) else str(last["year"])
+        years = start if end == start else f"{start}\N{EN DASH}{end}"
         rows.append(
             {
-                "column": heading,
+                "column": mission["column"],
                 "label": mission["label"],
                 "years": years,
                 "figure_label": f"{mission['label']} ({years})",
-                "first_resolution_date": first,
-                "last_resolution_date": last,
-                "resolutions": int(n),
+                "first_resolution": first["signature"],
+                "first_resolution_date": first["date"],
+                "last_resolution": last["signature"],
+                "last_resolution_date": last["date"],
+                "resolutions": len(resolution_numbers(own)),
                 "names": ";".join(mission["names"]),
-                "config_position": position,
+                "sort_key": (int(first["year"]), int(first["resolution"]), position),
             }
         )
-    table = pd.DataFrame(rows).sort_values(["first_resolution_date", "config_position"])
+    table = pd.DataFrame(rows).sort_values("sort_key")
     table.insert(0, "order", range(1, len(table) + 1))
-    return table.drop(columns="config_position").reset_index(drop=True)
+    return table.drop(columns="sort_key").reset_index(drop=True)
+
+
+def _in_crosswalk(resolutions: pd.DataFrame, settings: Mapping) -> pd.DataFrame:
+    """Rows of Figure 1's missions with their ``column``, in chronological order."""
+    mapped = resolutions.assign(column=resolutions["mission"].map(crosswalk(settings)))
+    return mapped.dropna(subset="column").sort_values(["year", "resolution"], kind="stable")
+
+
+def resolution_numbers(rows: pd.DataFrame) -> set[int]:
+    """The distinct resolution numbers that rows name (a row may name several)."""
+    return {int(n) for text in rows["resolution_numbers"] for n in text.split(";") if n}
 
 
 def task_support(
-    resolutions: pd.DataFrame, missions: pd.DataFrame, settings: Mapping
+    resolutions: pd.DataFrame,
+    missions: pd.DataFrame,
+    group_columns: Mapping[str, list[str]],
+    settings: Mapping,
 ) -> pd.DataFrame:
     """One row per Figure 1 column and task group (figure order, then config order).
 
     A group counts as mandated when any resolution of any of the column's mission names mandated
-    any of the group's tasks in any modality: the article's "mandated at any point". The first such
-    resolution (by date, then number), how many resolutions (by number) did, and the task columns
+    any of the group's tasks in any counted modality: the article's "mandated at any point". The
+    first such resolution (by year, then number), how many resolutions did, and the task columns
     that ever carried it show where each tick comes from."""
-    column_of = crosswalk(settings)
-    mapped = resolutions.assign(column=resolutions["mission"].map(column_of)).dropna(
-        subset="column"
-    )
-    mapped = mapped.sort_values(["date", "resolution"], kind="stable")
+    mapped = _in_crosswalk(resolutions, settings)
     labels = {group["id"]: group["label"] for group in settings["task_groups"]}
     rows = []
     for mission in missions.itertuples(index=False):
         own = mapped[mapped["column"] == mission.column]
-        for group, columns in group_task_columns(settings).items():
-            hits = mandated_cells(own, columns, settings)
+        for group, columns in group_columns.items():
+            hits = own[columns]
             mandating = own[hits.any(axis="columns")]
             carried = [column for column in columns if hits[column].any()]
             first = mandating.iloc[0] if len(mandating) else None
@@ -501,19 +386,18 @@ def task_support(
                     "column": mission.column,
                     "label": mission.label,
                     "years": mission.years,
-                    "first_resolution_date": mission.first_resolution_date,
                     "order": mission.order,
                     "task_group": group,
                     "task_group_label": labels[group],
                     "mandated": bool(len(mandating)),
-                    "first_mandating_resolution": None if first is None else first["resolution"],
-                    "first_mandating_date": None if first is None else first["date"],
-                    "mandating_resolutions": mandating["resolution"].nunique(),
+                    "first_mandating_resolution": "" if first is None else first["signature"],
+                    "first_mandating_year": None if first is None else first["year"],
+                    "mandating_resolutions": len(resolution_numbers(mandating)),
                     "task_columns": ";".join(carried),
                 }
             )
     table = pd.DataFrame(rows)
-    table["first_mandating_resolution"] = table["first_mandating_resolution"].astype("Int64")
+    table["first_mandating_year"] = table["first_mandating_year"].astype("Int64")
     return table
 
 
@@ -592,27 +476,32 @@ def exclusions(settings: Mapping, missions: pd.DataFrame, counts: pd.DataFrame) 
 
 
 def mandates_numbers(
-    mandates: Mandates,
+    mandates: Resolutions,
     missions: pd.DataFrame,
     support: pd.DataFrame,
     excluded: pd.DataFrame,
     settings: Mapping,
 ) -> dict:
-    """The numbers the paper cites about Figure 1. Resolutions are counted by number: a
-    resolution with rows for two missions (MONUC and MONUSCO, say) is one resolution, shown in
-    the figure when any of its rows is."""
-    resolutions = mandates.resolutions
-    in_figure = resolutions["mission"].map(crosswalk(settings)).isin(missions["column"])
-    numbered = resolutions["resolution"]
-    shown = numbered[in_figure].nunique()
+    """The numbers the paper cites about Figure 1, and what the file held besides. Resolutions
+    are counted by number: a resolution with rows for two missions (MONUC and MONUSCO, say) is
+    one resolution, shown in the figure when any of its rows is. Missions of the file that the
+    study neither maps nor excludes are ignored and only counted here."""
+    resolutions = mandates.table
+    shown = len(resolution_numbers(_in_crosswalk(resolutions, settings)))
     mandated = support.pivot(index="column", columns="task_group", values="mandated")
+    not_in_study = sorted(set(mandates.missions_in_file) - set(known_missions(settings)))
     return {
-        "resolutions": numbered.nunique(),
+        "resolutions": mandates.resolutions_in_file,
         "resolutions_in_figure": shown,
-        "resolutions_left_out": numbered.nunique() - shown,
+        "resolutions_left_out": mandates.resolutions_in_file - shown,
+        "missions_in_file": len(mandates.missions_in_file),
+        "missions_in_file_not_in_study": len(not_in_study),
+        "missions_not_in_study": not_in_study,
+        "rows_whose_year_differs_from_their_date": int(resolutions["year_differs"].sum()),
         "missions_in_figure": len(missions),
         "missions_excluded": len(excluded),
         "figure_labels": list(missions["figure_label"]),
+        "task_group_labels": {group["id"]: group["label"] for group in settings["task_groups"]},
         "missions_mandating": {
             group["id"]: int(mandated[group["id"]].sum()) for group in settings["task_groups"]
         },
@@ -655,61 +544,68 @@ def figure1(matrix: pd.DataFrame, missions: pd.DataFrame, synthetic: bool) -> di
 
 
 def generate_example_mandates(settings: Mapping, seed: int = EXAMPLE_SEED) -> pd.DataFrame:
-    """A synthetic mandates file in the PEMA layout of ``settings``; a pure function of its
-    arguments, one row per invented resolution, flagged ``synthetic=true``.
+    """A synthetic mandates file in the published PEMA layout of ``settings``; a pure function of
+    its arguments, one row per invented resolution, flagged ``synthetic=true``.
 
     Every mission of :data:`EXAMPLE_MISSIONS` gets resolutions from its first to its last month,
     renewed every five to twelve months. Each task enters a mission's mandate with its share in
     :data:`EXAMPLE_TASK_SHARES` and then appears in most of its resolutions, in a random subset of
-    the modalities at a random mandated value; the codes, numbers and days are invented and are
-    no evidence about any mission."""
+    the counted modalities, citing invented operative paragraphs; the codes, numbers and days are
+    invented and are no evidence about any mission."""
+    layout, problems = read_layout(settings["layout"])
+    if layout is None:
+        raise InputError(problems)
     rng = np.random.default_rng(seed)
     tasks = [
         *EXAMPLE_OTHER_TASKS,
         *(task for group in settings["task_groups"] for task in group["tasks"]),
     ]
-    tasks = list(dict.fromkeys(tasks))
-    modalities = list(settings["modalities"])
-    values = {str(v): meaning for v, meaning in settings["task_values"].items()}
-    unmandated = next(v for v, meaning in values.items() if meaning == NOT_MANDATED)
-    mandated = [v for v, meaning in values.items() if meaning != NOT_MANDATED]
     frames = [
-        _example_mission(rng, name, months, tasks, modalities, unmandated, mandated)
-        for name, months in EXAMPLE_MISSIONS.items()
+        _example_mission(rng, name, country, months, list(dict.fromkeys(tasks)), layout)
+        for name, (country, *months) in EXAMPLE_MISSIONS.items()
     ]
     table = pd.concat(frames, ignore_index=True)
-    table.insert(1, "resolution", _example_numbers(table["date"]))
+    numbers = _example_numbers(table.pop("iso_date"))
+    table.insert(0, layout.resolution_column, [f"S/RES/{number}" for number in numbers])
     table["synthetic"] = "true"
-    return table.rename(columns={v: k for k, v in _id_columns(settings).items()})
+    return table
 
 
 def _example_mission(
     rng: np.random.Generator,
     name: str,
-    months: tuple[str, str],
+    country: str,
+    months: list[str],
     tasks: list[str],
-    modalities: list[str],
-    unmandated: str,
-    mandated: list[str],
+    layout: Layout,
 ) -> pd.DataFrame:
     dates = _example_dates(rng, *months)
     years = np.array([day.year for day in dates])
-    cells = np.full((len(dates), len(tasks), len(modalities)), unmandated, dtype=object)
-    for t, task in enumerate(tasks):
+    blank = layout.not_mandated_values[0]
+    counted, ignored = layout.modalities, layout.ignored_modalities
+    columns: dict[str, list[str]] = {}
+    for task in tasks:
+        cells = np.full((len(dates), len(counted) + len(ignored)), blank, dtype=object)
         eligible = np.flatnonzero(years >= EXAMPLE_TASK_FIRST_YEAR.get(task, 0))
         share = EXAMPLE_TASK_SHARES.get(task, EXAMPLE_DEFAULT_SHARE)
-        if rng.random() >= share or not len(eligible):
-            continue
-        repeats = eligible[rng.random(len(eligible)) < EXAMPLE_REPEAT_SHARE]
-        chosen = np.union1d(repeats, rng.choice(eligible, 1))
-        for row in chosen:
-            used = rng.random(len(modalities)) < 0.5
-            used[rng.integers(len(modalities))] = True
-            cells[row, t, used] = rng.choice(mandated, used.sum())
-    columns = [f"{task}_{m}" for task in tasks for m in modalities]
-    table = pd.DataFrame(cells.reshape(len(dates), -1), columns=columns)
-    table.insert(0, "mission", name)
-    table.insert(1, "date", [day.isoformat() for day in dates])
+        if len(eligible) and rng.random() < share:
+            repeats = eligible[rng.random(len(eligible)) < EXAMPLE_REPEAT_SHARE]
+            for row in np.union1d(repeats, rng.choice(eligible, 1)):
+                used = rng.random(len(counted)) < 0.5
+                used[rng.integers(len(counted))] = True
+                cells[row, : len(counted)][used] = rng.choice(EXAMPLE_PARAGRAPHS, used.sum())
+        elif ignored and len(eligible) and rng.random() < EXAMPLE_ENCOURAGED_SHARE:
+            cells[rng.choice(eligible), len(counted)] = rng.choice(EXAMPLE_PARAGRAPHS)
+        for position, modality in enumerate((*counted, *ignored)):
+            columns[layout.task_column.format(task=task, modality=modality)] = cells[:, position]
+    identity = {layout.mission_column: name, "Country": country}
+    if layout.year_column:
+        identity[layout.year_column] = [str(day.year) for day in dates]
+    if layout.date_column:
+        identity[layout.date_column] = [day.strftime(layout.date_formats[0]) for day in dates]
+    flags = {column: ["0", *["1"] * (len(dates) - 1)] for column in EXAMPLE_FLAG_COLUMNS}
+    table = pd.DataFrame({**identity, **flags, **columns})
+    table["iso_date"] = [day.isoformat() for day in dates]
     return table
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.anonymisation import ConfidentialInputs
+from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.release import PublicRelease, read_release
 
 
@@ -18,7 +19,7 @@ def logged(log_path: str) -> Iterator[None]:
     """Send the step's stdout and stderr to its log; record version, outcome and duration.
 
     An exception is logged (without local values) and re-raised so that Snakemake marks the job
-    failed and removes its outputs.
+    failed and removes its outputs; bad input is logged with every problem, however many.
     """
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -30,6 +31,10 @@ def logged(log_path: str) -> Iterator[None]:
         print(f"peacekeeping-interviews {__version__}")
         try:
             yield
+        except InputError as error:
+            print(f"FAILED after {time.perf_counter() - start:.2f} s: {error}")
+            print(f"Every problem:\n{error.full_list()}", end="")
+            raise
         except Exception as error:
             print(f"FAILED after {time.perf_counter() - start:.2f} s: {error}")
             traceback.print_exc(limit=-3)

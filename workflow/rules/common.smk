@@ -1,11 +1,9 @@
 # Start-up checks and input functions shared by the rules.
+import os
 import tomllib
 from pathlib import Path
 
-from peacekeeping_interviews.mandates import validate_mandates
-from peacekeeping_interviews.validation import validate_inputs
-from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.release import read_release
+from peacekeeping_interviews.startup import check_study, report_failure
 
 SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
@@ -77,26 +75,9 @@ def published_outputs():
 
 
 try:
-    if FROM_CONFIDENTIAL:
-        STARTING_DATA = validate_inputs(
-            **confidential_inputs(),
-            schema_dir=SCHEMA_DIR,
-            latest_interview_date=config["latest_interview_date"],
-        )
-    else:
-        STARTING_DATA = read_release(
-            RELEASE["interviews"],
-            RELEASE["coding"],
-            config["inputs"]["codebook"],
-            SCHEMA_DIR,
-        )
-    validate_mandates(
-        config["inputs"]["mandates"],
-        config["mandates"],
-        config["latest_interview_date"],
-    )
+    STARTING_DATA = check_study(config, SCHEMA_DIR, RELEASE, os.environ, Path.cwd())
 except InputError as error:
-    raise WorkflowError(str(error)) from None
+    raise WorkflowError(report_failure(error)) from None
 
 # The deposit's folder name says when its data are the synthetic example.
 DEPOSIT_NAME = "-".join(

@@ -1,0 +1,156 @@
+"""A study's own config: written from a documented starting point, refused until it is filled in.
+
+``peacekeeping-interviews new-study DIR`` writes ``DIR/config.yaml`` from the project's config
+(every research parameter, documented in ``config/README.md``) with every value that only the
+study can supply replaced by a placeholder (``FILL IN: …``), and copies the chosen codebook
+beside it. The start-up check refuses a config that still holds a placeholder, naming each key.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.problems import InputError, Problem
+
+PLACEHOLDER = "FILL IN"
+REQUIRED = (
+    "a value: every key is required and none is taken from config/config.yaml (config/README.md)"
+)
+SETTINGS_FILE = "config"
+# Keys whose values belong to one study, with what the user must put there.
+STUDY_VALUES: dict[tuple[str, ...], object] = {
+    ("inputs", "interviews"): "path to the interviews table (confidential; keep it out of git)",
+    ("inputs", "coding"): "path to the coded segments table (confidential)",
+    ("inputs", "mandates"): "path to a PEMA release as downloaded (a CSV file)",
+    ("latest_interview_date",): "the last interview's date, YYYY-MM-DD",
+    ("study", "title"): "the data collection's title",
+    ("study", "slug"): "a short lower-case name for the deposit folder, e.g. my-study",
+    ("study", "abstract"): "what the data are, in a few sentences",
+    ("study", "keywords"): ["keywords"],
+    ("study", "creators"): [{"family_name": "family name", "given_name": "given name"}],
+    ("study", "funder"): {
+        "name": "funder",
+        "identifier": "funder identifier (a Crossref Funder ID URL)",
+        "grant": "grant number",
+        "grant_title": "grant title",
+    },
+    ("study", "related_publication"): {
+        "citation": "the publication the data support",
+        "doi": "its DOI, e.g. 10.1093/isq/sqad099",
+    },
+    ("anonymisation", "sensitive_names"): [],
+}
+
+
+def placeholders(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every (key path, text) in a config whose text is still a placeholder."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from placeholders(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from placeholders(item, f"{path}[{index}]")
+    elif isinstance(value, str) and value.startswith(PLACEHOLDER):
+        yield path, value
+
+
+def placeholder_problems(config: Mapping) -> list[Problem]:
+    """One problem per value the study has not supplied yet."""
+    return [
+        Problem(SETTINGS_FILE, path, None, text, "this study's own value (see config/README.md)")
+        for path, text in placeholders(config)
+    ]
+
+
+def check_config(config: Mapping, schema_path: Path) -> None:
+    """Refuse a config that still holds placeholders or breaks its schema, naming every key.
+
+    The schema's ``default`` values are documentation only: nothing is filled in, so a key a
+    study config leaves out is an error rather than a value silently taken from elsewhere."""
+    problems = placeholder_problems(config)
+    if not problems:
+        problems = schema_problems(config, read_yaml(Path(schema_path)))
+    if problems:
+        raise InputError(problems)
+
+
+def schema_problems(config: Mapping, schema: Mapping) -> list[Problem]:
+    """Every violation of the config schema, with the dotted key and the schema's description."""
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.path))):
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
+        missing = re.fullmatch(r"'(.+)' is a required property", error.message)
+        if error.validator == "required" and missing:
+            where, value, expected = f"{path}.{missing[1]}", None, REQUIRED
+        else:
+            described = error.schema.get("description") if isinstance(error.schema, dict) else None
+            where, value = path, _shown(error.instance)
+            expected = error.message if described is None else f"{error.message} ({described})"
+        problems.append(
+            Problem(SETTINGS_FILE, where.lstrip(".") or "top level", None, value, expected)
+        )
+    return problems
+
+
+def _shown(value: object) -> object:
+    """A value short enough for a message (a whole section is named, not printed)."""
+    if isinstance(value, Mapping):
+        return f"a section with keys {', '.join(map(str, value))}"
+    return value
+
+
+def _filled(what: object) -> object:
+    if isinstance(what, str):
+        return f"{PLACEHOLDER}: {what}"
+    if isinstance(what, list):
+        return [_filled(item) for item in what]
+    if isinstance(what, dict):
+        return {key: _filled(item) for key, item in what.items()}
+    return what
+
+
+def new_study_config(template: Mapping, codebook: str) -> dict:
+    """The project's config with every study-specific value a placeholder and the codebook
+    pointing at the study's own copy."""
+    config = copy.deepcopy(dict(template))
+    for keys, what in STUDY_VALUES.items():
+        parent = config
+        for key in keys[:-1]:
+            parent = parent[key]
+        parent[keys[-1]] = _filled(what)
+    config["inputs"]["codebook"] = codebook
+    config["start_from"] = "confidential"
+    return config
+
+
+def write_new_study(directory: Path, template: Path, codebook: Path) -> Path:
+    """Write ``directory/config.yaml`` and ``directory/codebook.yaml``; refuse to overwrite."""
+    directory = Path(directory)
+    config_path, codebook_path = directory / "config.yaml", directory / "codebook.yaml"
+    existing = [str(path) for path in (config_path, codebook_path) if path.exists()]
+    if existing:
+        raise FileExistsError(f"not overwriting {', '.join(existing)}")
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(codebook, codebook_path)
+    config = new_study_config(
+        yaml.safe_load(Path(template).read_text("utf-8")), str(codebook_path.resolve())
+    )
+    header = (
+        "# A study config written by `peacekeeping-interviews new-study`. Replace every\n"
+        f"# '{PLACEHOLDER}: …' value; the workflow refuses to start while one is left. Every key\n"
+        "# is documented in config/README.md. Keep this file and the inputs it names in\n"
+        "# restricted space, then run from the project folder:\n"
+        f"#   snakemake --profile workflow/profiles/default --configfile {config_path}\n"
+    )
+    body = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
+    config_path.write_text(header + body, encoding="utf-8")
+    return config_path
