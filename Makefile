@@ -9,6 +9,8 @@ CORES ?= 2
 # cffconvert needs jsonschema < 4 and so has its own environment (requirements-cffconvert.in).
 CFF_VENV := .venv-cffconvert
 export PKI_CFFCONVERT ?= $(CURDIR)/$(CFF_VENV)/bin/cffconvert
+# make all CONFIG=path/to/study/config.yaml runs a study's own config instead of the example's.
+CONFIG ?=
 # make verify DEPOSIT=path/to/bag-or-zip: everything it writes goes below VERIFY_DIR.
 DEPOSIT ?=
 VERIFY_DIR ?= verification
@@ -16,7 +18,8 @@ VERIFY_DIR ?= verification
 .PHONY: all test verify venv system-packages lock example-data benchmark clean
 
 all: $(VENV)/installed $(CFF_VENV)/installed
-	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
+	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES) \
+		$(if $(CONFIG),--configfile $(CONFIG))
 
 test: $(VENV)/installed $(CFF_VENV)/installed system-packages
 	$(BIN)/ruff check .
