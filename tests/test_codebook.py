@@ -35,3 +35,27 @@ def test_alternative_framework_is_agent_level():
         "personality_traits",
         "value_frameworks",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "derived", "key"),
+    [
+        ("codebook.yaml", True, "oksamytna2023"),
+        ("codebook-buitelaar-2023.yaml", False, "buitelaar2023"),
+    ],
+)
+def test_codebooks_say_where_their_framework_comes_from(name, derived, key):
+    codebook = load_codebook(ROOT / "config" / name, SCHEMA)
+    assert codebook.derived_from_interviews is derived
+    assert codebook.citation_key == key
+    assert f"{{{key}," in (ROOT / "reports" / "references.bib").read_text(encoding="utf-8")
+    assert codebook.outcome
+
+
+def test_framework_origin_and_citation_are_optional(tmp_path):
+    document = yaml.safe_load((ROOT / "config" / "codebook.yaml").read_text())
+    del document["framework"]["derived_from_interviews"], document["framework"]["citation_key"]
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(document))
+    codebook = load_codebook(path, SCHEMA)
+    assert codebook.derived_from_interviews is False and codebook.citation_key is None

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
 
@@ -46,6 +47,7 @@ def request_for(root: Path, out: Path, engine: str = "fallback") -> RenderReques
         declared=declared,
         version=__version__,
         record=out / "render.json",
+        study="results/demo/study.json",
         engine=engine,
     )
 
@@ -117,13 +119,13 @@ def test_real_data_get_no_banner_and_no_title_suffix(tmp_path):
     assert "pki-stamp" in html
 
 
-def test_synthetic_flag_must_be_carried_and_agree(tmp_path):
+def test_synthetic_flag_must_be_carried_and_any_synthetic_input_marks_the_document(tmp_path):
     root = fixture_copy(tmp_path / "flags")
     declared = ["results/demo/numbers.json", "data/demo/interviews.csv"]
     assert synthetic_flag(root, declared) is True
     (root / "data/demo/interviews.csv").write_text("pseudonym,synthetic\nP-1,false\n")
-    with pytest.raises(RenderError, match="disagree"):
-        synthetic_flag(root, declared)
+    assert synthetic_flag(root, declared) is True
+    assert synthetic_flag(root, ["data/demo/interviews.csv"]) is False
     with pytest.raises(RenderError, match="no declared input carries"):
         synthetic_flag(root, ["results/demo/counts.csv"])
     (root / "data/demo/interviews.csv").write_text("pseudonym,synthetic\nP-1,1\n")
@@ -262,6 +264,7 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
         "#!/bin/sh\n"
         'if [ "$1" = "--version" ]; then echo 9.9.9; exit 0; fi\n'
         f'echo "$@ | context=$PKI_RENDER_CONTEXT" >> {calls}\n'
+        f"cp _pki_metadata.yaml {tmp_path / 'metadata.yaml'}\n"
         'while [ $# -gt 0 ]; do [ "$1" = "--output" ] && out="$2"; shift; done\n'
         'printf "%%PDF-1.7 or <html>" > "$out"\n'
     )
@@ -274,10 +277,31 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
     html_call, pdf_call = calls.read_text().splitlines()
     assert html_call.startswith("render mini.qmd --to html --output mini.html")
     assert pdf_call.startswith("render mini.qmd --to typst --output mini.pdf")
-    assert "title:A tiny report [synthetic example data]" in html_call
+    assert "--metadata-file _pki_metadata.yaml" in html_call
+    assert yaml.safe_load((tmp_path / "metadata.yaml").read_text()) == {
+        "title": "A tiny report [synthetic example data]",
+        "author": ["Ada Example", "Ben Sample"],
+        "abstract": "A study record for the renderer's tests.",
+    }
     assert "include-before-body:_pki_before_body.html" in html_call
     assert "include-in-header:_pki_header.typ" in pdf_call
     assert all(
         "context=/" in call and call.endswith("context.json") for call in (html_call, pdf_call)
     )
     assert (root / "out/mini.html").read_bytes() == b"%PDF-1.7 or <html>"
+
+
+def test_title_authors_and_abstract_come_from_the_study_record(rendered):
+    html = (rendered["out"] / "mini.html").read_text()
+    assert "A tiny report [synthetic example data]" in html
+    assert "Ada Example" in html and "Ben Sample" in html
+    assert "A study record for the renderer" in html
+
+
+def test_a_source_may_not_set_its_own_title(tmp_path):
+    root = fixture_copy(tmp_path / "titled")
+    source = root / "reports/mini.qmd"
+    source.write_text(source.read_text().replace("---\n", "---\ntitle: Mine\n", 1))
+    with pytest.raises(RenderError, match=r"front matter sets \['title'\].*study record"):
+        render_reports(request_for(root, root / "out"), EPOCH)
+    assert not (root / "out").exists()

@@ -12,11 +12,14 @@ from peacekeeping_interviews.report_data import (
     ReportData,
     ReportDataError,
     ReportValue,
+    cited,
     format_month,
     format_number,
     format_p_value,
+    listing,
     lookup,
     markdown_table,
+    phrase,
 )
 
 
@@ -119,3 +122,23 @@ def test_inline_text_is_printed_as_stored_and_table_cells_cannot_break_lines(tmp
     assert pypandoc.convert_text(html, "plain", format="html").strip() == stored
     with pytest.raises(ReportDataError, match="line break"):
         markdown_table(pd.DataFrame({"a": ["x\ny"]}))
+
+
+def test_phrases_and_lists_keep_every_value_as_a_span(data):
+    n = data.number("results/numbers.json", "n")
+    assert phrase("a-b (", n, ")")._repr_markdown_() == f"a\\-b \\({n._repr_markdown_()}\\)"
+    assert listing(["x"]).text == "x"
+    assert listing(["x", "y"]).text == "x and y"
+    assert listing(["x", n, "z"]).text == f"x, {n._repr_markdown_()} and z"
+    with pytest.raises(ReportDataError, match="empty list"):
+        listing([])
+
+
+def test_cited_adds_a_citation_or_the_source_or_nothing(data):
+    n = data.number("results/numbers.json", "n")
+    span = n._repr_markdown_()
+    assert cited(n, "holm1979").text == f"{span} [@holm1979]"
+    assert cited(n, None, "Holm 1979").text == f"{span} (Holm 1979)"
+    assert cited(n, None).text == span
+    with pytest.raises(ReportDataError, match="not a citation key"):
+        cited(n, "x] [@y")

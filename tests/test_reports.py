@@ -4,9 +4,15 @@ referred to in the text."""
 import re
 
 import pytest
+import yaml
 from conftest import ROOT
 
-from peacekeeping_interviews.rendering import cell_options, front_matter, read_cells
+from peacekeeping_interviews.rendering import (
+    STUDY_METADATA,
+    cell_options,
+    front_matter,
+    read_cells,
+)
 
 SOURCES = sorted((ROOT / "reports").glob("*.qmd"))
 CODE_SPAN = re.compile(r"`[^`]*`")
@@ -62,3 +68,53 @@ def test_prose_filter_finds_typed_numbers(tmp_path):
     )
     assert re.findall(r"\d+", prose(source)) == ["210"]
     assert cell_options("#| label: a\n#| fig-cap: 'b'\nx = 1") == {"label": "a", "fig-cap": "b"}
+
+
+def example_specific_terms() -> set[str]:
+    """Words true only of one configuration: the codebooks' categories and factors and their
+    citation keys, the configured task groups and missions, the study's title, authors and
+    archive, and the names of the multiple-comparison corrections."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    terms = {"Holm", "Bonferroni", "Benjamini", "ReShare", "four authors"}
+    terms |= {"individual, departmental and positional", "oksamytna2023", "buitelaar2023"}
+    for path in (ROOT / "config").glob("codebook*.yaml"):
+        codebook = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for category in codebook["categories"]:
+            terms |= {category["id"], category["label"]}
+            terms |= {f["id"] for f in category["factors"]} | {
+                f["label"] for f in category["factors"]
+            }
+        terms |= {r["id"] for r in codebook["responses"]} | {codebook["framework"]["title"]}
+    for group in config["mandates"]["task_groups"]:
+        terms |= {group["id"], group["label"]}
+    terms |= {name for mission in config["mandates"]["missions"] for name in mission["names"]}
+    study = config["study"]
+    terms |= {study["title"], study["publisher"], study["related_publication"]["doi"]}
+    terms |= {creator["family_name"] for creator in study["creators"]}
+    return terms
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_no_example_specific_term_is_typed_in_a_source(source):
+    """Whatever the study, codebook, task groups or correction, the text follows the results."""
+    text = source.read_text(encoding="utf-8")
+    typed = sorted(
+        term
+        for term in example_specific_terms()
+        if re.search(rf"(?<![\w.]){re.escape(term)}(?!\w)", text, flags=re.IGNORECASE)
+    )
+    assert typed == [], f"{source.name} names {typed}; read them from a results file"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_title_authors_and_abstract_are_left_to_the_study_record(source):
+    metadata, _ = front_matter(source.read_text(encoding="utf-8"), source)
+    assert not set(metadata) & set(STUDY_METADATA)
+
+
+def test_example_specific_terms_are_found_where_typed(tmp_path):
+    assert {"human_rights", "Holm", "MONUSCO", "Oksamytna"} <= example_specific_terms()
+    source = tmp_path / "x.qmd"
+    source.write_text("---\n---\n\nAdjusted with Holm's procedure.\n")
+    with pytest.raises(AssertionError, match="Holm"):
+        test_no_example_specific_term_is_typed_in_a_source(source)

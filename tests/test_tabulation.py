@@ -334,8 +334,22 @@ def test_another_codebook_runs_through_unchanged_code(tmp_path):
         },
     )
     outputs = TabulationOutputs.under(tmp_path)
-    numbers = run_tabulation(release, SETTINGS, outputs)
-    assert numbers["framework"] == "buitelaar-2023"
+    numbers = run_tabulation(release, {**SETTINGS, "correction": "fdr_bh"}, outputs)
+    assert numbers["framework"]["id"] == "buitelaar-2023"
+    assert numbers["framework"]["derived_from_interviews"] is False
+    assert numbers["framework"]["citation_key"] == "buitelaar2023"
+    assert [c["label"] for c in numbers["framework"]["categories"]] == [
+        "Socialising experiences",
+        "Personality traits",
+        "Value frameworks",
+    ]
+    assert numbers["framework"]["factors"] == 6
+    assert numbers["correction"] == {
+        "method": "fdr_bh",
+        "name": "the Benjamini-Hochberg procedure, which controls the false discovery rate",
+        "label": "Benjamini-Hochberg",
+        "citation_key": "benjamini1995",
+    }
     assert list(pd.read_csv(outputs.table1).columns) == [
         "Socialising experiences",
         "Personality traits",
@@ -392,3 +406,15 @@ def test_figure2_runs_from_conciliation_to_confrontation_in_whole_words(monkeypa
     assert "Conditionality" in drawn["labels"]
     assert drawn["ends"] == ["Conciliation", "Confrontation"]
     assert all(float(tick).is_integer() for tick in drawn["ticks"])
+
+
+def test_every_allowed_correction_is_named_and_its_reference_is_in_the_bibliography():
+    schema = yaml.safe_load((SCHEMA_DIR / "config.schema.yaml").read_text())
+    allowed = schema["properties"]["tabulation"]["properties"]["correction"]["enum"]
+    assert sorted(tabulation.CORRECTIONS) == sorted(allowed)
+    bibliography = (ROOT / "reports" / "references.bib").read_text(encoding="utf-8")
+    for method, correction in tabulation.CORRECTIONS.items():
+        assert correction.name and correction.label, method
+        if correction.citation_key is not None:
+            assert f"{{{correction.citation_key}," in bibliography, method
+    assert tabulation.CORRECTIONS["none"].citation_key is None

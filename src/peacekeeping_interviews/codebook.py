@@ -33,13 +33,18 @@ class Code:
 @dataclass(frozen=True)
 class Codebook:
     """A validated codebook. ``codes`` keeps the file's order: factors by category, then the
-    response spectrum from most confrontational to most conciliatory, then themes."""
+    response spectrum from most confrontational to most conciliatory, then themes. The framework's
+    description (``outcome``, whether it was ``derived_from_interviews``, the ``citation_key`` of
+    its source) is what the paper says about it, so that no sentence assumes one framework."""
 
     framework_id: str
     title: str
     source: str
     categories: tuple[tuple[str, str], ...]
     codes: tuple[Code, ...]
+    outcome: str = ""
+    derived_from_interviews: bool = False
+    citation_key: str | None = None
 
     def ids(self, kind: CodeKind | None = None) -> list[str]:
         return [c.id for c in self.codes if kind is None or c.kind == kind]
@@ -111,6 +116,9 @@ def parse_codebook(document: dict) -> Codebook:
         source=framework["source"],
         categories=tuple((c["id"], c["label"]) for c in document["categories"]),
         codes=tuple(codes),
+        outcome=framework["outcome"],
+        derived_from_interviews=framework.get("derived_from_interviews", False),
+        citation_key=framework.get("citation_key"),
     )
 
 

@@ -9,8 +9,9 @@ figures and tables, and Pandoc (``pypandoc-binary``) with citeproc writes HTML a
 the ``typst`` wheel compiles to PDF. What the fallback cannot honour is refused with a message,
 never silently dropped (see README, "Rendering without Quarto").
 
-Both engines get the same render context (:mod:`report_data`), the same stamp and the same
-synthetic-data banner, which follows the ``synthetic`` flag in the inputs and has no off switch.
+Both engines get the same render context (:mod:`report_data`), the same stamp, the same title,
+authors and abstract (from the study record, never from a source) and the same synthetic-data
+banner, which follows the ``synthetic`` flag in the inputs and has no off switch.
 :func:`render_reports` writes every document and ``render.json`` or, on any failure, nothing.
 """
 
@@ -46,6 +47,8 @@ SYNTHETIC_BANNER = (
     "seeded generator, not from the study's interviews."
 )
 SYNTHETIC_TITLE_SUFFIX = " [synthetic example data]"
+# Front matter every document takes from the study record rather than from its source.
+STUDY_METADATA = ("title", "author", "abstract")
 CELL_OPTIONS = {"label", "fig-cap", "tbl-cap", "fig-alt"}
 FRONT_MATTER_KEYS = {
     "title",
@@ -108,8 +111,10 @@ class Document:
 @dataclass(frozen=True)
 class RenderRequest:
     """``declared`` are the render rule's inputs relative to ``root``; the documents may read
-    these and nothing else. Those under ``data/`` make the stamp's data fingerprint. ``named``
-    gives some of them a role the sources ask for by name (``data.named("codebook")``)."""
+    these and nothing else. Those under ``data/`` make the stamp's data fingerprint. ``study``
+    is the declared study record (:mod:`peacekeeping_interviews.study`) whose title, authors
+    and abstract every document carries. ``named`` gives some inputs a role the sources ask for
+    by name (``data.named("codebook")``)."""
 
     root: Path
     reports_dir: Path
@@ -117,6 +122,7 @@ class RenderRequest:
     declared: list[str]
     version: str
     record: Path
+    study: str
     engine: str = "auto"
     named: dict[str, str] = field(default_factory=dict)
 
@@ -129,9 +135,10 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Styling:
-    """What both engines add around a document's own content."""
+    """What both engines add around a document's own content; ``metadata`` (title, author,
+    abstract) overrides nothing, since a source may not set those keys itself."""
 
-    title: str
+    metadata: dict
     before_body_html: str
     typst_header: str
     context_file: Path
@@ -156,9 +163,11 @@ class Engine(Protocol):
 
 
 def synthetic_flag(root: Path, declared: list[str]) -> bool:
-    """The ``synthetic`` flag the inputs carry: top-level ``synthetic`` in JSON files (a JSON
-    boolean) and the ``synthetic`` column of CSV files (``true`` or ``false``). They must agree,
-    at least one must carry it, and any other spelling is an error rather than a silent "no"."""
+    """Whether any input is synthetic: top-level ``synthetic`` in JSON files (a JSON boolean) and
+    the ``synthetic`` column of CSV files (``true`` or ``false``). At least one input must carry
+    the flag, and any other spelling is an error rather than a silent "no". Inputs may differ:
+    the synthetic example's interviews beside a published mandates file make a synthetic
+    document (the start-up check refuses the reverse, real interviews with invented mandates)."""
     flags: dict[str, set[bool]] = {}
     for relative in declared:
         path = root / relative
@@ -183,10 +192,15 @@ def synthetic_flag(root: Path, declared: list[str]) -> bool:
     seen = set().union(*flags.values()) if flags else set()
     if not seen:
         raise RenderError("no declared input carries the 'synthetic' flag; cannot label the data")
-    if len(seen) > 1:
-        mixed = ", ".join(f"{name}: {sorted(values)}" for name, values in sorted(flags.items()))
-        raise RenderError(f"inputs disagree on whether the data are synthetic ({mixed})")
-    return seen.pop()
+    return True in seen
+
+
+def recorded_path(path: str) -> str:
+    """A declared input as the public record names it: a file outside the project (a study's
+    restricted folder, a downloaded dataset) by its name alone, so that no location leaks."""
+    if Path(path).is_absolute() or Path(path).parts[:1] == ("..",):
+        return f"(outside the project)/{Path(path).name}"
+    return path
 
 
 def data_fingerprint(root: Path, declared: list[str]) -> str:
@@ -585,7 +599,7 @@ class FallbackEngine:
         values = execute(cells, inline, source, build, styling.context_file)
         bibliography = source.parent / metadata.get("bibliography", "references.bib")
         keys = bibliography_keys(bibliography)
-        metadata = {**metadata, "title": styling.title}
+        metadata = {**metadata, **styling.metadata}
         outputs = {}
         for image_format, writer in (("svg", "html"), ("png", "typst")):
             markdown = markdown_document(
@@ -748,8 +762,12 @@ class QuartoEngine:
     def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
         before = build / "_pki_before_body.html"
         header = build / "_pki_header.typ"
+        metadata = build / "_pki_metadata.yaml"
         before.write_text(styling.before_body_html, encoding="utf-8")
         header.write_text(styling.typst_header, encoding="utf-8")
+        metadata.write_text(
+            yaml.safe_dump(styling.metadata, allow_unicode=True, sort_keys=True), encoding="utf-8"
+        )
         outputs = {}
         for target, include, suffix in (
             ("html", f"include-before-body:{before.name}", "html"),
@@ -764,8 +782,8 @@ class QuartoEngine:
                 target,
                 "--output",
                 output,
-                "-M",
-                f"title:{styling.title}",
+                "--metadata-file",
+                metadata.name,
                 "-M",
                 include,
                 "--execute",
@@ -802,6 +820,26 @@ def choose_engine(preference: str = "auto") -> Engine:
 # ---------------------------------------------------------------------------- the interface
 
 
+def study_metadata(study: Mapping, synthetic: bool) -> dict:
+    """Every document's title, authors and abstract, from the study record; the title says so
+    when the data are synthetic."""
+    return {
+        "title": study["title"] + (SYNTHETIC_TITLE_SUFFIX if synthetic else ""),
+        "author": list(study["authors"]),
+        "abstract": study["abstract"],
+    }
+
+
+def refuse_own_study_metadata(metadata: Mapping, source: Path, study: str) -> None:
+    """A source that sets its own title, authors or abstract would contradict the study's."""
+    own = [key for key in STUDY_METADATA if key in metadata]
+    if own:
+        raise RenderError(
+            f"{source}: front matter sets {own}, which every document takes from the study "
+            f"record ({study}, from config.yaml's study section); remove them from the source"
+        )
+
+
 def quarto_project(reports_dir: Path) -> dict:
     """``_quarto.yml``; the fallback honours ``format.typst.papersize`` and needs code hidden."""
     path = reports_dir / "_quarto.yml"
@@ -819,7 +857,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
             f"pyproject.toml says version {request.version} but the installed package is "
             f"{installed_version('peacekeeping-interviews')}; reinstall (make venv)"
         )
-    undeclared = sorted(set(request.named.values()) - set(request.declared))
+    undeclared = sorted({*request.named.values(), request.study} - set(request.declared))
     if undeclared:
         raise RenderError("named inputs that are not declared: " + ", ".join(undeclared))
     missing = [r for r in request.declared if not (request.root / r).is_file()]
@@ -838,6 +876,9 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
     project = quarto_project(request.reports_dir)
     papersize = ((project.get("format") or {}).get("typst") or {}).get("papersize", "a4")
     epoch = midnight_epoch(date)
+    metadata = study_metadata(
+        json.loads((request.root / request.study).read_text(encoding="utf-8")), synthetic
+    )
     written: dict[Path, bytes | str] = {}
     documents = {}
     with tempfile.TemporaryDirectory(prefix="pki-render-") as scratch:
@@ -859,11 +900,13 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
         )
         for document in request.documents:
             source = build / document.source.name
-            title = front_matter(source.read_text(encoding="utf-8"), document.source)[0].get(
-                "title", ""
+            refuse_own_study_metadata(
+                front_matter(source.read_text(encoding="utf-8"), document.source)[0],
+                document.source,
+                request.study,
             )
             styling = Styling(
-                title=str(title) + (SYNTHETIC_TITLE_SUFFIX if synthetic else ""),
+                metadata=metadata,
                 before_body_html=banner_html(stamp, synthetic),
                 typst_header=banner_typst(stamp, synthetic),
                 context_file=context,
@@ -891,7 +934,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
         "software": software_versions(engine),
         "stamp": asdict(stamp),
         "synthetic": synthetic,
-        "inputs": sorted(request.declared),
+        "inputs": sorted(recorded_path(path) for path in request.declared),
         "documents": documents,
     }
     written[request.record] = json_text(record)

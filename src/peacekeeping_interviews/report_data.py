@@ -273,3 +273,40 @@ class Markdown:
 
     def _repr_markdown_(self) -> str:
         return self.text
+
+
+Part = str | ReportValue | Markdown
+CITATION_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_:-]*")
+
+
+def markdown_of(part: Part) -> str:
+    """Plain text escaped (printed as stored), a value as its span, Markdown as it is."""
+    return escape_markdown(part) if isinstance(part, str) else part._repr_markdown_()
+
+
+def phrase(*parts: Part) -> Markdown:
+    """Parts joined into one inline phrase, such as a label from a table and the count beside
+    it from a results file."""
+    return Markdown("".join(map(markdown_of, parts)))
+
+
+def listing(items: list[Part]) -> Markdown:
+    """Items as an English list (``a``, ``a and b``, ``a, b and c``), so that a sentence names
+    however many categories or groups the results hold rather than a fixed set of them."""
+    texts = [markdown_of(item) for item in items]
+    if not texts:
+        raise ReportDataError("an empty list cannot be written as a phrase")
+    return Markdown(texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1])
+
+
+def cited(part: Part, citation_key: str | None, source: Part | None = None) -> Markdown:
+    """``part`` followed by where it comes from: a citation of ``citation_key`` (an entry of the
+    bibliography; an unknown key stops the render), else ``source`` in parentheses, else
+    nothing, so that a results file can say whether a method or framework has a reference."""
+    if citation_key is not None:
+        if not CITATION_KEY.fullmatch(str(citation_key)):
+            raise ReportDataError(f"{citation_key!r} is not a citation key")
+        return Markdown(f"{markdown_of(part)} [@{citation_key}]")
+    if source is not None:
+        return Markdown(f"{markdown_of(part)} ({markdown_of(source)})")
+    return Markdown(markdown_of(part))

@@ -35,7 +35,7 @@ from __future__ import annotations
 import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,33 @@ NOT_INDEPENDENT_NOTE = (
     "interviewees are a purposive, not a random, sample. The tests describe association in these "
     "interviews; they are not inference to a population."
 )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """How the results name a multiple-comparison correction, so that the paper never assumes
+    one: ``name`` completes "the correction ... is", ``label`` heads a column of adjusted
+    p-values, ``citation_key`` is its source's entry in ``reports/references.bib`` (none when
+    nothing is adjusted)."""
+
+    name: str
+    label: str
+    citation_key: str | None
+
+
+# One entry per value the config schema allows for ``tabulation.correction`` (tested).
+CORRECTIONS = {
+    "holm": Correction("Holm's step-down procedure", "Holm", "holm1979"),
+    "bonf": Correction("the Bonferroni correction", "Bonferroni", "dunn1961"),
+    "fdr_bh": Correction(
+        "the Benjamini-Hochberg procedure, which controls the false discovery rate",
+        "Benjamini-Hochberg",
+        "benjamini1995",
+    ),
+    "none": Correction(
+        "none: the adjusted p-values equal the unadjusted ones", "no correction", None
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -255,8 +282,9 @@ def independence_test(
 
 def adjusted_p_values(p_values: Sequence[float], method: str) -> np.ndarray:
     """p-values adjusted across one family with :func:`pingouin.multicomp` (``holm``: Holm 1979,
-    *Scandinavian Journal of Statistics* 6: 65-70). Missing p-values (untested tables) stay
-    missing and do not count towards the family's size."""
+    *Scandinavian Journal of Statistics* 6: 65-70; ``bonf``: Dunn 1961, *JASA* 56: 52-64;
+    ``fdr_bh``: Benjamini & Hochberg 1995, *JRSS B* 57: 289-300; ``none``: unadjusted). Missing
+    p-values (untested tables) stay missing and do not count towards the family's size."""
     values = np.asarray(p_values, dtype=float)
     if np.isnan(values).all():
         return values
@@ -426,6 +454,35 @@ def spectrum_figure(spectrum: pd.DataFrame, synthetic: bool) -> dict[str, bytes]
         return figure_bytes(fig)
 
 
+def framework_numbers(codebook: Codebook) -> dict:
+    """What the paper says about the framework, from the codebook: its title, source, outcome,
+    whether it was derived from these interviews, and its categories with their factor counts."""
+    factors = [c for c in codebook.codes if c.kind == "factor"]
+    return {
+        "id": codebook.framework_id,
+        "title": codebook.title,
+        "source": codebook.source,
+        "citation_key": codebook.citation_key,
+        "outcome": codebook.outcome,
+        "derived_from_interviews": codebook.derived_from_interviews,
+        "categories": [
+            {
+                "id": category,
+                "label": label,
+                "factors": sum(1 for c in factors if c.category == category),
+            }
+            for category, label in codebook.categories
+        ],
+        "factors": len(factors),
+        "response_types": len(codebook.ids("response")),
+    }
+
+
+def correction_numbers(method: str) -> dict:
+    """The correction used, named as :data:`CORRECTIONS` names it."""
+    return {"method": method, **asdict(CORRECTIONS[method])}
+
+
 def tabulation_numbers(
     release: PublicRelease,
     factors: pd.DataFrame,
@@ -465,7 +522,7 @@ def tabulation_numbers(
         }
     return {
         "synthetic": release.synthetic,
-        "framework": release.codebook.framework_id,
+        "framework": framework_numbers(release.codebook),
         "interviews": len(release.interviews),
         "segments": len(segments),
         "factor_segments": int(factors["segments"].sum()),
@@ -482,6 +539,7 @@ def tabulation_numbers(
             for row in spectrum.itertuples(index=False)
         },
         "tests": test_numbers,
+        "correction": correction_numbers(settings["correction"]),
         "settings": {
             key: settings[key]
             for key in ("subgroups", "min_expected", "permutations", "seed", "correction")

@@ -2,6 +2,23 @@
 # PATH, by the fallback renderer otherwise. The documents read only the inputs declared here.
 
 
+# What the documents say about the study (title, authors, abstract, related publication), as a
+# file they may read, so that no sentence about the study is typed in a source.
+rule describe_study:
+    input:
+        code=package_modules("study", "files"),
+    output:
+        study="results/study/study.json",
+    log:
+        "logs/study/describe_study.log",
+    conda:
+        "../../environment.yml"
+    params:
+        study=config["study"],
+    script:
+        "../scripts/describe_study.py"
+
+
 rule render_reports:
     input:
         sources=[
@@ -11,8 +28,10 @@ rule render_reports:
             "reports/references.bib",
             "reports/international-studies-association.csl",
         ],
+        study=rules.describe_study.output.study,
         readable=[
             *published_outputs(),
+            rules.describe_study.output.study,
             config["inputs"]["codebook"],
             config["inputs"]["mandates"],
         ],

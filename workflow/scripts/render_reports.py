@@ -21,6 +21,7 @@ with logged(snakemake.log[0]):
                 for name in snakemake.params.documents
             ],
             declared=list(snakemake.input.readable),
+            study=snakemake.input.study,
             version=snakemake.params.version,
             record=Path(snakemake.output.record),
             named=snakemake.params.named,
