@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,6 +20,7 @@ from peacekeeping_interviews.anonymisation import (
     pseudonymise,
     run_anonymisation,
     run_leak_scan,
+    sensitive_name_collisions,
     tenure_bands,
 )
 from peacekeeping_interviews.leak_scan import scan_text
@@ -186,29 +188,161 @@ def test_a_leak_in_the_release_writes_nothing(
     import peacekeeping_interviews.anonymisation as stage
 
     monkeypatch.setattr(stage, "report_markdown", lambda summary: "Sabine Quorrell\n")
-    with pytest.raises(LeakError, match=r"report\.md:1: restricted name"):
+    with pytest.raises(
+        LeakError,
+        match=r"report\.md:1:1: non-named interviewee's name S… Q… \(15 characters\); "
+        r"restricted by inputs\.interviews row 5, column name",
+    ) as raised:
         run_anonymisation(
             confidential(mini_inputs, anonymisation_settings),
             outputs=AnonymisationOutputs.under(tmp_path),
             environ={},
         )
+    assert "Quorrell" not in str(raised.value)
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 
 
-def test_final_leak_scan_removes_a_planted_leak(tmp_path, mini_inputs, anonymisation_settings):
-    public = tmp_path / "results"
-    (public / "analysis").mkdir(parents=True)
-    (public / "analysis" / "table.csv").write_text("pseudonym,who\nx,Teodor Balquist\n")
-    (public / "clean.txt").write_text("nothing here\n")
-    with pytest.raises(LeakError, match=r"table\.csv:2: restricted name"):
+SECRET_KEY = "a-long-secret-key-value"
+
+
+def run_final_scan(tmp_path, inputs, settings, planted: dict[str, str]) -> tuple[str, Path]:
+    """Plant files below tmp_path, run the final scan with its log as the workflow keeps it, and
+    return the message and log text and the quarantine folder."""
+    from peacekeeping_interviews.workflow_adapter import logged
+
+    for path, text in planted.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    quarantine = tmp_path / "data" / "restricted" / "quarantine"
+    log = tmp_path / "logs" / "leak_scan" / "scan_for_leaks.log"
+    with pytest.raises(LeakError) as raised, logged(str(log)):
+        run_leak_scan(
+            confidential(inputs, settings),
+            public_dirs=[tmp_path / "results"],
+            report=tmp_path / "results" / "leak_scan.json",
+            quarantine=quarantine,
+            root=tmp_path,
+            environ={"PKI_PSEUDONYM_KEY": SECRET_KEY},
+        )
+    return str(raised.value) + "\n" + log.read_text(encoding="utf-8"), quarantine
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "value", "expected"),
+    [
+        (
+            "results/analysis/table.csv",
+            "pseudonym,who\nx,Teodor Balquist\n",
+            "Balquist",
+            "results/analysis/table.csv:2:3: non-named interviewee's name T… B… (15 characters) "
+            "in column 2 'who'; restricted by inputs.interviews row 2, column name",
+        ),
+        (
+            "results/sample/numbers.json",
+            '{\n  "n": 3,\n  "source": "mini-04"\n}\n',
+            "MINI-04",
+            "results/sample/numbers.json:3:14: raw interview id M… (7 characters) in key "
+            "'source'; restricted by inputs.interviews row 4, column interview_id",
+        ),
+        (
+            "results/paper/paper.html",
+            "<html><body>\n<p>Then <em>Keltz</em> spoke.</p>\n</body></html>\n",
+            "Keltz",
+            "results/paper/paper.html:2:13: sensitive name V… K… (10 characters); "
+            "restricted by anonymisation.sensitive_names[0]",
+        ),
+        (
+            "results/paper/appendix.html",
+            "<p>She was very  cautious\tabout the RECORDING.</p>\n",
+            "cautious",
+            "results/paper/appendix.html:1:12: interviewer's notes V… c… a… … (33 characters); "
+            "restricted by inputs.interviews row 4, column notes",
+        ),
+        (
+            "results/run/settings.txt",
+            f"key: {SECRET_KEY}\n",
+            SECRET_KEY,
+            "results/run/settings.txt:1:6: pseudonymisation key (23 characters); restricted by "
+            "the key in $PKI_PSEUDONYM_KEY or",
+        ),
+    ],
+)
+def test_a_planted_leak_is_named_masked_and_quarantined(
+    tmp_path, mini_inputs, anonymisation_settings, path, content, value, expected
+):
+    message, quarantine = run_final_scan(
+        tmp_path, mini_inputs, anonymisation_settings, {path: content, "results/ok.txt": "ok\n"}
+    )
+    assert expected.replace(str(tmp_path) + "/", "") in message.replace(str(tmp_path) + "/", "")
+    assert value.casefold() not in message.casefold()
+    assert not (tmp_path / path).exists() and (tmp_path / "results/ok.txt").exists()
+    assert (quarantine / path).read_text(encoding="utf-8") == content
+    assert f"{quarantine / path}" in message
+
+
+def test_a_full_date_beside_its_pseudonym_is_named_with_its_cell(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    pseudonym = pseudonymise(pd.Series(["MINI-05"]), SECRET_KEY.encode(), "P")[0]
+    message, _ = run_final_scan(
+        tmp_path,
+        mini_inputs,
+        anonymisation_settings,
+        {"results/t.csv": f"pseudonym,day,city\n{pseudonym},2020-02-11,Kinshasa\n"},
+    )
+    assert (
+        "results/t.csv:2:14: full date of a non-named interview 2… (10 characters) in column 2 "
+        "'day'; restricted by inputs.interviews row 5, column date"
+    ) in message
+    assert (
+        "results/t.csv:2:25: city of a non-named interview K… (8 characters) in column 3 "
+        "'city'; restricted by inputs.interviews row 5, column location"
+    ) in message
+    assert "2020-02-11" not in message and "Kinshasa" not in message
+
+
+def test_the_quarantine_may_not_be_inside_a_public_folder(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "t.csv").write_text("x,Teodor Balquist\n")
+    with pytest.raises(ValueError, match="inside the public folder"):
         run_leak_scan(
             confidential(mini_inputs, anonymisation_settings),
-            public_dirs=[public],
-            report=public / "leak_scan.json",
+            public_dirs=[tmp_path / "results"],
+            report=tmp_path / "results" / "leak_scan.json",
+            quarantine=tmp_path / "results" / "quarantine",
+            root=tmp_path,
             environ={},
         )
-    assert not (public / "analysis" / "table.csv").exists()
-    assert (public / "clean.txt").exists() and not (public / "leak_scan.json").exists()
+    assert (tmp_path / "results" / "t.csv").exists()
+
+
+def test_a_sensitive_name_spelt_as_a_named_interviewees_is_reported(validated):
+    sensitive = [
+        {"name": "Varo Keltz", "replacement": "[a minister]"},
+        {"name": "ORLA VEN\u00adSTRADE", "replacement": "[a governor]"},  # soft hyphen
+        {"name": "Trembath", "replacement": "[a general]"},  # a named interviewee's surname
+        {"name": "Teodor Balquist", "replacement": "[an adviser]"},  # not named: no collision
+        {"name": "Lucia Trembath-Hale", "replacement": "[an envoy]"},
+    ]
+    problems = sensitive_name_collisions(validated.interviews, sensitive)
+    assert [(p.file, p.row) for p in problems] == [
+        ("config", "anonymisation.sensitive_names[1].name"),
+        ("config", "anonymisation.sensitive_names[2].name"),
+    ]
+    assert "inputs.interviews row 1, column name" in problems[0].expected
+    assert "inputs.interviews row 7, column name" in problems[1].expected
+    assert problems[0].value == "O… V… (15 characters)"
+    assert "STRADE" not in str(problems[0]) and "Trembath" not in str(problems[1])
+
+
+def test_the_configured_sensitive_names_do_not_collide(validated, anonymisation_settings):
+    assert sensitive_name_collisions(validated.interviews, []) == []
+    assert (
+        sensitive_name_collisions(validated.interviews, anonymisation_settings["sensitive_names"])
+        == []
+    )
 
 
 @pytest.mark.parametrize("case", BAD_INPUT_CASES, ids=[c["id"] for c in BAD_INPUT_CASES])

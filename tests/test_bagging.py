@@ -5,6 +5,7 @@ import subprocess
 import tarfile
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import bagit
@@ -54,6 +55,7 @@ def request(tmp_path: Path, payload: Payload, confidential, **extra) -> DepositR
         date="2026-11-23",
         max_zip_bytes=10**9,
         confidential=confidential,
+        quarantine=tmp_path / "restricted" / "quarantine",
         **extra,
     )
 
@@ -79,10 +81,11 @@ def test_a_clean_payload_becomes_a_valid_bag_and_a_zip(tmp_path, confidential):
     ("path", "content", "kind"),
     [
         ("results/table.csv", "row,MINI-02\n", "raw interview id"),
-        ("README.md", "We spoke to Teodor Balquist in Kinshasa.\n", "restricted name"),
+        ("README.md", "We spoke to Teodor Balquist in Kinshasa.\n", "non-named interviewee's name"),
         ("results/notes.md", "Very cautious about the recording\n", "interviewer's notes"),
         ("documentation/crosswalk.csv", "pseudonym,interview_id\n", "restricted file"),
         ("documentation/anonymisation_log.csv", "step\n", "restricted file"),
+        ("data/restricted/quarantine/results/t.csv", "x\n", "restricted file"),
     ],
 )
 def test_a_planted_leak_fails_the_build_and_leaves_no_bag(
@@ -95,6 +98,27 @@ def test_a_planted_leak_fails_the_build_and_leaves_no_bag(
     assert kind in str(raised.value)
     assert "MINI-02" not in str(raised.value) and "Balquist" not in str(raised.value)
     assert not (tmp_path / "deposit").exists() or not any((tmp_path / "deposit").iterdir())
+    quarantined = tmp_path / "restricted" / "quarantine" / "study-v1" / "data" / path
+    assert quarantined.read_text() == content
+
+
+def test_a_leak_in_the_bag_names_its_place_kind_and_source_masked(tmp_path, confidential):
+    payload = clean_payload()
+    payload.add("results/table.csv", "pseudonym,who\nP-1,Teodor Balquist\n")
+    with pytest.raises(LeakError) as raised:
+        build_bag(request(tmp_path, payload, confidential), environ={})
+    assert (
+        "data/results/table.csv:2:5: non-named interviewee's name T… B… (15 characters) in "
+        "column 2 'who'; restricted by inputs.interviews row 2, column name"
+    ) in str(raised.value)
+    assert "Balquist" not in str(raised.value)
+
+
+def test_a_quarantine_inside_the_deposit_folder_is_refused(tmp_path, confidential):
+    inside = request(tmp_path, clean_payload(), confidential)
+    inside = replace(inside, quarantine=inside.bag.parent / "quarantine")
+    with pytest.raises(ValueError, match="inside the public folder"):
+        build_bag(inside, environ={})
 
 
 @pytest.mark.parametrize(
@@ -102,6 +126,7 @@ def test_a_planted_leak_fails_the_build_and_leaves_no_bag(
     [
         ("data/example/interviews.csv", "MINI-04,Kwame Ostrander-Pell\n", "raw interview id"),
         ("data/restricted/pseudonym.key", "secret\n", "restricted file"),
+        ("data/restricted/quarantine/results/t.csv", "x\n", "restricted file"),
     ],
 )
 def test_a_leak_inside_the_source_snapshot_is_found(tmp_path, confidential, member, content, kind):
@@ -110,6 +135,8 @@ def test_a_leak_inside_the_source_snapshot_is_found(tmp_path, confidential, memb
     with pytest.raises(LeakError, match=kind) as raised:
         build_bag(request(tmp_path, payload, confidential), environ={})
     assert f"code/source-abc.tar.gz!source/{member}" in str(raised.value)
+    snapshot = tmp_path / "restricted/quarantine/study-v1/data/code/source-abc.tar.gz"
+    assert snapshot.read_bytes() == payload.read("code/source-abc.tar.gz")
 
 
 def test_only_declared_generator_vocabulary_is_exempt_in_the_snapshot(tmp_path, confidential):

@@ -19,10 +19,14 @@ from peacekeeping_interviews.deposit import (
     cffconvert_executable,
     citation_cff,
     datacite_metadata,
+    mandates_source,
+    minted_doi,
     release_table_schema,
+    render_template,
     validate_crate,
     validate_datacite,
 )
+from peacekeeping_interviews.study_config import unfinished_metadata_problems
 
 
 @pytest.fixture
@@ -39,6 +43,78 @@ def test_datacite_metadata_has_the_mandatory_properties_and_the_funder(study):
     del document["creators"]
     with pytest.raises(DepositError, match="'creators' is a required property"):
         validate_datacite(document)
+
+
+def test_a_minted_doi_becomes_the_identifier_and_a_placeholder_stays_one(study):
+    assert minted_doi(study["identifier"]) is None
+    assert minted_doi("https://doi.org/10.5255/UKDA-SN-123456") == "10.5255/UKDA-SN-123456"
+    minted = {**study, "identifier": "10.5255/UKDA-SN-123456"}
+    document = datacite_metadata(minted, "1.2.0", "2026", synthetic=False)
+    validate_datacite(document)
+    assert document["doi"] == "10.5255/UKDA-SN-123456" and "alternateIdentifiers" not in document
+    cff = yaml.safe_load(citation_cff(minted, "1.2.0", "2026-11-23", synthetic=False))
+    assert cff["identifiers"] == [
+        {"type": "doi", "value": "10.5255/UKDA-SN-123456", "description": "The deposit's DOI"}
+    ]
+    placeholder = yaml.safe_load(citation_cff(study, "1.2.0", "2026-11-23", synthetic=False))
+    assert "placeholder" in placeholder["identifiers"][0]["description"]
+
+
+def test_the_mandates_source_is_the_configured_one(project_config):
+    pema = mandates_source(project_config, synthetic=False)
+    assert pema["url"] == "https://doi.org/10.1177/00220027211068897"
+    assert "Introducing the Peacekeeping Mandates (PEMA) Dataset" in pema["citation"]
+    assert pema["licence"] == "as stated by the PEMA dataset's distributors"
+    own = {"citation": "Someone (2030) Mandates v9.", "doi": "10.1234/mandates.9"}
+    configured = mandates_source({"mandates": {"source": own}}, synthetic=True)
+    assert configured["citation"] == own["citation"]
+    assert configured["url"] == "https://doi.org/10.1234/mandates.9"
+    assert "no PEMA data" in configured["licence"]
+
+
+def test_placeholder_documents_name_the_configured_funder():
+    funder = {"name": "A Research Council", "grant": "AB/123/4"}
+    for name in ("information_sheet_template.md", "consent_form_template.md"):
+        text = render_template(name, {"funder": funder})
+        assert text.startswith("# PLACEHOLDER") and "A Research Council, grant AB/123/4" in text
+        assert "ES/R004161/1" not in text and "ESRC" not in text
+
+
+def test_study_metadata_of_synthetic_data_are_never_refused(study):
+    unfinished = {**study, "abstract": "TODO", "title": "A synthetic example"}
+    assert unfinished_metadata_problems(unfinished, synthetic=True) == []
+
+
+def test_real_data_refuse_unfinished_study_metadata_naming_each_key(study):
+    creators = [dict(c, affiliation="University of Somewhere") for c in study["creators"]]
+    finished = {**study, "creators": creators}
+    assert unfinished_metadata_problems(finished, synthetic=False) == []
+    unfinished = {
+        **finished,
+        "title": "Interviews (synthetic example data)",
+        "abstract": "To be completed by the authors.",
+        "keywords": ["peacekeeping", "TBD"],
+        "creators": [*creators[:1], {"family_name": "Doe", "given_name": "Jo"}],
+    }
+    problems = unfinished_metadata_problems(unfinished, synthetic=False)
+    assert [(p.file, p.row) for p in problems] == [
+        ("config", "study.abstract"),
+        ("config", "study.keywords[1]"),
+        ("config", "study.title"),
+        ("config", "study.creators[1].affiliation"),
+    ]
+    assert "the deposit labels synthetic data itself" in problems[2].expected
+
+
+def test_the_example_study_metadata_ask_real_data_only_for_affiliations(study):
+    """The identifier may stay a placeholder until the archive mints the DOI; the example's
+    creators have no affiliation yet."""
+    problems = unfinished_metadata_problems(study, synthetic=False)
+    assert [p.row for p in problems] == [
+        f"study.creators[{i}].affiliation"
+        for i, creator in enumerate(study["creators"])
+        if "affiliation" not in creator
+    ]
 
 
 def test_citation_cff_validates_with_cffconvert(study, tmp_path):
@@ -179,6 +255,8 @@ def test_the_readme_says_synthetic_on_every_page_and_lists_every_exhibit(bag):
         assert heading.lower() in readme.lower(), heading
     assert "tbl-factors" in readme and "rule tabulate_factors" in readme
     assert "make verify DEPOSIT=" in readme
+    assert "seconds" not in readme and "writes the times to `REPLICATION.md`" in readme
+    assert "https://doi.org/10.1177/00220027211068897" in readme
     pdf = read_pdf(bag / "data/README.pdf")
     assert all(BANNER_START in page for page in pdf.pages)
 

@@ -2,7 +2,13 @@
 
 import pytest
 
-from peacekeeping_interviews.scrub import NameScrubber, RestrictedName, name_variants
+from peacekeeping_interviews.scrub import (
+    NameMatch,
+    NameScrubber,
+    RestrictedName,
+    comparable_name,
+    name_variants,
+)
 
 SCRUBBER = NameScrubber(
     [
@@ -65,7 +71,7 @@ def test_spelling_variants_are_caught(written):
 )
 def test_apostrophes_hyphens_and_dashes_are_interchangeable(written):
     scrubber = NameScrubber([RestrictedName("Aoife O'Brien-Lagos", "[x]", "interviewee name")])
-    assert scrubber.finds_name(f"said {written}.")
+    assert scrubber.find_names(f"said {written}.")
 
 
 def test_excepted_variants_are_left_alone():
@@ -74,5 +80,43 @@ def test_excepted_variants_are_left_alone():
         [RestrictedName("Teodor Venstrade", "[x]", "interviewee name")],
         except_variants={"venstrade"},
     )
-    assert not scrubber.finds_name("Orla Venstrade, former Head of Political Affairs")
-    assert scrubber.finds_name("Teodor Venstrade")
+    assert not scrubber.find_names("Orla Venstrade, former Head of Political Affairs")
+    assert scrubber.find_names("Teodor Venstrade")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Bal\u00adquist",  # soft hyphen, as word processors leave in transcripts
+        "Teodor\u200b Balquist",  # zero-width space
+        "Teodor Bal\u200dqu\ufeffist",  # zero-width joiner, byte-order mark
+        "Teo\u200edor Balquist",  # left-to-right mark
+    ],
+)
+def test_invisible_characters_inside_a_name_do_not_hide_it(written):
+    text, made = SCRUBBER.scrub(f"then {written} left.")
+    assert text == "then [an interviewee] left."
+    assert [m.kind for m in made] == ["interviewee name"]
+
+
+def test_find_names_gives_each_offset_and_the_entry_with_its_source():
+    entry = RestrictedName("Varo Keltz", "[a minister]", "sensitive name", "sensitive_names[0]")
+    found = NameScrubber([entry]).find_names("Keltz, then VARO KELTZ again")
+    assert found == [NameMatch(0, entry), NameMatch(12, entry)]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Jörg Strauß", "JORG STRAUSS"),
+        ("Aoife O'Brien-Lagos", "aoife o\u2019brien \u2013 lagos"),
+        ("Orla Venstrade", " orla\u00a0Ven\u00adstrade "),
+        ("Orla Venstrade", "Orla\u200b Venstrade"),
+    ],
+)
+def test_comparable_names_ignore_case_accents_separators_and_invisible_characters(one, other):
+    assert comparable_name(one) == comparable_name(other)
+
+
+def test_comparable_names_keep_different_names_apart():
+    assert comparable_name("Orla Venstrade") != comparable_name("Orla Venstradesson")

@@ -74,9 +74,23 @@ def test_real_interviews_with_the_synthetic_example_mandates_are_refused(study):
     edit_csv(study["config"]["inputs"]["interviews"], lambda t: t.__setitem__("synthetic", "false"))
     with pytest.raises(InputError) as raised:
         check(study)
-    (message,) = messages(raised)
+    (message,) = [m for m in messages(raised) if m.startswith("mandates.csv")]
     assert message.startswith("mandates.csv: whole file, column 'synthetic': got 'true'")
     assert "inputs.mandates" in message and "PEMA release" in message
+    # Real data also need finished study metadata: the example's creators have no affiliation.
+    assert any("study.creators[0].affiliation" in m for m in messages(raised))
+
+
+def test_a_scrubbed_name_that_is_a_named_interviewee_is_found_at_start_up(study):
+    interviews = pd.read_csv(study["config"]["inputs"]["interviews"], dtype=str)
+    named = interviews.loc[interviews["consent"] == "named", "name"].iloc[0]
+    study["config"]["anonymisation"]["sensitive_names"].append(
+        {"name": named.upper(), "replacement": "[an official]"}
+    )
+    with pytest.raises(InputError) as raised:
+        check(study)
+    (message,) = messages(raised)
+    assert "anonymisation.sensitive_names[6]" in message and named not in message
 
 
 def test_synthetic_interviews_may_use_a_published_mandates_file(study, project_config):

@@ -12,7 +12,7 @@ import hmac
 import itertools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +23,16 @@ from peacekeeping_interviews import __version__
 from peacekeeping_interviews.disclosure import DisclosureResult, masked_counts, protect
 from peacekeeping_interviews.files import csv_text, json_text, read_yaml, write_all_or_nothing
 from peacekeeping_interviews.leak_scan import (
+    KEY,
     Leak,
+    Restricted,
     RestrictedStrings,
     SubstringSearch,
+    check_quarantine,
+    mask,
     normalise,
     notes_search,
-    remove_leaking_files,
+    quarantine_files,
     scan_for_leaks,
     scan_text,
 )
@@ -37,6 +41,7 @@ from peacekeeping_interviews.scrub import (
     INTERVIEWEE_REPLACEMENT,
     NameScrubber,
     RestrictedName,
+    comparable_name,
     fold,
     name_variants,
 )
@@ -45,16 +50,28 @@ from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
 # Public on purpose: it only ever pseudonymises the synthetic example (see README, "Pseudonyms").
 DEMO_KEY = b"peacekeeping-interviews synthetic demo key (public, not secret)"
 PSEUDONYM_HEX_DIGITS = 10
+LEAKS_LISTED = 50
+CONFIG = "config"  # the file of a config entry's problem (see problems.Problem)
+NON_NAMED_INTERVIEWEE = "non-named interviewee's name"
 
 
 class LeakError(RuntimeError):
-    """A restricted string was found in a public output."""
+    """A restricted string was found in a public output. The message names each leak's place,
+    kind and source, with the value masked (it goes to public logs), and where each leaking file
+    was moved (``quarantined``: file -> its place in restricted space)."""
 
-    def __init__(self, leaks: list[Leak]):
+    def __init__(self, leaks: list[Leak], quarantined: Mapping[str, str] | None = None):
         self.leaks = leaks
-        listing = "\n".join(f"  - {leak}" for leak in leaks[:50])
-        more = f"\n  ... and {len(leaks) - 50} more" if len(leaks) > 50 else ""
-        super().__init__(f"{len(leaks)} leak(s) of restricted data:\n{listing}{more}")
+        self.quarantined = dict(quarantined or {})
+        listing = "\n".join(f"  - {leak}" for leak in leaks[:LEAKS_LISTED])
+        more = f"\n  ... and {len(leaks) - LEAKS_LISTED} more" if len(leaks) > LEAKS_LISTED else ""
+        moved = "".join(f"\n  - {f} -> {q}" for f, q in self.quarantined.items())
+        advice = (
+            "\nFix the code, template or input that wrote each value (the source says why it is "
+            "restricted), then rerun."
+            + (f"\nLeaking files moved to quarantine (restricted):{moved}" if moved else "")
+        )
+        super().__init__(f"{len(leaks)} leak(s) of restricted data:\n{listing}{more}{advice}")
 
 
 @dataclass(frozen=True)
@@ -80,7 +97,7 @@ def pseudonym_key(
         return from_env.encode("utf-8"), f"environment variable {settings['key_env_var']}"
     key_file = Path(settings["key_file"])
     if key_file.is_file() and key_file.read_bytes().strip():
-        return key_file.read_bytes().strip(), f"key file {key_file}"
+        return key_file.read_bytes().strip(), "key file (anonymisation.key_file)"
     if synthetic:
         return DEMO_KEY, "public demo key (synthetic data only)"
     raise InputError(
@@ -226,19 +243,70 @@ def mission_counts(missions: pd.Series, k_min: int) -> pd.DataFrame:
     )
 
 
-def restricted_names(interviews: pd.DataFrame, settings: Mapping) -> list[RestrictedName]:
+def input_cell(table: str, index: int, column: str) -> str:
+    """Where a value of a validated input came from, as reports name it. Validated tables keep
+    the file's rows in order, indexed from 0, so row ``index + 1`` is the file's data row."""
+    return f"inputs.{table} row {index + 1}, column {column}"
+
+
+def sensitive_name_source(position: int) -> str:
+    return f"anonymisation.sensitive_names[{position}]"
+
+
+def restricted_names(
+    interviews: pd.DataFrame, settings: Mapping, interviewee_kind: str = "interviewee name"
+) -> list[RestrictedName]:
     """Every interviewee's name (scrubbed from excerpts whatever the consent tier) and the
-    configured sensitive names."""
+    configured sensitive names, each with where it was given."""
     names = [
-        RestrictedName(name, INTERVIEWEE_REPLACEMENT, "interviewee name")
-        for name in interviews["name"]
+        RestrictedName(
+            name, INTERVIEWEE_REPLACEMENT, interviewee_kind, input_cell("interviews", i, "name")
+        )
+        for i, name in interviews["name"].items()
         if name
     ]
     names += [
-        RestrictedName(entry["name"], entry["replacement"], "sensitive name")
-        for entry in settings["sensitive_names"]
+        RestrictedName(
+            entry["name"], entry["replacement"], "sensitive name", sensitive_name_source(position)
+        )
+        for position, entry in enumerate(settings["sensitive_names"])
     ]
     return names
+
+
+def sensitive_name_collisions(
+    interviews: pd.DataFrame, sensitive_names: Sequence[Mapping]
+) -> list[Problem]:
+    """Sensitive names (``anonymisation.sensitive_names``) that are also a named interviewee's
+    name, or their surname alone, compared as :func:`~peacekeeping_interviews.scrub.comparable_name`
+    compares names.
+
+    A named interviewee's name is published, so the leak scan must leave it alone and cannot look
+    for a sensitive name spelt the same; and the scrub cannot tell the two people apart in an
+    excerpt. A start-up check: the value is masked, since the problem goes to public logs.
+    """
+    named = interviews.loc[interviews["consent"] == "named", "name"]
+    published: dict[str, int] = {}
+    for index, name in named.items():
+        for variant in name_variants(name):
+            published.setdefault(comparable_name(variant), index)
+    problems = []
+    for position, entry in enumerate(sensitive_names):
+        index = published.get(comparable_name(entry["name"]))
+        if index is not None:
+            problems.append(
+                Problem(
+                    CONFIG,
+                    f"{sensitive_name_source(position)}.name",
+                    None,
+                    mask(entry["name"], "sensitive name"),
+                    "a name no named interviewee has; it is spelt as the name (or surname) of "
+                    f"the named interviewee at {input_cell('interviews', index, 'name')}. "
+                    "If they are the same person, remove the entry; if not, write the name "
+                    "as the excerpts give it in full, so that it differs",
+                )
+            )
+    return problems
 
 
 def release_coding(
@@ -302,7 +370,8 @@ def restricted_strings(
     key: bytes,
     settings: Mapping,
 ) -> RestrictedStrings:
-    """The strings the leak scan looks for (see :mod:`peacekeeping_interviews.leak_scan`)."""
+    """The strings the leak scan looks for (see :mod:`peacekeeping_interviews.leak_scan`), each
+    with the input cell or config entry that makes it restricted."""
     interviews, coding = validated.interviews, validated.coding
     named = interviews["consent"] == "named"
     published = {fold(v) for name in interviews.loc[named, "name"] for v in name_variants(name)}
@@ -313,32 +382,64 @@ def restricted_strings(
         )
     )
     pseudonym_by_id = dict(zip(interviews["interview_id"], pseudonyms))
-    changed = {
-        normalise(row.excerpt)
-        for row in coding.itertuples(index=False)
-        if row.excerpt
-        and released[(pseudonym_by_id[row.interview_id], row.segment, row.coder)] != row.excerpt
-    }
+    changed: dict[str, Restricted] = {}
+    for row in coding.itertuples():
+        if (
+            row.excerpt
+            and released[(pseudonym_by_id[row.interview_id], row.segment, row.coder)] != row.excerpt
+        ):
+            changed.setdefault(
+                normalise(row.excerpt),
+                Restricted(
+                    row.excerpt, "unscrubbed excerpt", input_cell("coding", row.Index, "excerpt")
+                ),
+            )
     details = {
         pseudonyms[i]: tuple(
-            d
-            for d in (
-                interviews.at[i, "date"] if len(interviews.at[i, "date"]) == 10 else "",
-                ""
-                if interviews.at[i, "location"].casefold() == "remote"
-                else interviews.at[i, "location"],
+            Restricted(value, kind, input_cell("interviews", i, column))
+            for value, kind, column in (
+                (
+                    interviews.at[i, "date"] if len(interviews.at[i, "date"]) == 10 else "",
+                    "full date of a non-named interview",
+                    "date",
+                ),
+                (
+                    ""
+                    if interviews.at[i, "location"].casefold() == "remote"
+                    else interviews.at[i, "location"],
+                    "city of a non-named interview",
+                    "location",
+                ),
             )
-            if d
+            if value
         )
         for i in interviews.index[~named]
     }
     secret = key.decode("utf-8", errors="replace")
+    key_source = (
+        f"the key in ${settings['key_env_var']} or {settings['key_file']} "
+        "(anonymisation.key_env_var, anonymisation.key_file)"
+    )
     return RestrictedStrings(
-        names=NameScrubber(restricted_names(interviews.loc[~named], settings), published),
-        raw_ids={i.casefold() for i in interviews["interview_id"]},
-        notes=notes_search(interviews["notes"]),
+        names=NameScrubber(
+            restricted_names(interviews.loc[~named], settings, NON_NAMED_INTERVIEWEE), published
+        ),
+        raw_ids={
+            interview_id.casefold(): Restricted(
+                interview_id, "raw interview id", input_cell("interviews", i, "interview_id")
+            )
+            for i, interview_id in interviews["interview_id"].items()
+        },
+        notes=notes_search(
+            Restricted(note, "interviewer's notes", input_cell("interviews", i, "notes"))
+            for i, note in interviews["notes"].items()
+        ),
         excerpts=changed,
-        secrets=SubstringSearch([secret] if key != DEMO_KEY and len(secret) >= 8 else []),
+        secrets=SubstringSearch(
+            {secret: Restricted(secret, KEY, key_source)}
+            if key != DEMO_KEY and len(secret) >= 8
+            else {}
+        ),
         pseudonym_pattern=re.compile(
             rf"{re.escape(settings['pseudonym_prefix'])}-[0-9a-f]{{{PSEUDONYM_HEX_DIGITS}}}"
         ),
@@ -593,19 +694,22 @@ def run_leak_scan(
     inputs: ConfidentialInputs,
     public_dirs: list[Path],
     report: Path,
+    quarantine: Path,
+    root: Path = Path(),
     environ: Mapping[str, str] = os.environ,
 ) -> dict:
-    """Scan every public file for restricted strings; on a leak, delete the leaking files and fail.
+    """Scan every public file for restricted strings; on a leak, move the leaking files to
+    ``quarantine`` (restricted space, at their paths below ``root``) and fail.
 
     Runs last in the workflow, after every public output exists. Like the anonymisation stage, it
     reads the confidential inputs (to know what to look for) and writes only a count.
     """
+    check_quarantine(quarantine, public_dirs)
     validated, release, _ = inputs.anonymise(environ)
     restricted = release.restricted
     leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report])
     if leaks:
-        removed = remove_leaking_files(leaks)
-        raise LeakError(leaks + [Leak(f, 0, "file removed") for f in removed])
+        raise LeakError(leaks, quarantine_files((leak.file for leak in leaks), root, quarantine))
     summary = {
         "version": __version__,
         "synthetic": validated.synthetic,

@@ -2,7 +2,8 @@
 the ``bagit`` package), its zips, and the leak scan of the finished bag.
 
 The bag is written in a staging folder, checked, bagged, scanned, zipped, and only then moved into
-place; any failure removes it. :data:`LAYOUT` is the contract between the deposit
+place; any failure removes it, and a leak first moves the leaking files to a quarantine folder in
+restricted space. :data:`LAYOUT` is the contract between the deposit
 (:mod:`peacekeeping_interviews.deposit`) and ``make verify``
 (:mod:`peacekeeping_interviews.verification`).
 """
@@ -24,7 +25,14 @@ from pathlib import Path
 import bagit
 
 from peacekeeping_interviews.anonymisation import ConfidentialInputs, LeakError
-from peacekeeping_interviews.leak_scan import Leak, RestrictedStrings, read_text_or_none, scan_text
+from peacekeeping_interviews.leak_scan import (
+    Leak,
+    RestrictedStrings,
+    check_quarantine,
+    quarantine_files,
+    read_text_or_none,
+    scan_text,
+)
 
 LAYOUT_VERSION = 1
 # Where each kind of file sits in the bag's payload (data/). Results keep their project paths.
@@ -151,6 +159,11 @@ def snapshot_members(archive: bytes) -> Iterator[tuple[str, bytes]]:
 # ---------------------------------------------------------------------------- leak scan of the bag
 
 
+def restricted_file(where: str) -> Leak:
+    """A file that may never be deposited, whatever it holds."""
+    return Leak(where, 0, "restricted file", source="its name or folder (RESTRICTED_PATHS)")
+
+
 def scan_bag(
     bag: Path, restricted: RestrictedStrings, exempt_in_snapshot: tuple[str, ...] = ()
 ) -> list[Leak]:
@@ -165,7 +178,7 @@ def scan_bag(
     for path in sorted(p for p in bag.rglob("*") if p.is_file()):
         relative = path.relative_to(bag).as_posix()
         if RESTRICTED_PATHS.search(relative):
-            leaks.append(Leak(relative, 0, "restricted file"))
+            leaks.append(restricted_file(relative))
             continue
         if relative.endswith(".tar.gz"):
             leaks.extend(
@@ -185,7 +198,7 @@ def _scan_snapshot(
     for member, content in snapshot_members(archive):
         where = f"{name}!{member}"
         if RESTRICTED_PATHS.search(member):
-            leaks.append(Leak(where, 0, "restricted file"))
+            leaks.append(restricted_file(where))
             continue
         if b"\0" in content[:8192]:
             continue
@@ -269,12 +282,15 @@ class DepositRequest:
     date: str
     max_zip_bytes: int
     confidential: ConfidentialInputs
+    quarantine: Path  # restricted space: a leaking file of the bag goes to <quarantine>/<name>/
     checks: tuple[Callable[[Path], None], ...] = ()  # run on the written payload, before bagging
     exempt_in_snapshot: tuple[str, ...] = ()
 
 
 def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) -> dict:
-    """Write, bag, scan and zip the payload; leave the bag and zips in place, or nothing."""
+    """Write, bag, scan and zip the payload; leave the bag and zips in place, or nothing (and the
+    files that leaked in quarantine)."""
+    check_quarantine(request.quarantine, [request.bag.parent, request.zips.parent])
     staging = request.bag.with_name(f".{request.bag.name}.staging")
     staging_zips = request.zips.with_name(f".{request.zips.name}.staging")
     for folder in (staging, staging_zips, request.bag, request.zips):
@@ -288,7 +304,12 @@ def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) 
         _, release, _ = request.confidential.anonymise(environ)
         leaks = scan_bag(staging, release.restricted, request.exempt_in_snapshot)
         if leaks:
-            raise LeakError([*leaks, Leak(str(request.bag), 0, "bag removed")])
+            quarantined = quarantine_files(
+                (str(staging / leak.file.split("!")[0]) for leak in leaks),
+                staging,
+                request.quarantine / request.bag.name,
+            )
+            raise LeakError([*leaks, Leak(str(request.bag), 0, "bag removed")], quarantined)
         staging_zips.mkdir(parents=True)
         zips = write_zips(
             staging, request.bag.name, staging_zips, request.max_zip_bytes, request.date

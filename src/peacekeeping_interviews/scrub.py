@@ -4,8 +4,10 @@ replacement, keep a log apart from the data).
 
 A name matches in full or by its last word (the surname), only as whole words, and whatever the
 spelling of case, accents (``Jorg`` for ``Jörg``, ``Strauss`` for ``Strauß``), Unicode
-normalisation, straight or typographic apostrophes, and the separators between its words
-(spaces, hyphens, dashes, line breaks): ``Okafor's`` is caught and ``Okaforsson`` is not.
+normalisation, straight or typographic apostrophes, the separators between its words (spaces,
+hyphens, dashes, line breaks) and invisible characters inside it (soft hyphens, zero-width spaces
+and joiners, byte-order marks, direction marks: word processors leave them in transcripts):
+``Okafor's`` is caught and ``Okaforsson`` is not.
 """
 
 from __future__ import annotations
@@ -20,15 +22,28 @@ INTERVIEWEE_REPLACEMENT = "[an interviewee]"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEPARATOR = r"[\s\-\u2010-\u2015]+"
 _APOSTROPHES = "'\u2018\u2019\u02bc"
+# Invisible format characters (Unicode category Cf) that text editors put inside words.
+_INVISIBLE = "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]*"
 
 
 @dataclass(frozen=True)
 class RestrictedName:
-    """A name to scrub, the descriptor that replaces it, and why it is restricted."""
+    """A name to scrub, the descriptor that replaces it, and why it is restricted. ``source`` is
+    where the name was given (an input cell or a config entry), so that a leak report can tell
+    the author what to fix without repeating the name."""
 
     name: str
     replacement: str
     kind: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """Where a restricted name was found in a text (``start`` is a 0-based offset)."""
+
+    start: int
+    entry: RestrictedName
 
 
 @dataclass(frozen=True)
@@ -39,9 +54,18 @@ class Replacement:
 
 
 def fold(text: str) -> str:
-    """Comparable form of text: compatibility-decomposed, accents dropped, casefolded."""
+    """Comparable form of text: compatibility-decomposed, accents and invisible format
+    characters dropped, casefolded."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    ).casefold()
+
+
+def comparable_name(name: str) -> str:
+    """The form in which two names count as the same name for the scrub: folded (see
+    :func:`fold`), apostrophes dropped, and hyphens, dashes and spaces between words alike."""
+    return " ".join(_WORD.findall(fold(name)))
 
 
 def name_pattern(name: str) -> str:
@@ -53,11 +77,13 @@ def name_pattern(name: str) -> str:
                 parts.append(_SEPARATOR)
         elif char in _APOSTROPHES:
             parts.append(f"[{_APOSTROPHES}]")
+        elif unicodedata.category(char) == "Cf":
+            continue
         elif fold(char) != char.lower():
             parts.append(f"(?:{re.escape(char)}|{re.escape(fold(char))})")
         else:
             parts.append(re.escape(char))
-    return "".join(parts)
+    return _INVISIBLE.join(parts)
 
 
 def name_variants(name: str) -> list[str]:
@@ -85,7 +111,7 @@ class NameScrubber:
         for entry in names:
             for variant in name_variants(entry.name):
                 if fold(variant) not in skipped:
-                    by_variant.setdefault(" ".join(_WORD.findall(fold(variant))), (variant, entry))
+                    by_variant.setdefault(comparable_name(variant), (variant, entry))
         self._by_variant = by_variant
         self._by_first_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for key in by_variant:
@@ -122,11 +148,15 @@ class NameScrubber:
         normalised = unicodedata.normalize("NFC", text)
         return self._pattern(candidates).sub(substitute, normalised), made
 
-    def finds_name(self, text: str) -> bool:
+    def find_names(self, text: str) -> list[NameMatch]:
+        """Every restricted name in the text, with its offset in the NFC-normalised text."""
         candidates = self._candidates(text)
-        return bool(candidates) and bool(
-            self._pattern(candidates).search(unicodedata.normalize("NFC", text))
-        )
+        if not candidates:
+            return []
+        return [
+            NameMatch(match.start(), self._by_variant[candidates[int(match.lastgroup[1:])]][1])
+            for match in self._pattern(candidates).finditer(unicodedata.normalize("NFC", text))
+        ]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -3,7 +3,9 @@
 The Snakefile calls :func:`check_study` once, with the config already checked against its schema:
 the inputs of the tier the run starts from (the confidential tables, or a deposited release),
 the mandates file and its layout, whether every mission an interviewee served in is mapped or
-excluded, whether the inputs agree on being synthetic, and the tools the run will need. Every
+excluded, whether the inputs agree on being synthetic, whether a name the scrub replaces is also
+a named interviewee's, whether real data would be deposited with unfinished study metadata, and
+the tools the run will need. Every
 problem is collected; one :class:`InputError` reports them all.
 """
 
@@ -12,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from peacekeeping_interviews.anonymisation import sensitive_name_collisions
 from peacekeeping_interviews.mandates import mandates_problems, unmapped_missions
 from peacekeeping_interviews.pema import Resolutions
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.release import PublicRelease, read_mission_counts, read_release
+from peacekeeping_interviews.study_config import unfinished_metadata_problems
 from peacekeeping_interviews.tools import missing_tools
 from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
 
@@ -45,6 +49,10 @@ def check_study(
     if data is not None:
         problems += _mission_problems(data, config, release, schema_dir)
         problems += synthetic_problems(data.synthetic, mandates, inputs)
+        problems += unfinished_metadata_problems(config["study"], data.synthetic)
+    if isinstance(data, ValidatedInputs):
+        sensitive = config["anonymisation"]["sensitive_names"]
+        problems += sensitive_name_collisions(data.interviews, sensitive)
     if problems:
         raise InputError(problems)
     assert data is not None

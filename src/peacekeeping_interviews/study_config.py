@@ -21,6 +21,20 @@ from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError, Problem
 
 PLACEHOLDER = "FILL IN"
+# Text that marks a value as not written yet (the identifier may say so until the DOI exists).
+UNFINISHED = re.compile(
+    r"\b(?:TODO|TBD|FIXME|XXX)\b|\bto be (?:completed|added|confirmed|decided|written)\b"
+    r"|\bplaceholder\b|lorem ipsum",
+    re.IGNORECASE,
+)
+SYNTHETIC_LABEL = re.compile(r"\bsynthetic\b|\bexample data\b", re.IGNORECASE)
+REAL_TEXT = (
+    "the study's own text, not a placeholder: the data are real and the deposit publishes it"
+)
+REAL_TITLE = (
+    "a title that does not call the data synthetic or example data: the interviews are not "
+    "flagged synthetic (the deposit labels synthetic data itself)"
+)
 REQUIRED = (
     "a value: every key is required and none is taken from config/config.yaml (config/README.md)"
 )
@@ -50,16 +64,58 @@ STUDY_VALUES: dict[tuple[str, ...], object] = {
 }
 
 
-def placeholders(value: object, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every (key path, text) in a config whose text is still a placeholder."""
+def texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every (dotted key path, text) of a config or a section of it."""
     if isinstance(value, Mapping):
         for key, item in value.items():
-            yield from placeholders(item, f"{path}.{key}" if path else str(key))
+            yield from texts(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from placeholders(item, f"{path}[{index}]")
-    elif isinstance(value, str) and value.startswith(PLACEHOLDER):
+            yield from texts(item, f"{path}[{index}]")
+    elif isinstance(value, str):
         yield path, value
+
+
+def placeholders(config: Mapping) -> Iterator[tuple[str, str]]:
+    """Every (key path, text) in a config whose text is still a placeholder."""
+    return ((path, text) for path, text in texts(config) if text.startswith(PLACEHOLDER))
+
+
+def creator_name(creator: Mapping) -> str:
+    return f"{creator['family_name']}, {creator['given_name']}"
+
+
+def unfinished_metadata_problems(study: Mapping, synthetic: bool) -> list[Problem]:
+    """What the deposit would publish about real data that is not yet true of them.
+
+    For data not flagged synthetic: a text that reads as unfinished (``TODO``, ``to be
+    completed``, ``placeholder``…; the identifier alone may say the DOI is still to be assigned,
+    since the archive mints it on publication, after the bag is built), a title that calls the
+    data synthetic or example data (the deposit adds that label itself when they are), and a
+    creator without an affiliation (the example config leaves them to be added before a deposit).
+    ``study`` is the config's ``study`` section, ``synthetic`` the interviews' flag."""
+    if synthetic:
+        return []
+    problems = [
+        Problem(SETTINGS_FILE, path, None, text, REAL_TEXT)
+        for path, text in texts(study, "study")
+        if path != "study.identifier" and UNFINISHED.search(text)
+    ]
+    if SYNTHETIC_LABEL.search(study["title"]):
+        problems.append(Problem(SETTINGS_FILE, "study.title", None, study["title"], REAL_TITLE))
+    problems += [
+        Problem(
+            SETTINGS_FILE,
+            f"study.creators[{index}].affiliation",
+            None,
+            creator_name(creator),
+            "the creator's institution: the deposit's README and DataCite record give it; "
+            "add it before depositing real data",
+        )
+        for index, creator in enumerate(study["creators"])
+        if not creator.get("affiliation")
+    ]
+    return problems
 
 
 def placeholder_problems(config: Mapping) -> list[Problem]:

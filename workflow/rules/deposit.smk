@@ -5,7 +5,11 @@
 rule build_deposit:
     input:
         **confidential_inputs(),
-        published=[*published_outputs(), *rules.render_reports.output],
+        published=[
+            *published_outputs(),
+            *rules.describe_study.output,
+            *rules.render_reports.output,
+        ],
         leak_scan=rules.scan_for_leaks.output.report,
         mandates=config["inputs"]["mandates"],
         schemas=schema_files(
@@ -49,10 +53,12 @@ rule build_deposit:
             "analyse_saturation",
             "tabulate_factors",
             "assess_reliability",
+            "describe_study",
             "render_reports",
             "scan_for_leaks",
         ),
         schema_dir=SCHEMA_DIR,
+        quarantine=rules.scan_for_leaks.params.quarantine,
         settings=config["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
     script:

@@ -4,7 +4,11 @@
 rule scan_for_leaks:
     input:
         **confidential_inputs(),
-        public=[*published_outputs(), *rules.render_reports.output],
+        public=[
+            *published_outputs(),
+            *rules.describe_study.output,
+            *rules.render_reports.output,
+        ],
         code=package_modules("anonymisation", "leak_scan", "scrub"),
     output:
         report="results/leak_scan/report.json",
@@ -17,5 +21,7 @@ rule scan_for_leaks:
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
         public_dirs=["data/anonymised", "results", "logs"],
+        # Restricted space: on a leak, the leaking files are moved here (never into a public folder).
+        quarantine="data/restricted/quarantine",
     script:
         "../scripts/scan_for_leaks.py"

@@ -26,5 +26,6 @@ with logged(snakemake.log[0]):
         zips=Path(snakemake.output.zips),
         producers=snakemake.params.producers,
         confidential=confidential_inputs(snakemake),
+        quarantine=Path(snakemake.params.quarantine),
     )
     print(summary)

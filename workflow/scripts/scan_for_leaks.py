@@ -10,4 +10,5 @@ with logged(snakemake.log[0]):
         confidential_inputs(snakemake),
         public_dirs=snakemake.params.public_dirs,
         report=snakemake.output.report,
+        quarantine=snakemake.params.quarantine,
     )
