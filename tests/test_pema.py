@@ -12,17 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_mandates import run, ticks
 
-from peacekeeping_interviews.mandates import MandatesOutputs, run_mandates
 from peacekeeping_interviews.pema import presets, read_layout, read_resolutions
 from peacekeeping_interviews.problems import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_DIR = ROOT / "workflow" / "schemas"
 FIXTURE = ROOT / "tests" / "fixtures" / "pema" / "published_layout.csv"
 PEMA = ROOT.parent / "shared" / "pema" / "PEMA_raw_v2.csv"
-LATEST = "2026-11-23"
-COUNTS = "mission,interviews\nUNTAC,4\nMONUC,17\nMONUSCO,59\nUNISFA,5\nUNMIK,6\n"
 COUNTED = ("Monitor", "Assist", "Security")
 
 
@@ -41,21 +38,6 @@ def pema() -> Path:
             pytest.fail(f"the PEMA release is not at {PEMA}")
         pytest.skip(f"the PEMA release is not at {PEMA}; clone the project beside shared/")
     return PEMA
-
-
-def run(tmp_path: Path, mandates: Path, settings: dict) -> tuple[MandatesOutputs, dict]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    counts = tmp_path / "mission_counts.csv"
-    counts.write_text(COUNTS, encoding="utf-8")
-    outputs = MandatesOutputs.under(tmp_path / "out")
-    numbers = run_mandates(mandates, counts, settings, LATEST, outputs, SCHEMA_DIR)
-    return outputs, numbers
-
-
-def ticks(outputs: MandatesOutputs) -> dict[str, set[str]]:
-    matrix = pd.read_csv(outputs.matrix, dtype=str, keep_default_na=False)
-    matrix = matrix.set_index("task_group").drop(columns="task_group_label")
-    return {column: set(matrix.index[matrix[column] == "true"]) for column in matrix.columns}
 
 
 def test_the_hand_written_published_layout_gives_the_hand_worked_figure(tmp_path, settings):
