@@ -222,3 +222,13 @@ def test_rows_of_missions_outside_the_study_are_not_checked(tmp_path):
     assert problems == [] and read is not None
     assert set(read.table["mission"]) == {"UNTAC"}
     assert "UNOSOM II" in read.missions_in_file
+
+
+def test_mission_names_match_despite_invisible_characters_and_odd_spaces(tmp_path, settings):
+    text = FIXTURE.read_text(encoding="utf-8")
+    text = text.replace(",UNTAC,", ",\u200bUNTAC\u00a0,").replace("UNOSOM II", "UNOSOM\u00a0 II")
+    path = tmp_path / "odd.csv"
+    path.write_text(text, encoding="utf-8")
+    outputs, numbers = run(tmp_path, path, settings)
+    assert ticks(outputs)["UNTAC"] == {"human_rights", "electoral_assistance"}
+    assert numbers["missions_not_in_study"] == ["UNOSOM II"]

@@ -16,6 +16,7 @@ a task the study does not use.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -177,6 +178,7 @@ def read_resolutions(
     if problems:
         return None, problems
     cells = table.cells.apply(lambda column: column.fillna("").astype(str).str.strip())
+    cells[names[layout.mission_column]] = cells[names[layout.mission_column]].map(mission_name)
     mission = cells[names[layout.mission_column]]
     problems = _blank_problems(mission, file, f"a mission name ({LAYOUT_KEY}.mission_column)")
     used = cells[mission.isin(missions)]
@@ -192,6 +194,14 @@ def read_resolutions(
     every_number = cells[names[layout.resolution_column]].str.findall(layout.resolution_pattern)
     numbered = len({int(number) for found in every_number for number in found})
     return Resolutions(frame, synthetic, in_file, numbered), []
+
+
+def mission_name(text: str) -> str:
+    """A mission name as written, without invisible format characters (a zero-width space, a
+    byte-order mark) and with compatibility forms folded (a non-breaking space is a space), so
+    that a name copied from a web page still matches the crosswalk."""
+    visible = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", visible).split())
 
 
 def _row_order(problem: Problem) -> int:
