@@ -232,3 +232,50 @@ def test_mission_names_match_despite_invisible_characters_and_odd_spaces(tmp_pat
     outputs, numbers = run(tmp_path, path, settings)
     assert ticks(outputs)["UNTAC"] == {"human_rights", "electoral_assistance"}
     assert numbers["missions_not_in_study"] == ["UNOSOM II"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "counted"),
+    [("3", True), ("12a(i)", True), ("11\nsee also\r\nparagraph 5", True), ("0", None)],
+    ids=["paragraph", "sub-paragraph", "line-breaks", "a-flag-zero"],
+)
+def test_a_cell_counts_when_it_cites_a_paragraph_and_a_flag_is_never_guessed(
+    tmp_path, settings, cell, counted
+):
+    rows = list(csv.reader(FIXTURE.read_text(encoding="utf-8").splitlines()))
+    rows[1][rows[0].index("Gender_Assist")] = cell  # UNTAC, whose gender is otherwise blank
+    path = tmp_path / "cell.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    if counted is None:
+        with pytest.raises(InputError, match="Gender_Assist': got '0'; expected a value matching"):
+            run(tmp_path, path, settings)
+    else:
+        outputs, _ = run(tmp_path, path, settings)
+        assert ("gender" in ticks(outputs)["UNTAC"]) is counted
+
+
+def test_headers_equal_but_for_case_are_refused_when_case_is_ignored(tmp_path, settings):
+    text = FIXTURE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "\n".join([text[0] + ",HUMANRIGHTS_MONITOR", *(line + "," for line in text[1:])]) + "\n"
+    )
+    settings["layout"]["column_case"] = "any"
+    with pytest.raises(InputError) as raised:
+        run(tmp_path, path, settings)
+    assert [str(p) for p in raised.value.problems] == [
+        "twice.csv: at header, column 'HUMANRIGHTS_MONITOR': got 'HumanRights_Monitor'; "
+        "expected one column named like 'HUMANRIGHTS_MONITOR' (mandates.layout.column_case: any)"
+    ]
+
+
+def test_a_study_mission_spelt_in_another_case_is_not_silently_dropped(tmp_path, settings):
+    path = tmp_path / "case.csv"
+    path.write_text(FIXTURE.read_text(encoding="utf-8").replace(",UNTAC,", ",Untac,"))
+    with pytest.raises(InputError) as raised:
+        run(tmp_path, path, settings)
+    assert [str(p) for p in raised.value.problems] == [
+        "case.csv: row 1 (line 2), column 'NamePKO': got 'Untac'; expected 'UNTAC' as the study's "
+        "crosswalk writes it, or this spelling added to its mandates.missions[].names"
+    ]

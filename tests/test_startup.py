@@ -32,7 +32,8 @@ def study(project_config, tmp_path) -> dict:
         "codebook": str(ROOT / "config" / "codebook.yaml"),
     }
     tool = tmp_path / "cffconvert"
-    tool.write_text("", encoding="utf-8")
+    tool.write_text("#!/bin/sh\n", encoding="utf-8")
+    tool.chmod(0o755)
     return {"config": config, "environ": {"PKI_CFFCONVERT": str(tool)}, "root": tmp_path}
 
 
@@ -100,8 +101,10 @@ def test_synthetic_interviews_may_use_a_published_mandates_file(study, project_c
     assert check(study).synthetic is True
 
 
-def test_a_missing_tool_is_found_before_the_run_and_says_how_to_get_it(study):
-    study["environ"] = {"PKI_CFFCONVERT": str(study["root"] / "nowhere")}
+@pytest.mark.parametrize("tool", ["nowhere", "not-executable"])
+def test_a_missing_tool_is_found_before_the_run_and_says_how_to_get_it(study, tool):
+    (study["root"] / "not-executable").write_text("", encoding="utf-8")
+    study["environ"] = {"PKI_CFFCONVERT": str(study["root"] / tool)}
     with pytest.raises(InputError) as raised:
         check(study)
     (message,) = messages(raised)

@@ -404,7 +404,7 @@ def datacite_metadata(study: Mapping, version: str, year: str, synthetic: bool) 
                 "rightsIdentifier": study["licence"]["id"],
                 "rightsIdentifierScheme": "SPDX",
             },
-            {"rights": f"UK Data Service access tier: {study['access_tier']}"},
+            {"rights": f"{study['publisher']} access tier: {study['access_tier']}"},
         ],
         "fundingReferences": [
             {
@@ -441,7 +441,7 @@ def licence_text(study: Mapping) -> str:
     access = {
         "open": "Open: anyone may download the data under the licence below.",
         "safeguarded": (
-            "Safeguarded: registered users of the UK Data Service may download the data after "
+            f"Safeguarded: registered users of {study['publisher']} may download the data after "
             "agreeing to its End User Licence, which forbids attempts to identify anyone."
         ),
     }[study["access_tier"]]
@@ -797,6 +797,7 @@ def readme_variables(
         "commit": snapshot.label,
         "deposit_date": record["stamp"]["date"],
         "access_tier": study["access_tier"],
+        "publisher": study["publisher"],
         "access_conditions": licence_text(study).split("Access tier: ", 1)[1].strip(),
         "licence": {"name": study["licence"]["name"], "url": study["licence"]["url"]},
         "identifier": study["identifier"],

@@ -181,6 +181,7 @@ def read_resolutions(
     cells[names[layout.mission_column]] = cells[names[layout.mission_column]].map(mission_name)
     mission = cells[names[layout.mission_column]]
     problems = _blank_problems(mission, file, f"a mission name ({LAYOUT_KEY}.mission_column)")
+    problems += _near_misses(mission, missions, file, layout.mission_column)
     used = cells[mission.isin(missions)]
     task_columns = [column for task in tasks for column in layout.task_columns(task)]
     frame, row_problems = _typed_rows(used, names, layout, task_columns, date_range, file)
@@ -194,6 +195,27 @@ def read_resolutions(
     every_number = cells[names[layout.resolution_column]].str.findall(layout.resolution_pattern)
     numbered = len({int(number) for found in every_number for number in found})
     return Resolutions(frame, synthetic, in_file, numbered), []
+
+
+def _near_misses(
+    mission: pd.Series, missions: Collection[str], file: str, column: str
+) -> list[Problem]:
+    """Names that differ from a mission of the study only in case: silently ignoring them would
+    drop the mission from Figure 1 as if the file had no rows for it."""
+    by_fold = {name.casefold(): name for name in missions}
+    first_rows = mission[~mission.duplicated()]
+    return [
+        Problem(
+            file,
+            int(row),
+            column,
+            name,
+            f"'{by_fold[name.casefold()]}' as the study's crosswalk writes it, or this spelling "
+            "added to its mandates.missions[].names",
+        )
+        for row, name in first_rows.items()
+        if name not in missions and name.casefold() in by_fold
+    ]
 
 
 def mission_name(text: str) -> str:
@@ -226,7 +248,13 @@ def resolve_columns(
     The keys are the layout's spellings; with ``column_case: any`` a header matches whatever
     its case. A missing column is a problem naming the config key or the task that needs it."""
     fold = str.casefold if layout.column_case == "any" else str
-    present = {fold(name): name for name in header}
+    present: dict[str, str] = {}
+    problems = []
+    for name in header:
+        if fold(name) in present:
+            expected = f"one column named like '{name}' ({LAYOUT_KEY}.column_case: any)"
+            problems.append(Problem(file, "header", name, present[fold(name)], expected))
+        present.setdefault(fold(name), name)
     wanted = {
         layout.mission_column: f"{LAYOUT_KEY}.mission_column",
         layout.resolution_column: f"{LAYOUT_KEY}.resolution_column",
@@ -237,7 +265,7 @@ def resolve_columns(
     for task in tasks:
         for column in layout.task_columns(task):
             wanted.setdefault(column, f"task '{task}' of mandates.task_groups, {LAYOUT_KEY}")
-    names, problems = {}, []
+    names = {}
     for column, why in wanted.items():
         if fold(column) in present:
             names[column] = present[fold(column)]

@@ -23,7 +23,12 @@ from peacekeeping_interviews.study_config import unfinished_metadata_problems
 from peacekeeping_interviews.tools import missing_tools
 from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
 
-PROBLEMS_LOG = Path("logs") / "startup" / "input_problems.log"
+# Problems quote the cells they concern, and a confidential input's cells (names, notes, raw ids)
+# must stay in restricted space; a run from a release has nothing confidential to quote.
+PROBLEMS_LOG = {
+    "confidential": Path("data") / "restricted" / "logs" / "input_problems.log",
+    "release": Path("logs") / "startup" / "input_problems.log",
+}
 
 
 def check_study(
@@ -122,8 +127,9 @@ def _tool_problems(environ: Mapping[str, str], project_root: Path) -> list[Probl
     ]
 
 
-def report_failure(error: InputError, log: Path = PROBLEMS_LOG) -> str:
-    """The grouped message for the terminal; the full list goes to ``log`` when it is long."""
+def report_failure(error: InputError, log: Path) -> str:
+    """The grouped message for the terminal; the full list goes to ``log`` when it is long
+    (:data:`PROBLEMS_LOG` names where, by the tier the run starts from)."""
     if len(error.problems) <= len(error.summary().splitlines()):
         return error.summary()
     log.parent.mkdir(parents=True, exist_ok=True)

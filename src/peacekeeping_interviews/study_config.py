@@ -48,6 +48,8 @@ STUDY_VALUES: dict[tuple[str, ...], object] = {
     ("study", "title"): "the data collection's title",
     ("study", "slug"): "a short lower-case name for the deposit folder, e.g. my-study",
     ("study", "abstract"): "what the data are, in a few sentences",
+    ("study", "publisher"): "the archive that will publish the deposit, e.g. UK Data Service",
+    ("study", "identifier"): "the deposit's DOI, or a note that the archive will assign it",
     ("study", "keywords"): ["keywords"],
     ("study", "creators"): [{"family_name": "family name", "given_name": "given name"}],
     ("study", "funder"): {
@@ -132,8 +134,12 @@ def check_config(config: Mapping, schema_path: Path) -> None:
     The schema's ``default`` values are documentation only: nothing is filled in, so a key a
     study config leaves out is an error rather than a value silently taken from elsewhere."""
     problems = placeholder_problems(config)
-    if not problems:
-        problems = schema_problems(config, read_yaml(Path(schema_path)))
+    unfilled = {problem.row for problem in problems}
+    problems += [
+        problem
+        for problem in schema_problems(config, read_yaml(Path(schema_path)))
+        if problem.row not in unfilled
+    ]
     if problems:
         raise InputError(problems)
 

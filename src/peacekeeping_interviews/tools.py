@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +24,7 @@ def missing_tools(environ: Mapping[str, str], project_root: Path) -> list[str]:
     """What the deposit needs and this machine lacks, each with how to get it."""
     missing = []
     cffconvert = find_cffconvert(environ, project_root)
-    if not cffconvert or not Path(cffconvert).is_file():
+    if not cffconvert or not os.access(cffconvert, os.X_OK) or not Path(cffconvert).is_file():
         missing.append(
             f"cffconvert ({cffconvert or 'not found'}): `make venv` installs it in "
             f"{CFFCONVERT_VENV.parent.parent}, or set {CFFCONVERT_VARIABLE} to its path"

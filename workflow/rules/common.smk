@@ -3,7 +3,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from peacekeeping_interviews.startup import check_study, report_failure
+from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 
 SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
@@ -77,7 +77,8 @@ def published_outputs():
 try:
     STARTING_DATA = check_study(config, SCHEMA_DIR, RELEASE, os.environ, Path.cwd())
 except InputError as error:
-    raise WorkflowError(report_failure(error)) from None
+    log = PROBLEMS_LOG[config["start_from"]]
+    raise WorkflowError(report_failure(error, log)) from None
 
 # The deposit's folder name says when its data are the synthetic example.
 DEPOSIT_NAME = "-".join(
