@@ -82,6 +82,8 @@ STUDY = {
     " operations and special political missions choose between pressing and persuading host"
     " governments, made to test that the pipeline carries a second study end to end.",
     "keywords": ["special political missions", "rights advocacy", "test study"],
+    "publisher": "Example Data Archive",
+    "identifier": "DOI to be assigned by the Example Data Archive",
     "creators": [
         {"family_name": "Example", "given_name": "Ada", "affiliation": "Example University"},
         {"family_name": "Specimen", "given_name": "Bram"},

@@ -75,9 +75,10 @@ def test_the_mandates_source_is_the_configured_one(project_config):
 def test_placeholder_documents_name_the_configured_funder():
     funder = {"name": "A Research Council", "grant": "AB/123/4"}
     for name in ("information_sheet_template.md", "consent_form_template.md"):
-        text = render_template(name, {"funder": funder})
+        text = render_template(name, {"funder": funder, "publisher": "An Archive"})
         assert text.startswith("# PLACEHOLDER") and "A Research Council, grant AB/123/4" in text
         assert "ES/R004161/1" not in text and "ESRC" not in text
+        assert "with An Archive" in text and "UK Data Service" not in text
 
 
 def test_study_metadata_of_synthetic_data_are_never_refused(study):

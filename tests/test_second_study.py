@@ -38,8 +38,8 @@ pytestmark = pytest.mark.end_to_end
 
 CLI = str(Path(sys.executable).with_name("peacekeeping-interviews"))
 # What only the example study says: its framework's categories and origin, its correction, a
-# mission, a city and the grant of the example, its first author, its fieldwork's first year and its
-# first task group's label. Phrases in lower case are matched in any case.
+# mission, a city and the grant of the example, its first author, its fieldwork's first year, its
+# first task group's label and its archive. Phrases in lower case are matched in any case.
 EXAMPLE_PHRASES = (
     "individual, departmental and positional",
     "developed inductively from the same interviews",
@@ -50,6 +50,7 @@ EXAMPLE_PHRASES = (
     "Oksamytna",
     "2019",
     "Human Rights",
+    "UK Data Service",
 )
 # Where an example phrase is right in this study too: Oksamytna co-authored the PEMA dataset the
 # mandates come from (Di Salvatore, Lundgren, Oksamytna & Smidt 2022), and "Human Rights" is in the

@@ -668,7 +668,8 @@ def assemble_payload(
         "consent_form_template.md",
     ):
         payload.add(
-            f"{documentation}/{template}", render_template(template, {"funder": study["funder"]})
+            f"{documentation}/{template}",
+            render_template(template, {"funder": study["funder"], "publisher": study["publisher"]}),
         )
 
     payload.add(f"{LAYOUT['code']}/source-{snapshot.commit[:12]}.tar.gz", snapshot.archive)
