@@ -231,13 +231,19 @@ def test_the_published_pema_release_runs_through_the_workflow_by_config_alone(tm
     config = yaml.safe_load((copy / "config/config.yaml").read_text())
     config["inputs"]["mandates"] = str(PEMA)
     (tmp_path / "pema.yaml").write_text(yaml.safe_dump(config))
-    target = "results/mandates/numbers.json"
+    target = "results/paper/render.json"
     result = snakemake(
         target, "--cores", "2", "--configfile", str(tmp_path / "pema.yaml"), cwd=copy, check=False
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    numbers = json.loads((copy / target).read_text())
+    numbers = json.loads((copy / "results/mandates/numbers.json").read_text())
     assert numbers["missions_in_figure"] == 15 and numbers["missions_in_file"] == 48
     assert numbers["synthetic"] is False
     exclusions = (copy / "results/mandates/exclusions.csv").read_text().splitlines()
     assert [line.split(",")[0] for line in exclusions[1:]] == ["UNISFA", "UNMIK"]
+    html = (copy / f"results/paper/appendix-v{__version__}.html").read_text(encoding="utf-8")
+    appendix = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert (
+        "a PEMA release as its distributors publish it: 554 resolutions of 48 missions" in appendix
+    )
+    assert "invented and contain none of PEMA" not in appendix
