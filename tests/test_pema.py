@@ -279,3 +279,10 @@ def test_a_study_mission_spelt_in_another_case_is_not_silently_dropped(tmp_path,
         "case.csv: row 1 (line 2), column 'NamePKO': got 'Untac'; expected 'UNTAC' as the study's "
         "crosswalk writes it, or this spelling added to its mandates.missions[].names"
     ]
+
+
+def test_a_header_with_a_stray_space_is_pointed_out(tmp_path, settings):
+    path = tmp_path / "spaced.csv"
+    path.write_text(FIXTURE.read_text(encoding="utf-8").replace("NamePKO,", "NamePKO ,", 1))
+    with pytest.raises(InputError, match=r"the file has 'NamePKO ', with spaces"):
+        run(tmp_path, path, settings)

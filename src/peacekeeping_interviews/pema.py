@@ -276,7 +276,11 @@ def resolve_columns(
 
 
 def _case_hint(column: str, header: Sequence[str]) -> str:
-    same = [name for name in header if name.casefold() == column.casefold()]
+    """Where the file has the column under another spelling, say which and what to set."""
+    spaced = [name for name in header if name != column and name.strip() == column]
+    if spaced:
+        return f"; the file has {spaced[0]!r}, with spaces: set the {LAYOUT_KEY} key to it"
+    same = [name for name in header if name.strip().casefold() == column.casefold()]
     return f"; the file has '{same[0]}': set {LAYOUT_KEY}.column_case: any" if same else ""
 
 
