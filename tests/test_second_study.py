@@ -13,7 +13,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -79,7 +78,6 @@ class SecondStudy:
     config: dict
     printed: str
     run: subprocess.CompletedProcess
-    seconds: float
 
     def path(self, relative: str) -> Path:
         """A file of the run, or a failure naming the run's first error if it was not written."""
@@ -101,7 +99,6 @@ def second_study(tmp_path_factory) -> SecondStudy:
     root = tmp_path_factory.mktemp("second_study")
     project = copy_project(root / "project")
     config_path, printed = write_second_study(project, root / "restricted" / "study")
-    started = time.monotonic()
     run = snakemake(
         "--profile",
         "workflow/profiles/default",
@@ -113,9 +110,7 @@ def second_study(tmp_path_factory) -> SecondStudy:
         check=False,
     )
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    return SecondStudy(
-        project, config_path.parent, config, printed, run, time.monotonic() - started
-    )
+    return SecondStudy(project, config_path.parent, config, printed, run)
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +209,6 @@ def test_the_run_succeeds_and_writes_the_paper_appendix_and_deposit(second_study
     name = f"{slug}-synthetic-example-v{__version__}"
     zips = sorted(second_study.path(f"results/deposit/{name}-zip").glob("*.zip"))
     assert [z.name for z in zips] == [f"{name}.zip"]
-    print(f"second study: workflow run {second_study.seconds:.1f} s")
 
 
 def test_figure1_has_the_renamed_task_groups_and_the_study_missions(second_study):
@@ -289,7 +283,6 @@ def test_the_deposit_names_no_path_of_the_restricted_study_folder(second_study, 
 
 def test_make_verify_reproduces_the_deposit(second_study, bag, tmp_path):
     zips = sorted((bag.parent / f"{bag.name}-zip").glob("*.zip"))
-    started = time.monotonic()
     result = subprocess.run(
         [CLI, "verify", str(zips[0]), "--scratch", str(tmp_path / "verification")],
         cwd=second_study.project,
@@ -301,4 +294,3 @@ def test_make_verify_reproduces_the_deposit(second_study, bag, tmp_path):
     assert result.stdout.startswith("reproduced")
     report = (tmp_path / "verification" / bag.name / "REPLICATION.md").read_text()
     assert "**every exhibit and in-text value reproduced**" in report
-    print(f"second study: verify {time.monotonic() - started:.1f} s")
