@@ -36,7 +36,7 @@ from peacekeeping_interviews.leak_scan import (
     scan_for_leaks,
     scan_text,
 )
-from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.problems import CONFIG_FILE, InputError, Problem
 from peacekeeping_interviews.scrub import (
     INTERVIEWEE_REPLACEMENT,
     NameScrubber,
@@ -51,7 +51,6 @@ from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
 DEMO_KEY = b"peacekeeping-interviews synthetic demo key (public, not secret)"
 PSEUDONYM_HEX_DIGITS = 10
 LEAKS_LISTED = 50
-CONFIG = "config"  # the file of a config entry's problem (see problems.Problem)
 NON_NAMED_INTERVIEWEE = "non-named interviewee's name"
 
 
@@ -296,7 +295,7 @@ def sensitive_name_collisions(
         if index is not None:
             problems.append(
                 Problem(
-                    CONFIG,
+                    CONFIG_FILE,
                     f"{sensitive_name_source(position)}.name",
                     None,
                     mask(entry["name"], "sensitive name"),

@@ -26,10 +26,9 @@ import pandas as pd
 from peacekeeping_interviews.figures import figure, figure_bytes
 from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
 from peacekeeping_interviews.pema import Layout, Resolutions, read_layout, read_resolutions
-from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.problems import CONFIG_FILE, InputError, Problem
 from peacekeeping_interviews.release import read_mission_counts
 
-SETTINGS_FILE = "config"
 NO_ROWS_REASON = "no rows in the mandates file"
 TICK = "\N{CHECK MARK}"
 
@@ -270,7 +269,7 @@ def _repeats(values: list[tuple[str, str]], expected: str) -> list[Problem]:
         if value in first_at:
             problems.append(
                 Problem(
-                    SETTINGS_FILE, path, None, value, f"{expected} (already at {first_at[value]})"
+                    CONFIG_FILE, path, None, value, f"{expected} (already at {first_at[value]})"
                 )
             )
         first_at.setdefault(value, path)

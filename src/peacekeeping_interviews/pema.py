@@ -26,10 +26,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from peacekeeping_interviews.problems import Problem
+from peacekeeping_interviews.problems import CONFIG_FILE, Problem
 from peacekeeping_interviews.validation import check_table
 
-SETTINGS_FILE = "config"
 LAYOUT_KEY = "mandates.layout"
 SYNTHETIC_COLUMN = "synthetic"
 PRESETS_FILE = "pema_layouts.yaml"
@@ -114,10 +113,10 @@ def read_layout(spec: Mapping) -> tuple[Layout | None, list[Problem]]:
     known = presets()
     if name is not None and name not in known:
         expected = f"one of the published layouts ({', '.join(known)})"
-        return None, [Problem(SETTINGS_FILE, f"{LAYOUT_KEY}.preset", None, name, expected)]
+        return None, [Problem(CONFIG_FILE, f"{LAYOUT_KEY}.preset", None, name, expected)]
     merged = {**known.get(name, {}), **settings}
     problems = [
-        Problem(SETTINGS_FILE, f"{LAYOUT_KEY}.{key}", None, None, "a value, or a preset")
+        Problem(CONFIG_FILE, f"{LAYOUT_KEY}.{key}", None, None, "a value, or a preset")
         for key in LAYOUT_FIELDS
         if key not in merged
     ]
@@ -134,7 +133,7 @@ def _layout_value_problems(layout: Mapping) -> list[Problem]:
     problems = []
 
     def bad(key: str, value: object, expected: str) -> None:
-        problems.append(Problem(SETTINGS_FILE, f"{LAYOUT_KEY}.{key}", None, value, expected))
+        problems.append(Problem(CONFIG_FILE, f"{LAYOUT_KEY}.{key}", None, value, expected))
 
     for key in ("resolution_pattern", "mandated_pattern"):
         try:

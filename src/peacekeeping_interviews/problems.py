@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+# The "file" of a problem in a config entry (its row is the dotted key).
+CONFIG_FILE = "config"
 LISTED_IN_FULL = 25
 EXAMPLES_PER_GROUP = 3
 GROUPS_SHOWN = 40

@@ -18,7 +18,7 @@ import jsonschema
 import yaml
 
 from peacekeeping_interviews.files import read_yaml
-from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.problems import CONFIG_FILE, InputError, Problem
 
 PLACEHOLDER = "FILL IN"
 # Text that marks a value as not written yet (the identifier may say so until the DOI exists).
@@ -38,7 +38,6 @@ REAL_TITLE = (
 REQUIRED = (
     "a value: every key is required and none is taken from config/config.yaml (config/README.md)"
 )
-SETTINGS_FILE = "config"
 # Keys whose values belong to one study, with what the user must put there.
 STUDY_VALUES: dict[tuple[str, ...], object] = {
     ("inputs", "interviews"): "path to the interviews table (confidential; keep it out of git)",
@@ -99,15 +98,15 @@ def unfinished_metadata_problems(study: Mapping, synthetic: bool) -> list[Proble
     if synthetic:
         return []
     problems = [
-        Problem(SETTINGS_FILE, path, None, text, REAL_TEXT)
+        Problem(CONFIG_FILE, path, None, text, REAL_TEXT)
         for path, text in texts(study, "study")
         if path != "study.identifier" and UNFINISHED.search(text)
     ]
     if SYNTHETIC_LABEL.search(study["title"]):
-        problems.append(Problem(SETTINGS_FILE, "study.title", None, study["title"], REAL_TITLE))
+        problems.append(Problem(CONFIG_FILE, "study.title", None, study["title"], REAL_TITLE))
     problems += [
         Problem(
-            SETTINGS_FILE,
+            CONFIG_FILE,
             f"study.creators[{index}].affiliation",
             None,
             creator_name(creator),
@@ -123,7 +122,7 @@ def unfinished_metadata_problems(study: Mapping, synthetic: bool) -> list[Proble
 def placeholder_problems(config: Mapping) -> list[Problem]:
     """One problem per value the study has not supplied yet."""
     return [
-        Problem(SETTINGS_FILE, path, None, text, "this study's own value (see config/README.md)")
+        Problem(CONFIG_FILE, path, None, text, "this study's own value (see config/README.md)")
         for path, text in placeholders(config)
     ]
 
@@ -158,7 +157,7 @@ def schema_problems(config: Mapping, schema: Mapping) -> list[Problem]:
             where, value = path, _shown(error.instance)
             expected = error.message if described is None else f"{error.message} ({described})"
         problems.append(
-            Problem(SETTINGS_FILE, where.lstrip(".") or "top level", None, value, expected)
+            Problem(CONFIG_FILE, where.lstrip(".") or "top level", None, value, expected)
         )
     return problems
 
