@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from test_mandates import run, ticks
 
 from peacekeeping_interviews.pema import presets, read_layout, read_resolutions
 from peacekeeping_interviews.problems import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "pema" / "published_layout.csv"
 PEMA = ROOT.parent / "shared" / "pema" / "PEMA_raw_v2.csv"
 COUNTED = ("Monitor", "Assist", "Security")

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import copy
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SCHEMA_DIR
 
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.startup import check_study, report_failure
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_DIR = ROOT / "workflow" / "schemas"
 EXAMPLE = ROOT / "data" / "example"
 RELEASE = {"interviews": "", "coding": "", "mission_counts": ""}
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, SCHEMA_DIR
 
 from peacekeeping_interviews.cli import main
 from peacekeeping_interviews.problems import InputError
@@ -18,8 +19,7 @@ from peacekeeping_interviews.study_config import (
     placeholders,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = SCHEMA_DIR / "config.schema.yaml"
 CONFIG = ROOT / "config" / "config.yaml"
 
 

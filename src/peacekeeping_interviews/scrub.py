@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from peacekeeping_interviews.text import without_format_characters
+
 INTERVIEWEE_REPLACEMENT = "[an interviewee]"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEPARATOR = r"[\s\-\u2010-\u2015]+"
@@ -56,10 +58,8 @@ class Replacement:
 def fold(text: str) -> str:
     """Comparable form of text: compatibility-decomposed, accents and invisible format
     characters dropped, casefolded."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(
-        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
-    ).casefold()
+    decomposed = without_format_characters(unicodedata.normalize("NFKD", text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def comparable_name(name: str) -> str:
@@ -77,7 +77,7 @@ def name_pattern(name: str) -> str:
                 parts.append(_SEPARATOR)
         elif char in _APOSTROPHES:
             parts.append(f"[{_APOSTROPHES}]")
-        elif unicodedata.category(char) == "Cf":
+        elif not without_format_characters(char):
             continue
         elif fold(char) != char.lower():
             parts.append(f"(?:{re.escape(char)}|{re.escape(fold(char))})")

@@ -16,6 +16,7 @@ rule anonymise_interviews:
             "anonymisation",
             "disclosure",
             "scrub",
+            "text",
             "leak_scan",
             "validation",
             "codebook",

@@ -9,7 +9,7 @@ rule scan_for_leaks:
             *rules.describe_study.output,
             *rules.render_reports.output,
         ],
-        code=package_modules("anonymisation", "leak_scan", "scrub"),
+        code=package_modules("anonymisation", "leak_scan", "scrub", "text"),
     output:
         report="results/leak_scan/report.json",
     log:

@@ -7,7 +7,14 @@ rule merge_mandates:
         mission_counts=RELEASE["mission_counts"],
         schemas=schema_files("anonymised_mission_counts.table.yaml"),
         code=package_modules(
-            "mandates", "release", "validation", "figures", "files", "problems"
+            "mandates",
+            "pema",
+            "text",
+            "release",
+            "validation",
+            "figures",
+            "files",
+            "problems",
         ),
     output:
         matrix="results/mandates/figure1_matrix.csv",
