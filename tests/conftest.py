@@ -16,6 +16,10 @@ from peacekeeping_interviews.release import PublicRelease, read_release
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
+# The adversary's ways of slipping a restricted name, date or city past the scrub and the leak scan.
+EVASIONS = yaml.safe_load(
+    (ROOT / "tests" / "fixtures" / "evasions.yaml").read_text(encoding="utf-8")
+)
 SCHEMA_DIR = ROOT / "workflow" / "schemas"
 CODEBOOK = ROOT / "config" / "codebook.yaml"
 LATEST = "2026-11-23"

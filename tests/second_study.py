@@ -207,7 +207,13 @@ def fill_in(config: dict, directory: Path) -> dict:
         pseudonym_prefix="S",
         k_min=3,
         max_suppression=0.2,
-        quasi_identifiers=["level", "function", "posting", "missions"],
+        non_identifying=[
+            {
+                "column": "consent",
+                "reason": "this study's interviewees chose their tier in private; no one else knows",
+            }
+        ],
+        priorities=["function", "level"],
         sensitive_names=[{"name": name, "replacement": text} for name, text in THIRD_PARTIES],
     )
     anonymisation["hierarchies"]["missions"] = [MISSION_REGIONS]

@@ -1,16 +1,21 @@
 """The anonymisation stage on the mini fixture: pseudonyms, consent, release, atomic writes."""
 
+import csv
 import hashlib
+import io
+import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from bad_inputs import BAD_INPUT_CASES, build_bad_case
-from conftest import SCHEMA_DIR
+from conftest import CODEBOOK, ROOT, SCHEMA_DIR
 
 from peacekeeping_interviews.anonymisation import (
     DEMO_KEY,
+    RELEASED_ATTRIBUTES,
     AnonymisationOutputs,
     ConfidentialInputs,
     LeakError,
@@ -23,6 +28,7 @@ from peacekeeping_interviews.anonymisation import (
     sensitive_name_collisions,
     tenure_bands,
 )
+from peacekeeping_interviews.disclosure import WITHHELD
 from peacekeeping_interviews.leak_scan import scan_text
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.validation import validate_inputs
@@ -51,6 +57,17 @@ def confidential(paths: dict, settings: dict) -> ConfidentialInputs:
 @pytest.fixture
 def validated(mini_inputs):
     return validate_inputs(**mini_inputs, schema_dir=SCHEMA_DIR, latest_interview_date=LATEST)
+
+
+@pytest.fixture(scope="module")
+def validated_example():
+    return validate_inputs(
+        ROOT / "data/example/interviews.csv",
+        ROOT / "data/example/coding.csv",
+        CODEBOOK,
+        schema_dir=SCHEMA_DIR,
+        latest_interview_date=LATEST,
+    )
 
 
 @pytest.fixture
@@ -92,23 +109,25 @@ def test_consent_rules_in_the_released_interviews(release, validated):
     table = release.interviews.set_index("pseudonym")
     crosswalk = release.crosswalk.set_index("interview_id")["pseudonym"]
     source = validated.interviews.set_index("interview_id")
+    assert "date" not in table.columns  # no interview is dated below its released unit
 
     named = table.loc[crosswalk["MINI-01"]]
-    assert (named["name"], named["date"], named["location"]) == (
+    assert (named["name"], named["location"], named["consent"]) == (
         "Orla Venstrade",
-        "2019-07-15",
         "New York",
+        "named",
     )
     assert named["citation"] == "Orla Venstrade, former Head of Political Affairs in MONUSCO"
 
-    descriptor = table.loc[crosswalk["MINI-06"]]
-    assert (descriptor["name"], descriptor["date"], descriptor["location"]) == ("", "", "remote")
-    assert descriptor["citation"] == "an NGO leader and former UN official"
-
-    anonymous = table.loc[crosswalk["MINI-05"]]
-    assert (anonymous["name"], anonymous["descriptor"], anonymous["date"]) == ("", "", "")
-    assert anonymous["location"] == "in_person" and anonymous["month"] == "2020-02"
-    assert anonymous["citation"] == "an anonymous source"
+    for interview_id in source.index[source["consent"] != "named"]:
+        row = table.loc[crosswalk[interview_id]]
+        assert (row["name"], row["public_role"]) == ("", "")
+        assert row["location"] in ("in_person", "remote", WITHHELD)
+        if row["descriptor"] in ("", WITHHELD):
+            assert row["citation"] == "an anonymous source"
+        else:
+            assert source.at[interview_id, "consent"] == "descriptor"
+            assert row["citation"].endswith(" " + row["descriptor"])
 
     non_named = source.index[source["consent"] != "named"]
     released_text = release.interviews.to_csv()
@@ -117,26 +136,31 @@ def test_consent_rules_in_the_released_interviews(release, validated):
     assert "MINI-" not in released_text + release.coding.to_csv()
 
 
-def test_collection_order_follows_months(release):
-    by_order = release.interviews.sort_values("collection_order")["month"].tolist()
-    assert by_order == sorted(by_order)
+def test_collection_order_is_the_order_the_interviews_were_conducted(release, validated):
+    """By date as recorded (a month-only date first in its month), then by interview id."""
+    source = validated.interviews.sort_values(["date", "interview_id"], kind="stable")
+    by_id = release.crosswalk.set_index("interview_id")["pseudonym"]
+    assert release.interviews["pseudonym"].tolist() == by_id[source["interview_id"]].tolist()
+    assert release.interviews["collection_order"].tolist() == list(range(1, len(source) + 1))
 
 
 def test_excerpts_are_scrubbed_and_logged(release):
     excerpts = " ".join(release.coding["excerpt"])
     assert "Balquist" not in excerpts
     assert "[an interviewee] was there with me" in excerpts
-    assert set(release.log["action"]) == {"interviewee name"}
-    assert len(release.log) == 3  # full name twice (two coders), surname once
+    assert "New York" not in excerpts  # MINI-12's own city; MINI-12 is not named
+    assert release.log["action"].value_counts().to_dict() == {
+        "interviewee name": 3,  # full name twice (two coders), surname once
+        "city of a non-named interview": 1,
+    }
 
 
-def test_k_anonymity_reached_over_non_named_rows(release, anonymisation_settings):
-    from pycanon import anonymity
-
-    qis = anonymisation_settings["quasi_identifiers"]
-    non_named = release.interviews[release.interviews["consent"] != "named"]
-    assert anonymity.k_anonymity(non_named.reset_index(drop=True), qis) >= 2
-    assert release.disclosure.k_after >= 2 > release.disclosure.k_before - 1
+def test_k_anonymity_reached_over_every_released_column(release, anonymisation_settings):
+    """Counted directly, with pycanon out of the loop: every non-named row reads exactly like at
+    least k_min - 1 other non-named rows in every column but the row keys."""
+    k_min = anonymisation_settings["k_min"]
+    assert min(released_class_sizes(release.interviews.to_csv(index=False))) >= k_min
+    assert release.disclosure.k_after >= k_min > release.disclosure.k_before
 
 
 def test_tenure_bands():
@@ -203,6 +227,77 @@ def test_a_leak_in_the_release_writes_nothing(
 
 
 SECRET_KEY = "a-long-secret-key-value"
+
+
+def released_class_sizes(interviews_csv: str) -> list[int]:
+    """For each non-named row of a written interview table, how many non-named rows share its
+    values in every column but the pseudonym and the collection order."""
+    rows = list(csv.DictReader(io.StringIO(interviews_csv)))
+    keys = [
+        tuple(v for c, v in row.items() if c not in ("pseudonym", "collection_order"))
+        for row in rows
+        if row["consent"] != "named"
+    ]
+    return [keys.count(key) for key in keys]
+
+
+def unit_interval(value: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The first and last month (year, month) a released time unit covers; ``*`` covers all."""
+    if value == "*":
+        return (0, 1), (9999, 12)
+    if len(value) == 4:
+        return (int(value), 1), (int(value), 12)
+    if value[5] == "Q":
+        first = 3 * (int(value[6]) - 1) + 1
+        return (int(value[:4]), first), (int(value[:4]), first + 2)
+    return (int(value[:4]), int(value[5:7])), (int(value[:4]), int(value[5:7]))
+
+
+def feasible_dates_are_released_units(interviews_csv: str) -> bool:
+    """Whether, for every non-named row, the interval its own unit and the order allow (no
+    earlier than any unit before it starts, no later than any unit after it ends) is its unit."""
+    rows = sorted(
+        csv.DictReader(io.StringIO(interviews_csv)), key=lambda r: int(r["collection_order"])
+    )
+    intervals = [unit_interval(row["month"]) for row in rows]
+    date_like = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    if any(date_like.search(v) for row in rows for v in row.values()):
+        return False
+    for n, row in enumerate(rows):
+        if row["consent"] == "named":
+            continue
+        earliest = max(start for start, _ in intervals[: n + 1])
+        latest = min(end for _, end in intervals[n:])
+        if (earliest, latest) != intervals[n]:
+            return False
+    return True
+
+
+def test_the_example_release_as_written_is_protected(example_release_paths):
+    """On the committed example with the project's settings, read back from the written file:
+    k >= k_min over every released column, no date narrowed, and the report's figures agree."""
+    written = Path(example_release_paths["interviews"]).read_text(encoding="utf-8")
+    outputs = AnonymisationOutputs.under(Path(example_release_paths["interviews"]).parents[2])
+    report = json.loads(outputs.summary.read_text(encoding="utf-8"))
+    disclosure = report["disclosure"]
+    sizes = released_class_sizes(written)
+    assert min(sizes) >= disclosure["k_min"] == 3
+    after = disclosure["measured"]["every_released_column"]["after"]
+    assert (after["k"], after["unique_rows"]) == (min(sizes), sizes.count(1))
+    assert feasible_dates_are_released_units(written)
+
+
+def test_the_date_check_catches_day_order_beside_named_dates():
+    """The check itself: named full dates and a day order would narrow a non-named month."""
+    narrowed = (
+        "pseudonym,collection_order,month,consent\n"
+        "P-1,1,2020-01,anonymous\nP-2,2,2020-02,named\nP-3,3,*,anonymous\nP-4,4,2020-02,named\n"
+    )
+    assert not feasible_dates_are_released_units(narrowed)
+    dated = "pseudonym,collection_order,month,consent,date\nP-1,1,2020-01,named,2020-01-05\n"
+    assert not feasible_dates_are_released_units(dated)
+    fine = "pseudonym,collection_order,month,consent\nP-1,1,2020,anonymous\nP-2,2,2020,named\n"
+    assert feasible_dates_are_released_units(fine)
 
 
 def run_final_scan(tmp_path, inputs, settings, planted: dict[str, str]) -> tuple[str, Path]:
@@ -372,12 +467,33 @@ def test_a_shared_surname_does_not_hide_a_full_name_from_the_leak_scan(
     assert scan_text("see mini-05\n", "t.csv", restricted)  # raw ids in any case
 
 
-def test_order_within_a_month_does_not_follow_the_days(release, validated):
-    """Beside named interviews' published dates, day order would narrow non-named dates."""
-    table = release.interviews
-    assert table["collection_order"].tolist() == list(range(1, len(table) + 1))
-    for _, month in table.groupby("month"):
-        assert month["pseudonym"].tolist() == sorted(month["pseudonym"])
+EVERY_ATTRIBUTE_BUT_THE_MONTH = [
+    {"column": column, "reason": "declared harmless for this test of the dates alone"}
+    for column in RELEASED_ATTRIBUTES
+    if column != "month"
+]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"priorities": ["function", "level", "posting"]},
+        {"non_identifying": EVERY_ATTRIBUTE_BUT_THE_MONTH, "k_min": 2},
+        {"non_identifying": EVERY_ATTRIBUTE_BUT_THE_MONTH, "k_min": 3},
+    ],
+)
+def test_no_date_is_narrowed_below_its_released_unit(
+    validated_example, anonymisation_settings, overrides
+):
+    """From the release alone, the dates a non-named interview can have (its released unit, and
+    the units of the interviews before and after it in the collection order) are exactly its
+    released unit: nothing released narrows it. With the month the only quasi-identifier, it is
+    released (at some resolution), so the check has dates to work on."""
+    settings = dict(anonymisation_settings, **overrides)
+    released = anonymise_interviews(validated_example, settings, DEMO_KEY).interviews
+    if "non_identifying" in overrides:
+        assert (released["month"] != WITHHELD).all()
+    assert feasible_dates_are_released_units(released.to_csv(index=False))
 
 
 def test_mission_counts_count_each_mission_served_and_mask_small_cells():

@@ -8,11 +8,15 @@ from pycanon import anonymity
 
 from peacekeeping_interviews.disclosure import (
     WITHHELD,
+    calendar_hierarchy,
     equivalence_class_sizes,
     generalise,
     masked_counts,
     protect,
     released_order,
+    suppress_locally,
+    unique_rows,
+    utility_cost,
 )
 
 LEVELS = [{"srsg": "leadership", "dsrsg": "leadership", "chief": "senior", "director": "senior"}]
@@ -75,10 +79,13 @@ def test_suppression_within_budget_prefers_less_generalisation():
         k_min=3,
         max_suppression=0.5,
     )
-    # the lone SRSG is withheld together with two officers so the withheld group also has 3 rows
+    # the lone SRSG's level is withheld together with two officers' so that the withheld group
+    # also has 3 rows; the function they share stays
     assert result.levels == {"level": 0, "function": 0}
     assert result.suppressed.sum() == 3
-    assert (result.table.loc[result.suppressed] == WITHHELD).all().all()
+    assert (result.table.loc[result.suppressed, "level"] == WITHHELD).all()
+    assert (result.table["function"] == "x").all()
+    assert result.withheld["level"].sum() == 3 and not result.withheld["function"].any()
     assert result.k_after == 3
 
 
@@ -144,6 +151,108 @@ def test_result_is_always_k_anonymous_within_budget(rows, k_min, max_suppression
         assert result.k_after >= k_min
     assert result.suppressed.sum() <= int(max_suppression * (~is_named).sum())
     assert not result.suppressed[is_named].any()
+
+
+def literal_class_sizes(rows: list[tuple]) -> list[int]:
+    """Independent count: for each row, how many rows read exactly the same."""
+    return [rows.count(row) for row in rows]
+
+
+def test_local_suppression_withholds_only_the_cells_where_a_group_differs():
+    """Hand-worked: two pairs alike but for the function, and one row alike but for the level.
+    Grouping the nearest three rows withholds one column of each group, never a whole row."""
+    table = pd.DataFrame(
+        {
+            "level": ["chief", "chief", "chief", "officer", "officer", "officer"],
+            "function": ["civil", "political", "political", "rights", "rights", "political"],
+            "posting": ["hq"] * 6,
+        }
+    )
+    withheld = suppress_locally(table, k_min=3)
+    assert withheld is not None
+    assert withheld["function"].tolist() == [True, True, True, True, True, True]
+    assert not withheld["level"].any() and not withheld["posting"].any()
+    released = table.mask(withheld, WITHHELD)
+    assert min(literal_class_sizes(list(released.itertuples(index=False)))) == 3
+
+
+def test_a_fixed_column_is_never_withheld_cell_by_cell():
+    """The month may only be generalised: a month with fewer than k_min rows cannot be fixed by
+    suppression, so protect() coarsens the month for every row instead."""
+    table = pd.DataFrame(
+        {
+            "month": ["2020-01", "2020-01", "2020-02", "2020-02", "2020-02", "2020-03"],
+            "level": ["chief"] * 6,
+        }
+    )
+    assert suppress_locally(table, k_min=3, fixed=["month"]) is None
+    assert suppress_locally(table, k_min=3) is not None
+    result = protect(
+        table,
+        pd.Series([False] * 6),
+        ["month", "level"],
+        {"month": calendar_hierarchy(table["month"])},
+        k_min=3,
+        max_suppression=0.5,
+        fixed=["month"],
+    )
+    assert result.levels["month"] == 1
+    assert result.table["month"].tolist() == ["2020-Q1"] * 6
+    assert not result.withheld["month"].any()
+
+
+def test_calendar_hierarchy_goes_month_quarter_year():
+    months = pd.Series(["2019-07", "2019-12", "2020-01", "2020-04"])
+    hierarchy = calendar_hierarchy(months)
+    assert generalise(months, hierarchy, 1).tolist() == ["2019-Q3", "2019-Q4", "2020-Q1", "2020-Q2"]
+    assert generalise(months, hierarchy, 2).tolist() == ["2019", "2019", "2020", "2020"]
+    assert generalise(months, hierarchy, 3).tolist() == [WITHHELD] * 4
+
+
+def test_weights_keep_the_weighted_column_detailed():
+    """Without weights the cheapest release withholds the column with more values; weighting it
+    makes the search give up the other column instead."""
+    table = pd.DataFrame(
+        {
+            "function": ["a", "a", "a", "b", "b", "b", "c", "c", "c"],
+            "level": ["x", "y", "z", "y", "z", "x", "z", "x", "y"],
+        }
+    )
+    kwargs = dict(
+        is_named=pd.Series([False] * 9),
+        quasi_identifiers=["function", "level"],
+        hierarchies={},
+        k_min=3,
+        max_suppression=0.0,
+    )
+    assert protect(table, **kwargs).k_after >= 3
+    weighted = protect(table, **kwargs, weights={"function": 4.0})
+    assert weighted.levels == {"function": 0, "level": 1}
+    assert weighted.table["function"].tolist() == table["function"].tolist()
+    other = protect(table, **kwargs, weights={"level": 4.0})
+    assert other.levels == {"function": 1, "level": 0}
+
+
+def test_utility_cost_counts_generalised_and_withheld_cells():
+    original = pd.DataFrame({"level": ["srsg", "dsrsg", "chief", "chief"], "posting": list("aabb")})
+    released = pd.DataFrame(
+        {"level": ["leadership", "leadership", "chief", "*"], "posting": list("aabb")}
+    )
+    withheld = pd.DataFrame({"level": [False, False, False, True], "posting": [False] * 4})
+    cost = utility_cost(original, released, withheld)
+    assert cost["columns"]["level"] == {
+        "cells_generalised": 2,
+        "cells_withheld": 1,
+        "cells_withheld_locally": 1,
+    }
+    assert cost["columns"]["posting"]["cells_generalised"] == 0
+    assert cost["rows_suppressed"] == 1
+
+
+def test_unique_rows_counts_rows_alone_in_their_class():
+    table = pd.DataFrame({"a": list("xxyz"), "b": list("1123")})
+    assert unique_rows(table, ["a", "b"]) == 2
+    assert unique_rows(table, ["a"]) == 2
 
 
 def test_masked_counts_hide_one_to_k_minus_one():

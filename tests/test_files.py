@@ -56,3 +56,18 @@ def test_json_text_refuses_nan_and_json_records_turn_it_into_null():
 def test_csv_text_spells_booleans_as_the_release_does():
     table = pd.DataFrame({"mandated": [True, False], "label": ["a", "b"]})
     assert files.csv_text(table) == "mandated,label\ntrue,a\nfalse,b\n"
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "'quoted"]
+
+
+def test_spreadsheet_safe_cells_cannot_run_as_formulas_and_read_back_unchanged():
+    texts = [*FORMULA_LIKE, "plain", "a = b", "", None]
+    table = pd.DataFrame({"text": texts, "count": range(-5, len(texts) - 5), "flag": True})
+    safe = files.spreadsheet_safe(table)
+    escaped = [cell for cell in safe["text"] if isinstance(cell, str) and cell.startswith("'")]
+    assert escaped == [f"'{text}" for text in FORMULA_LIKE]
+    assert safe["count"].tolist() == table["count"].tolist()  # numbers, negative ones too
+    assert files.csv_text(safe).splitlines()[-1] == ",5,true"
+    unescaped = safe["text"].map(files.from_spreadsheet_safe, na_action="ignore")
+    assert unescaped.equals(table["text"])

@@ -2,23 +2,29 @@
 without repeating it, reports none on clean text, and quarantines what leaked."""
 
 import re
+from dataclasses import replace
 
 import pytest
+from conftest import EVASIONS
 
 from peacekeeping_interviews.leak_scan import (
     KEY,
+    UNREADABLE,
     Leak,
     Restricted,
     RestrictedStrings,
     SubstringSearch,
     check_quarantine,
+    id_search,
     mask,
+    name_search,
+    normalise,
     notes_search,
     quarantine_files,
     scan_for_leaks,
     scan_text,
 )
-from peacekeeping_interviews.scrub import NameScrubber, RestrictedName
+from peacekeeping_interviews.scrub import RestrictedName
 
 EXCERPT = "They worried the minister would end the mission."
 
@@ -26,10 +32,10 @@ EXCERPT = "They worried the minister would end the mission."
 @pytest.fixture
 def restricted() -> RestrictedStrings:
     return RestrictedStrings(
-        names=NameScrubber(
+        names=name_search(
             [RestrictedName("Sabine Quorrell", "[an interviewee]", "interviewee name", "row 5")]
         ),
-        raw_ids={"mini-05": Restricted("MINI-05", "raw interview id", "row 5, id")},
+        raw_ids=id_search([Restricted("MINI-05", "raw interview id", "row 5, id")]),
         notes=notes_search(
             [
                 Restricted("Asked not to be quoted by section", "interviewer's notes", "row 2"),
@@ -137,8 +143,8 @@ def test_masks_show_initials_and_length_and_nothing_of_the_key(value, kind, mask
     assert mask(value, kind) == masked
 
 
-def test_short_notes_other_pseudonyms_and_cities_in_sentences_are_not_evidence(restricted):
-    text = "ok\nP-aaaaaaaaaa,2020-02-11,Kinshasa\nP-0123456789,1,Kinshasa wanted a softer line.\n"
+def test_short_notes_and_other_pseudonyms_dates_and_cities_are_not_evidence(restricted):
+    text = "ok\nP-aaaaaaaaaa,2020-02-11,Kinshasa\nP-aaaaaaaaaa,1,Kinshasa wanted a softer line.\n"
     assert scan_text(text, "f", restricted) == []
 
 
@@ -149,13 +155,14 @@ def test_directory_scan_quarantines_only_leaking_files(tmp_path, restricted):
     binary = tmp_path / "results" / "figure.png"
     clean.write_text(CLEAN)
     leaking.write_text("P-0123456789,MINI-05\n")
-    binary.write_bytes(b"\x89PNG\0\0MINI-05")
+    binary.write_bytes(b"\x89PNG\0\0MINI-05")  # a PNG nobody can read: reported, not passed
     leaks, summary = scan_for_leaks(restricted, [tmp_path / "results"])
-    assert [leak.file for leak in leaks] == [str(leaking)]
-    assert summary["text_files_scanned"] == 2
-    assert summary["binary_files_not_scanned"] == [str(binary)]
+    assert [leak.file for leak in leaks] == [str(leaking), str(binary)]
+    assert leaks[-1].kind == UNREADABLE
+    assert summary["scanned_by_format"]["text"]["files"] == 2
+    assert summary["not_scannable"] == [f"{binary} (png: unknown binary format)"]
     quarantine = tmp_path / "data" / "restricted" / "quarantine"
-    moved = quarantine_files([leak.file for leak in leaks], tmp_path, quarantine)
+    moved = quarantine_files([str(leaking)], tmp_path, quarantine)
     assert moved == {str(leaking): str(quarantine / "results" / "deep" / "table.csv")}
     assert clean.exists() and not leaking.exists()
     assert (quarantine / "results" / "deep" / "table.csv").read_text() == "P-0123456789,MINI-05\n"
@@ -171,3 +178,94 @@ def test_a_quarantine_inside_a_public_folder_is_refused(tmp_path, inside):
 def test_a_whole_file_leak_reads_without_a_column():
     leak = Leak("data/x/crosswalk.csv", 0, "restricted file", source="its name")
     assert str(leak) == "data/x/crosswalk.csv:0: restricted file; restricted by its name"
+
+
+NON_NAMED = "non-named interviewee's name"
+CORPUS_RESTRICTED = RestrictedStrings(
+    names=name_search(
+        [
+            RestrictedName(name, "[an interviewee]", NON_NAMED, f"row {row}")
+            for row, name in enumerate(EVASIONS["restricted_names"], start=1)
+        ],
+        published=EVASIONS["published_names"],
+    ),
+    raw_ids=id_search([]),
+    notes=notes_search([]),
+    excerpts={},
+    secrets=SubstringSearch({}),
+    pseudonym_pattern=re.compile(r"P-[0-9a-f]{10}"),
+    details_by_pseudonym={
+        "P-0123456789": (
+            Restricted(EVASIONS["interview"]["date"], "full date", "row 9, date"),
+            Restricted(EVASIONS["interview"]["city"], "city", "row 9, location"),
+        )
+    },
+)
+
+
+@pytest.mark.parametrize("case", EVASIONS["names"], ids=lambda case: case["case"])
+def test_each_evasion_of_a_name_is_a_leak(case):
+    leaks = scan_text(case["text"], "paper.md", CORPUS_RESTRICTED)
+    assert [(leak.kind, leak.masked) for leak in leaks] == [
+        (NON_NAMED, mask(case["name"], NON_NAMED))
+    ]
+
+
+@pytest.mark.parametrize("harmless", EVASIONS["harmless"])
+def test_common_words_other_names_and_published_names_are_not_leaks(harmless):
+    assert scan_text(harmless, "paper.md", CORPUS_RESTRICTED) == []
+
+
+@pytest.mark.parametrize("case", EVASIONS["dates_and_cities"], ids=lambda case: case["case"])
+def test_the_interviews_date_or_city_inside_its_excerpt_is_a_leak(case):
+    row = 'pseudonym,segment,excerpt\nP-0123456789,3,"We met, {}, at noon."\n'
+    (leak,) = scan_text(row.format(case["written"]), "coding.csv", CORPUS_RESTRICTED)
+    assert leak.kind in {"full date", "city"}
+    assert (leak.line, leak.field) == (2, "column 3 'excerpt'")
+    assert scan_text(row.format(case["coarse"]), "coding.csv", CORPUS_RESTRICTED) == []
+    other = row.replace("P-0123456789", "P-aaaaaaaaaa").format(case["written"])
+    assert scan_text(other, "coding.csv", CORPUS_RESTRICTED) == []
+
+
+@pytest.mark.parametrize("written", ["REF0002", "REF-2", "REF 0002", "x_REF-0002_y", "ref_2"])
+def test_variants_of_a_raw_id_are_leaks(written):
+    restricted = replace(
+        CORPUS_RESTRICTED,
+        raw_ids=id_search([Restricted("REF-0002", "raw interview id", "row 2, id")]),
+    )
+    (leak,) = scan_text(f"see {written} there", "notes.md", restricted)
+    assert (leak.kind, leak.column) == ("raw interview id", 5 + written.casefold().index("ref"))
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["REF-20", "REF-00021", "AREF-2", "PREF 2", "REF-0003", "ref2", "Ref2 dtype", "ref = 2"],
+)
+def test_other_ids_are_not_leaks(other):
+    restricted = replace(
+        CORPUS_RESTRICTED,
+        raw_ids=id_search([Restricted("REF-0002", "raw interview id", "row 2, id")]),
+    )
+    assert scan_text(f"see {other} there", "notes.md", restricted) == []
+
+
+def test_a_run_of_words_from_a_note_is_a_leak_and_stop_words_alone_are_not(restricted):
+    (leak,) = scan_text("They had asked not to be quoted, we recall.", "paper.md", restricted)
+    assert (leak.kind, leak.column) == ("interviewer's notes", 10)
+    assert scan_text("Whether to be or not to be quoted by name", "paper.md", restricted) == []
+
+
+def test_a_surname_a_named_interviewee_shares_is_not_a_leak_on_its_own():
+    names = name_search(
+        [RestrictedName("Teodor Venstrade", "[x]", NON_NAMED)], published=["Orla Venstrade"]
+    )
+    restricted = replace(CORPUS_RESTRICTED, names=names)
+    assert scan_text("Orla Venstrade, former Head; Mr Venstrade", "p.md", restricted) == []
+    assert len(scan_text("Teodor Venstrade", "p.md", restricted)) == 1
+
+
+def test_an_allowed_occurrence_passes_only_inside_its_released_excerpt():
+    excerpt = "General Law applies here, they said."
+    restricted = replace(CORPUS_RESTRICTED, allowed={"law": (normalise(excerpt),)})
+    assert scan_text(f'P-aaaaaaaaaa,2,"{excerpt}"', "coding.csv", restricted) == []
+    assert len(scan_text("General Law applies elsewhere.", "paper.md", restricted)) == 1

@@ -2,8 +2,13 @@
 
 import pandas as pd
 import pytest
-from conftest import CODEBOOK, SCHEMA_DIR
+from conftest import CODEBOOK, LATEST, SCHEMA_DIR
 
+from peacekeeping_interviews.anonymisation import (
+    AnonymisationOutputs,
+    ConfidentialInputs,
+    run_anonymisation,
+)
 from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError
@@ -85,3 +90,35 @@ def test_a_coder_twice_on_one_segment_is_refused(mini_release_paths, tmp_path):
     message = str(caught.value)
     assert f"coding.csv: row {len(repeated)} (line {len(repeated) + 1}), column 'coder'" in message
     assert "not the same coder twice on one segment (first in row 1)" in message
+
+
+def test_formula_like_cells_are_published_inert_and_read_back_as_written(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    """An excerpt or coder that a spreadsheet would run as a formula is published with a
+    leading apostrophe (CSV injection), and the release reader removes it again."""
+    formulas = {1: ('=HYPERLINK("http://x","see")', "@coder_a"), 3: ("'quoted", "-coder")}
+    coding = pd.read_csv(mini_inputs["coding"], dtype=str, keep_default_na=False)
+    for row, (excerpt, coder) in formulas.items():
+        coding.loc[row - 1, ["excerpt", "coder"]] = [excerpt, coder]
+    inputs = {**mini_inputs, "coding": tmp_path / "coding.csv"}
+    coding.to_csv(inputs["coding"], index=False, lineterminator="\n")
+    outputs = AnonymisationOutputs.under(tmp_path / "run")
+    run_anonymisation(
+        ConfidentialInputs(
+            **inputs,
+            schema_dir=SCHEMA_DIR,
+            settings=anonymisation_settings,
+            latest_interview_date=LATEST,
+        ),
+        outputs,
+        environ={},
+    )
+    written = [*formulas.values()]
+    published = pd.read_csv(outputs.coding, dtype=str, keep_default_na=False)
+    pairs = set(zip(published["excerpt"], published["coder"], strict=True))
+    assert {(f"'{excerpt}", f"'{coder}") for excerpt, coder in written} <= pairs
+    assert not any(cell.startswith(("=", "@", "-")) for cell in published.to_numpy().ravel())
+    release = read_release(outputs.interviews, outputs.coding, CODEBOOK, SCHEMA_DIR)
+    pairs = set(zip(release.coding["excerpt"], release.coding["coder"], strict=True))
+    assert set(written) <= pairs

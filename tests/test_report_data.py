@@ -61,6 +61,15 @@ def test_undeclared_files_and_missing_keys_are_named(data):
         format_month("2019-13")
 
 
+def test_released_time_units_in_words():
+    assert format_month("2019-07") == "July 2019"
+    assert format_month("2020-Q1") == "the first quarter of 2020"
+    assert format_month("2021") == "2021"
+    for bad in ("2019-Q5", "*", "19-07"):
+        with pytest.raises(ReportDataError, match="YYYY-MM, YYYY-Qn or YYYY"):
+            format_month(bad)
+
+
 def test_tables_keep_cells_as_written(data):
     table = data.table("results/table.csv")
     assert table.to_dict("records") == [{"value": "named", "count": "<3"}]

@@ -12,8 +12,19 @@ from peacekeeping_interviews.sample_description import (
     counts_by,
     describe_sample,
     interview_list,
+    released_period,
     run_sample_description,
 )
+
+
+def test_the_period_is_the_released_units_or_nothing_when_withheld():
+    """With dates withheld, a first and last month would date the first and last interviews of
+    the collection order, so none is given."""
+    assert released_period(pd.Series(["2019-Q3", "2020-Q1", "2019-Q4"])) == {
+        "first_month": "2019-Q3",
+        "last_month": "2020-Q1",
+    }
+    assert released_period(pd.Series(["*", "*"])) == {"first_month": None, "last_month": None}
 
 
 def test_counts_by_masks_small_cells_and_puts_withheld_last():
@@ -76,14 +87,14 @@ def test_interview_list_shows_only_what_each_consent_tier_allows(example_release
     listed = interview_list(example_release)
     interviews = example_release.interviews.set_index("pseudonym")
     assert len(listed) == len(interviews) and listed["pseudonym"].is_unique
-    tiers = listed["consent"].tolist()
+    tiers = listed["cited_by"].tolist()
     assert tiers == sorted(tiers, key=["named", "descriptor", "anonymous"].index)
-    for tier, rows in listed.groupby("consent"):
+    for tier, rows in listed.groupby("cited_by"):
         assert rows["pseudonym"].map(interviews["collection_order"]).is_monotonic_increasing
         cities = ~rows["location"].isin(["in person", "remote", "withheld", "not recorded"])
         assert cities.any() == (tier == "named"), tier
-    anonymous = listed[listed["consent"] == "anonymous"]
+    anonymous = listed[listed["cited_by"] == "anonymous"]
     assert set(anonymous["cited_as"]) == {"an anonymous source"}
-    named = listed[listed["consent"] == "named"].set_index("pseudonym")
+    named = listed[listed["cited_by"] == "named"].set_index("pseudonym")
     assert (named["cited_as"] == interviews.loc[named.index, "citation"]).all()
     assert named["cited_as"].str.contains(", ").all()

@@ -24,7 +24,7 @@ import pytest
 from conftest import missing_tool
 
 from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.release import read_release
+from peacekeeping_interviews.release import incidence_matrix, read_release
 from peacekeeping_interviews.saturation import (
     GridPoint,
     SaturationOutputs,
@@ -557,3 +557,23 @@ def test_an_empty_release_stops_with_nothing_written(mini_release_paths, project
     with pytest.raises(InputError, match="at least one interview"):
         run_saturation(empty, project_config["saturation"], outputs)
     assert not outputs.numbers.parent.exists()
+
+
+def test_saturation_follows_the_order_the_interviews_were_conducted(example_release):
+    """Read independently from the confidential example (dates, then ids), the accumulation
+    curve is the one the release gives, and its headline point, base 4, run 2, at most 5% new, is
+    8+2, as an outside reading of the example in true order found (the earlier release, ordered
+    by pseudonym within each month, gave 10+2)."""
+    example = Path(__file__).resolve().parents[1] / "data/example"
+    interviews = pd.read_csv(example / "interviews.csv", dtype=str, keep_default_na=False)
+    coding = pd.read_csv(example / "coding.csv", dtype=str, keep_default_na=False)
+    in_true_order = interviews.sort_values(["date", "interview_id"])["interview_id"]
+    found = pd.crosstab(coding["interview_id"], coding["code"]) > 0
+    codes = list(example_release.codebook.ids())
+    true_incidence = found.reindex(index=in_true_order, columns=codes, fill_value=False)
+    released = incidence_matrix(example_release).to_numpy()
+    assert np.array_equal(
+        accumulation_curve(true_incidence.to_numpy()), accumulation_curve(released)
+    )
+    headline = guest_outcome(accumulation_curve(released), GridPoint(4, 2, 0.05))
+    assert headline["notation"] == "8+2"

@@ -17,6 +17,7 @@ from peacekeeping_interviews.study_config import (
     STUDY_VALUES,
     check_config,
     placeholders,
+    recorded_config,
 )
 
 SCHEMA = SCHEMA_DIR / "config.schema.yaml"
@@ -101,3 +102,19 @@ def test_every_schema_violation_is_named_by_its_key(edit, message):
     with pytest.raises(InputError) as raised:
         check_config(config, SCHEMA)
     assert any(message in str(problem) for problem in raised.value.problems), raised.value
+
+
+def test_params_record_the_sensitive_names_only_as_a_digest_that_changes_with_them(project_config):
+    """Snakemake keeps rule params in .snakemake/metadata, outside restricted space."""
+    original = copy.deepcopy(project_config)
+    recorded = recorded_config(project_config)
+    names = [entry["name"] for entry in project_config["anonymisation"]["sensitive_names"]]
+    assert names and not any(name in repr(recorded) for name in names)
+    assert project_config == original
+    assert {**recorded["anonymisation"], "sensitive_names": None} == {
+        **original["anonymisation"],
+        "sensitive_names": None,
+    }
+    changed = copy.deepcopy(project_config)
+    changed["anonymisation"]["sensitive_names"][0]["replacement"] = "[a minister]"
+    assert recorded_config(changed) != recorded

@@ -34,6 +34,9 @@ REQUIRED_KINDS = [
     "ragged_row",
     "blank_line",
     "unclosed_quote",
+    "workbook",
+    "utf16",
+    "nul_byte",
     "duplicate_column",
     "missing_column",
     "unknown_column",
@@ -42,6 +45,7 @@ REQUIRED_KINDS = [
     "enum",
     "pattern",
     "unique",
+    "unique_ignoring_case",
     "type_number",
     "type_integer",
     "type_boolean",
@@ -59,6 +63,7 @@ REQUIRED_KINDS = [
     "unknown_code",
     "same_coder_twice",
     # the codebook
+    "codebook_syntax",
     "codebook_duplicate_id",
     "codebook_missing_key",
     "codebook_unknown_key",
@@ -208,8 +213,48 @@ def test_only_a_case_slip_in_an_interview_id_gets_a_suggestion(tmp_path):
         {"set": {"row": 8, "column": "interview_id", "value": "mini-03"}},
     )
     first, second = problems_of(paths)
-    assert "did you mean" not in first
-    assert "(did you mean 'MINI-03'?)" in second
+    assert "other capitals" not in first
+    assert "(row 3 of interviews.csv has it in other capitals)" in second
+    assert "MINI-03" not in second
+
+
+@pytest.mark.parametrize(
+    ("breaks", "edit", "secret"),
+    [
+        (
+            "interviews",
+            {"replace": {"old": "Teodor", "new": "Téodor", "encoding": "latin-1"}},
+            "Balq",
+        ),
+        ("interviews", {"set": {"row": 2, "column": "notes", "value": "Met\0 Teodor"}}, "Teodor"),
+        ("interviews", {"set": {"row": 4, "column": "interview_id", "value": "KW OP"}}, "KW OP"),
+        ("coding", {"replace": {"old": "Teodor Balquist", "new": "T\0 Balquist"}}, "Balquist"),
+        ("coding", {"set": {"row": 3, "column": "interview_id", "value": "X-99"}}, "X-99"),
+        # A bad byte in a public column is quoted with its own cell, never a neighbouring one.
+        (
+            "interviews",
+            {"replace": {"old": ",UN official", "new": ",UN officiél", "encoding": "cp1252"}},
+            "Rookwyn",
+        ),
+    ],
+)
+def test_messages_never_quote_a_confidential_cell(tmp_path, breaks, edit, secret):
+    """Messages reach the terminal and .snakemake/log: confidential cells show initials and
+    length, with the file, row and column that locate them."""
+    problems = problems_of(edited(tmp_path, breaks, edit))
+    assert problems and all(".csv: row " in p and ", column '" in p for p in problems)
+    assert not [p for p in problems if secret in p]
+
+
+def test_a_cell_too_long_for_the_csv_module_is_located(tmp_path):
+    transcript = "word " * 30_000
+    paths = edited(
+        tmp_path, "coding", {"set": {"row": 5, "column": "excerpt", "value": transcript}}
+    )
+    (problem,) = problems_of(paths)
+    assert problem.startswith("coding.csv: row 5 (line 6), column 'excerpt': got 'w… w… w… …")
+    assert "a cell of at most 131,072 characters (128 KiB)" in problem
+    assert "(this one has 150,000)" in problem
 
 
 def test_a_cell_is_reported_once(tmp_path):

@@ -217,6 +217,57 @@ def test_bad_input_stops_before_any_output(tmp_path, file, column, value, messag
     assert outputs == [] and not (copy / "data/anonymised").exists()
 
 
+def restricted_names(root: Path) -> list[str]:
+    """The config's sensitive names and the names of the interviewees not named in the release."""
+    import pandas as pd
+
+    config = yaml.safe_load((root / "config/config.yaml").read_text(encoding="utf-8"))
+    interviews = pd.read_csv(root / "data/example/interviews.csv", dtype=str)
+    unnamed = interviews.loc[interviews["consent"] != "named", "name"].dropna()
+    return [entry["name"] for entry in config["anonymisation"]["sensitive_names"]] + list(unnamed)
+
+
+def files_naming(folder: Path, names: list[str]) -> dict[str, list[str]]:
+    """Each file below ``folder`` that holds any of ``names``, with the names it holds."""
+    found = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        held = [name for name in names if name.encode("utf-8") in data]
+        if held:
+            found[str(path.relative_to(folder))] = held
+    return found
+
+
+@pytest.mark.end_to_end
+def test_snakemake_keeps_no_restricted_name_in_its_own_folder(example_runs):
+    """.snakemake/ (metadata with every job's params, logs) lies outside data/restricted/."""
+    root = example_runs[0]
+    assert any((root / ".snakemake" / "metadata").iterdir())
+    assert files_naming(root / ".snakemake", restricted_names(root)) == {}
+
+
+@pytest.mark.end_to_end
+def test_a_message_about_a_confidential_cell_masks_it_on_screen_and_in_snakemakes_log(tmp_path):
+    """A bad byte in a non-named interviewee's name: the message locates it, and neither the
+    terminal nor .snakemake/log shows the name."""
+    copy = copy_project(tmp_path)
+    import pandas as pd
+
+    path = copy / "data/example/interviews.csv"
+    interviews = pd.read_csv(path, dtype=str)
+    row = int((interviews["consent"] == "anonymous").to_numpy().argmax())
+    name = interviews.loc[row, "name"]
+    data = path.read_bytes()
+    path.write_bytes(data.replace(name.encode(), (name[:2] + "é" + name[2:]).encode("latin-1")))
+    result = snakemake("--cores", "2", cwd=copy, check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"interviews.csv: row {row + 1} (line {row + 2}), column 'name'" in output
+    surname = name.split()[-1]
+    assert surname not in output and name[2:] not in output
+    assert files_naming(copy / ".snakemake", [surname, name[2:]]) == {}
+
+
 PEMA = ROOT.parent / "shared" / "pema" / "PEMA_raw_v2.csv"
 
 

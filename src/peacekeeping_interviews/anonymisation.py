@@ -18,10 +18,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pycanon import anonymity
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.disclosure import DisclosureResult, masked_counts, protect
-from peacekeeping_interviews.files import csv_text, json_text, read_yaml, write_all_or_nothing
+from peacekeeping_interviews.disclosure import (
+    WITHHELD,
+    DisclosureResult,
+    calendar_hierarchy,
+    masked_counts,
+    protect,
+    unique_rows,
+    utility_cost,
+)
+from peacekeeping_interviews.files import (
+    csv_text,
+    json_text,
+    read_yaml,
+    spreadsheet_safe,
+    write_all_or_nothing,
+)
 from peacekeeping_interviews.leak_scan import (
     KEY,
     Leak,
@@ -29,20 +44,28 @@ from peacekeeping_interviews.leak_scan import (
     RestrictedStrings,
     SubstringSearch,
     check_quarantine,
+    id_search,
+    made_with,
     mask,
+    name_search,
     normalise,
     notes_search,
+    public_files,
     quarantine_files,
     scan_for_leaks,
     scan_text,
+    word_text,
 )
 from peacekeeping_interviews.problems import CONFIG_FILE, InputError, Problem
+from peacekeeping_interviews.public_text import file_of
 from peacekeeping_interviews.scrub import (
+    CITY,
+    CITY_REPLACEMENT,
     INTERVIEWEE_REPLACEMENT,
-    NameScrubber,
+    AllowedOccurrence,
+    ExcerptScrubber,
     RestrictedName,
     comparable_name,
-    fold,
     name_variants,
 )
 from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
@@ -52,12 +75,29 @@ DEMO_KEY = b"peacekeeping-interviews synthetic demo key (public, not secret)"
 PSEUDONYM_HEX_DIGITS = 10
 LEAKS_LISTED = 50
 NON_NAMED_INTERVIEWEE = "non-named interviewee's name"
+# Every attribute the interview table publishes about an interview (besides the pseudonym and the
+# collection order, which identify rows, not people): by default each is a quasi-identifier.
+RELEASED_ATTRIBUTES = (
+    "month",
+    "consent",
+    "descriptor",
+    "location",
+    "status",
+    "level",
+    "function",
+    "posting",
+    "missions",
+    "region_of_origin",
+    "tenure_band",
+)
+ROW_KEYS = ("pseudonym", "collection_order")
 
 
 class LeakError(RuntimeError):
     """A restricted string was found in a public output. The message names each leak's place,
     kind and source, with the value masked (it goes to public logs), and where each leaking file
-    was moved (``quarantined``: file -> its place in restricted space)."""
+    was moved, with the outputs made with it (``quarantined``: file -> its place in restricted
+    space)."""
 
     def __init__(self, leaks: list[Leak], quarantined: Mapping[str, str] | None = None):
         self.leaks = leaks
@@ -68,7 +108,12 @@ class LeakError(RuntimeError):
         advice = (
             "\nFix the code, template or input that wrote each value (the source says why it is "
             "restricted), then rerun."
-            + (f"\nLeaking files moved to quarantine (restricted):{moved}" if moved else "")
+            + (
+                f"\nLeaking files, and the outputs made with them, moved to quarantine "
+                f"(restricted):{moved}"
+                if moved
+                else ""
+            )
         )
         super().__init__(f"{len(leaks)} leak(s) of restricted data:\n{listing}{more}{advice}")
 
@@ -84,6 +129,7 @@ class Release:
     disclosure: DisclosureResult
     restricted: RestrictedStrings
     mission_counts: pd.DataFrame
+    attributes: pd.DataFrame  # the released attributes before disclosure control (restricted)
 
 
 def pseudonym_key(
@@ -129,15 +175,19 @@ def pseudonymise(interview_ids: pd.Series, key: bytes, prefix: str) -> pd.Series
     return pseudonyms
 
 
-def collection_order(months: pd.Series, pseudonyms: pd.Series) -> pd.Series:
-    """1-based order of collection: by month, then by pseudonym.
+def collection_order(interviews: pd.DataFrame) -> pd.Series:
+    """1-based order in which the interviews were conducted: by date as recorded, then by
+    interview id. A date recorded only to the month (``2019-07``) comes before the days of that
+    month; interviews on the same day follow their ids.
 
-    The order within a month is deliberately not the order of the days: beside the full dates
-    that named interviews publish, it would narrow down the dates of non-named interviews.
+    Released as it is, the order is safe because no date is released finer than the month (or the
+    coarser unit disclosure control chooses for every row), named interviews' included, and the
+    month is never withheld cell by cell: neighbours in the order cannot narrow a date below its
+    released unit.
     """
-    keys = pd.DataFrame({"month": months, "pseudonym": pseudonyms})
-    ranked = keys.sort_values(["month", "pseudonym"], kind="stable").index
-    return pd.Series(np.arange(1, len(ranked) + 1), index=ranked).reindex(months.index)
+    keys = interviews[["date", "interview_id"]]
+    ranked = keys.sort_values(["date", "interview_id"], kind="stable").index
+    return pd.Series(np.arange(1, len(ranked) + 1), index=ranked).reindex(interviews.index)
 
 
 def tenure_bands(years: pd.Series, edges: list[float]) -> pd.Series:
@@ -160,13 +210,15 @@ def indefinite_article(phrase: str) -> str:
     return "an" if first[:1].lower() in "aeiou" else "a"
 
 
-def citations(interviews: pd.DataFrame) -> pd.Series:
-    """How each interview is cited, following its consent tier."""
-    by_descriptor = interviews["descriptor"].map(lambda d: f"{indefinite_article(d)} {d}")
+def citations(interviews: pd.DataFrame, released_descriptors: pd.Series) -> pd.Series:
+    """How each interview is cited: by name and role where named, by its released descriptor
+    (which disclosure control may have generalised or withheld), else as an anonymous source."""
+    has_descriptor = ~released_descriptors.isin(["", WITHHELD])
+    by_descriptor = released_descriptors.map(lambda d: f"{indefinite_article(d)} {d}")
     by_name = interviews["name"] + ", " + interviews["public_role"]
     return pd.Series(
         np.select(
-            [interviews["consent"] == "named", interviews["consent"] == "descriptor"],
+            [interviews["consent"] == "named", has_descriptor],
             [by_name, by_descriptor],
             default="an anonymous source",
         ),
@@ -174,41 +226,20 @@ def citations(interviews: pd.DataFrame) -> pd.Series:
     )
 
 
-def with_derived_columns(interviews: pd.DataFrame, tenure_band_edges: list[float]) -> pd.DataFrame:
-    """The interviews with the coarser columns that are released instead of the raw ones:
-    ``month`` for the date and ``tenure_band`` for the years at the duty station."""
-    return interviews.assign(
-        month=interviews["date"].str[:7],
-        tenure_band=tenure_bands(interviews["years_at_duty_station"], tenure_band_edges),
-    )
-
-
-def release_interviews(
-    interviews: pd.DataFrame,
-    pseudonyms: pd.Series,
-    disclosure: DisclosureResult,
-    synthetic: bool,
-) -> pd.DataFrame:
-    """The shareable interview table: identification only where consent allows it.
-
-    ``interviews`` carries the derived ``month`` and ``tenure_band`` columns (see
-    :func:`with_derived_columns`)."""
+def released_attributes(interviews: pd.DataFrame, tenure_band_edges: list[float]) -> pd.DataFrame:
+    """Every attribute the release publishes about an interview, in the form it is published
+    before disclosure control: the month for the date, ``in_person``/``remote`` for a non-named
+    interview's city, the descriptor for ``descriptor`` interviews only, and the band for the years
+    at the duty station. Its columns are :data:`RELEASED_ATTRIBUTES`."""
     named = interviews["consent"] == "named"
-    day_precise = interviews["date"].str.len() == 10
     in_person = np.where(interviews["location"].str.casefold() == "remote", "remote", "in_person")
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "pseudonym": pseudonyms,
-            "collection_order": collection_order(interviews["month"], pseudonyms),
-            "month": interviews["month"],
-            "date": interviews["date"].where(named & day_precise, ""),
+            "month": interviews["date"].str[:7],
             "consent": interviews["consent"],
-            "name": interviews["name"].where(named, ""),
-            "public_role": interviews["public_role"].where(named, ""),
             "descriptor": interviews["descriptor"].where(interviews["consent"] == "descriptor", ""),
-            "citation": citations(interviews),
             "location": interviews["location"].where(
-                named, pd.Series(in_person, index=interviews.index)
+                named, pd.Series(in_person, index=named.index)
             ),
             "status": interviews["status"],
             "level": interviews["level"],
@@ -216,13 +247,55 @@ def release_interviews(
             "posting": interviews["posting"],
             "missions": interviews["missions"],
             "region_of_origin": interviews["region_of_origin"],
-            "tenure_band": interviews["tenure_band"],
+            "tenure_band": tenure_bands(interviews["years_at_duty_station"], tenure_band_edges),
+        }
+    )[list(RELEASED_ATTRIBUTES)]
+
+
+def quasi_identifiers(settings: Mapping) -> list[str]:
+    """Every released attribute except those the study config declares non-identifying (each
+    with its reason, ``anonymisation.non_identifying``)."""
+    declared = {entry["column"] for entry in settings["non_identifying"]}
+    return [column for column in RELEASED_ATTRIBUTES if column not in declared]
+
+
+def priority_weights(priorities: Sequence[str]) -> dict[str, float]:
+    """The i-th of n listed attributes weighs 2^(n-i) cells of an unlisted one, each twice the
+    next: the search gives up detail in the first listed last."""
+    return {column: 2.0 ** (len(priorities) - i) for i, column in enumerate(priorities)}
+
+
+def release_interviews(
+    interviews: pd.DataFrame,
+    attributes: pd.DataFrame,
+    pseudonyms: pd.Series,
+    disclosure: DisclosureResult,
+    synthetic: bool,
+) -> pd.DataFrame:
+    """The shareable interview table: identification only where consent allows it, the
+    attributes after disclosure control, and each interview cited as what is left allows."""
+    named = interviews["consent"] == "named"
+    released = attributes.copy()
+    for column in disclosure.table.columns:
+        released[column] = disclosure.table[column]
+    table = pd.DataFrame(
+        {
+            "pseudonym": pseudonyms,
+            "collection_order": collection_order(interviews),
+            "month": released["month"],
+            "consent": released["consent"],
+            "name": interviews["name"].where(named, ""),
+            "public_role": interviews["public_role"].where(named, ""),
+            "descriptor": released["descriptor"],
+            "citation": citations(interviews, released["descriptor"]),
+            **{
+                c: released[c]
+                for c in RELEASED_ATTRIBUTES
+                if c not in ("month", "consent", "descriptor")
+            },
+            "synthetic": "true" if synthetic else "false",
         }
     )
-    for column in disclosure.table.columns:
-        table[column] = disclosure.table[column]
-    table["suppressed"] = disclosure.suppressed.map({True: "true", False: "false"})
-    table["synthetic"] = "true" if synthetic else "false"
     return table.sort_values("collection_order").reset_index(drop=True)
 
 
@@ -273,6 +346,56 @@ def restricted_names(
     return names
 
 
+def allow_list(settings: Mapping) -> list[AllowedOccurrence]:
+    """The occurrences the authors reviewed and let through the scrub
+    (``anonymisation.allow_list``, a restricted YAML file; none when the key is absent): a list
+    of ``{interview_id, segment, word, reason}``."""
+    path = settings.get("allow_list")
+    if not path:
+        return []
+    entries = read_yaml(Path(path)) or []
+    problems = [
+        Problem(str(path), f"[{position}]", None, entry, "interview_id, segment, word and reason")
+        for position, entry in enumerate(entries)
+        if not isinstance(entry, dict)
+        or set(entry) != {"interview_id", "segment", "word", "reason"}
+    ]
+    if problems:
+        raise InputError(problems)
+    return [
+        AllowedOccurrence(
+            str(e["interview_id"]), int(e["segment"]), str(e["word"]), str(e["reason"])
+        )
+        for e in entries
+    ]
+
+
+def excerpt_scrubber(
+    interviews: pd.DataFrame, settings: Mapping, date_resolution: int = 0
+) -> ExcerptScrubber:
+    """The scrub of every excerpt: restricted names everywhere, full dates everywhere (no finer
+    than ``date_resolution``, the level of the released month), and a non-named interview's city
+    in its own excerpts, replaced by its descriptor in ``anonymisation.place_descriptors`` (or
+    ``[a city]``)."""
+    descriptors = {
+        comparable_name(city): descriptor
+        for city, descriptor in settings.get("place_descriptors", {}).items()
+    }
+    places = {
+        interviews.at[i, "interview_id"]: RestrictedName(
+            city,
+            descriptors.get(comparable_name(city), CITY_REPLACEMENT),
+            CITY,
+            input_cell("interviews", i, "location"),
+        )
+        for i, city in interviews["location"].items()
+        if interviews.at[i, "consent"] != "named" and city and city.casefold() != "remote"
+    }
+    return ExcerptScrubber(
+        restricted_names(interviews, settings), places, allow_list(settings), date_resolution
+    )
+
+
 def sensitive_name_collisions(
     interviews: pd.DataFrame, sensitive_names: Sequence[Mapping]
 ) -> list[Problem]:
@@ -311,14 +434,14 @@ def sensitive_name_collisions(
 def release_coding(
     coding: pd.DataFrame,
     pseudonyms_by_id: Mapping[str, str],
-    scrubber: NameScrubber,
+    scrubber: ExcerptScrubber,
     release_excerpts: bool,
     synthetic: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The shareable coding table and the log of every excerpt replacement."""
     released_excerpts, log_rows = [], []
     for row in coding.itertuples(index=False):
-        text, replacements = scrubber.scrub(row.excerpt)
+        text, replacements = scrubber.scrub(row.excerpt, row.interview_id, row.segment)
         for made in replacements:
             log_rows.append(
                 (
@@ -373,7 +496,6 @@ def restricted_strings(
     with the input cell or config entry that makes it restricted."""
     interviews, coding = validated.interviews, validated.coding
     named = interviews["consent"] == "named"
-    published = {fold(v) for name in interviews.loc[named, "name"] for v in name_variants(name)}
     released = dict(
         zip(
             zip(released_coding["pseudonym"], released_coding["segment"], released_coding["coder"]),
@@ -381,6 +503,16 @@ def restricted_strings(
         )
     )
     pseudonym_by_id = dict(zip(interviews["interview_id"], pseudonyms))
+    allowed: dict[str, tuple[str, ...]] = {}
+    for occurrence in allow_list(settings):
+        excerpts = [
+            normalise(excerpt)
+            for (pseudonym, segment, _), excerpt in released.items()
+            if (pseudonym, segment)
+            == (pseudonym_by_id.get(occurrence.interview_id), occurrence.segment)
+        ]
+        word = word_text(occurrence.word)
+        allowed[word] = (*allowed.get(word, ()), *excerpts)
     changed: dict[str, Restricted] = {}
     for row in coding.itertuples():
         if (
@@ -406,7 +538,7 @@ def restricted_strings(
                     ""
                     if interviews.at[i, "location"].casefold() == "remote"
                     else interviews.at[i, "location"],
-                    "city of a non-named interview",
+                    CITY,
                     "location",
                 ),
             )
@@ -420,15 +552,16 @@ def restricted_strings(
         "(anonymisation.key_env_var, anonymisation.key_file)"
     )
     return RestrictedStrings(
-        names=NameScrubber(
-            restricted_names(interviews.loc[~named], settings, NON_NAMED_INTERVIEWEE), published
+        names=name_search(
+            restricted_names(interviews.loc[~named], settings, NON_NAMED_INTERVIEWEE),
+            published=interviews.loc[named, "name"],
         ),
-        raw_ids={
-            interview_id.casefold(): Restricted(
+        raw_ids=id_search(
+            Restricted(
                 interview_id, "raw interview id", input_cell("interviews", i, "interview_id")
             )
             for i, interview_id in interviews["interview_id"].items()
-        },
+        ),
         notes=notes_search(
             Restricted(note, "interviewer's notes", input_cell("interviews", i, "notes"))
             for i, note in interviews["notes"].items()
@@ -443,6 +576,7 @@ def restricted_strings(
             rf"{re.escape(settings['pseudonym_prefix'])}-[0-9a-f]{{{PSEUDONYM_HEX_DIGITS}}}"
         ),
         details_by_pseudonym=details,
+        allowed=allowed,
     )
 
 
@@ -450,17 +584,22 @@ def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: byt
     """Pseudonymise, apply disclosure control, scrub excerpts: the release, in memory."""
     interviews = validated.interviews
     pseudonyms = pseudonymise(interviews["interview_id"], key, settings["pseudonym_prefix"])
-    derived = with_derived_columns(interviews, settings["tenure_band_edges"])
+    attributes = released_attributes(interviews, settings["tenure_band_edges"])
     disclosure = protect(
-        derived,
+        attributes,
         is_named=interviews["consent"] == "named",
-        quasi_identifiers=settings["quasi_identifiers"],
-        hierarchies=settings["hierarchies"],
+        quasi_identifiers=quasi_identifiers(settings),
+        hierarchies={"month": calendar_hierarchy(attributes["month"]), **settings["hierarchies"]},
         k_min=settings["k_min"],
         max_suppression=settings["max_suppression"],
+        fixed=["month"],
+        kept_for_named=["consent", "location"],
+        weights=priority_weights(settings["priorities"]),
     )
-    released_interviews = release_interviews(derived, pseudonyms, disclosure, validated.synthetic)
-    scrubber = NameScrubber(restricted_names(interviews, settings))
+    released_interviews = release_interviews(
+        interviews, attributes, pseudonyms, disclosure, validated.synthetic
+    )
+    scrubber = excerpt_scrubber(interviews, settings, disclosure.levels.get("month", 0))
     released_coding, log = release_coding(
         validated.coding,
         dict(zip(interviews["interview_id"], pseudonyms)),
@@ -477,6 +616,7 @@ def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: byt
         disclosure=disclosure,
         restricted=restricted_strings(validated, pseudonyms, released_coding, key, settings),
         mission_counts=mission_counts(interviews["missions"], settings["k_min"]),
+        attributes=attributes,
     )
 
 
@@ -488,7 +628,7 @@ def anonymisation_summary(
     scanned_files: list[str],
 ) -> dict:
     """The shareable numbers of the report (no restricted value among them)."""
-    interviews, disclosure = validated.interviews, release.disclosure
+    interviews = validated.interviews
     named = interviews["consent"] == "named"
     replacements = release.log.groupby("action").size() if len(release.log) else pd.Series()
     return {
@@ -500,19 +640,7 @@ def anonymisation_summary(
             t: int((interviews["consent"] == t).sum()) for t in ("named", "descriptor", "anonymous")
         },
         "pseudonym_key_source": key_source,
-        "disclosure": {
-            "k_min": settings["k_min"],
-            "quasi_identifiers": list(settings["quasi_identifiers"]),
-            "non_named_interviews": int((~named).sum()),
-            "k_before": disclosure.k_before,
-            "k_after": disclosure.k_after,
-            "generalisation": {
-                qi: _level_description(lvl, len(settings["hierarchies"].get(qi, [])))
-                for qi, lvl in disclosure.levels.items()
-            },
-            "suppressed_interviews": int(disclosure.suppressed.sum()),
-            "max_suppression": settings["max_suppression"],
-        },
+        "disclosure": disclosure_summary(release, named, settings),
         "excerpts": {
             "coded_segments_with_excerpt": int((validated.coding["excerpt"] != "").sum()),
             "released_excerpts": int((release.coding["excerpt"] != "").sum()),
@@ -526,12 +654,100 @@ def anonymisation_summary(
     }
 
 
+def class_measures(table: pd.DataFrame, columns: Sequence[str]) -> dict:
+    """k (pycanon) and the number of rows alone in their class, over ``columns``."""
+    k = int(anonymity.k_anonymity(table.reset_index(drop=True), list(columns))) if len(table) else 0
+    return {"columns": list(columns), "k": k, "unique_rows": unique_rows(table, columns)}
+
+
+def disclosure_summary(release: Release, named: pd.Series, settings: Mapping) -> dict:
+    """k and unique rows over the quasi-identifiers and over every released column (all but the
+    row keys), before and after control, and what control cost each column; counted over the
+    non-named rows."""
+    disclosure, protected = release.disclosure, ~named.to_numpy()
+    qis = list(disclosure.levels)
+    before = release.attributes.loc[protected]
+    after = release.interviews.loc[release.interviews["consent"] != "named"]
+    every_column = [c for c in release.interviews.columns if c not in ROW_KEYS]
+    return {
+        "k_min": settings["k_min"],
+        "quasi_identifiers": qis,
+        "non_identifying": [dict(entry) for entry in settings["non_identifying"]],
+        "non_named_interviews": int(protected.sum()),
+        "k_before": disclosure.k_before,
+        "k_after": disclosure.k_after,
+        "measured": {
+            "quasi_identifiers": {
+                "before": class_measures(before, qis),
+                "after": class_measures(after, qis),
+            },
+            "every_released_column": {
+                "before": class_measures(before, list(RELEASED_ATTRIBUTES)),
+                "after": class_measures(after, every_column),
+            },
+        },
+        "generalisation": {
+            qi: _level_description(lvl, disclosure.maps[qi])
+            for qi, lvl in disclosure.levels.items()
+        },
+        "utility": utility_cost(
+            before[qis], disclosure.table.loc[protected], disclosure.withheld.loc[protected]
+        ),
+        "max_suppression": settings["max_suppression"],
+    }
+
+
 def _level_description(level: int, n_maps: int) -> str:
     if level == 0:
         return "as collected"
     if level > n_maps:
         return "withheld (*)"
     return f"generalised to hierarchy level {level}"
+
+
+def disclosure_markdown(d: Mapping) -> list[str]:
+    """The report's disclosure section: what is protected, measured side by side over the
+    quasi-identifiers and over every released column, and what it cost each column."""
+    measured = d["measured"]
+    utility = d["utility"]
+    declared = d["non_identifying"]
+    return [
+        "## Disclosure control (non-named interviews)",
+        "",
+        "Attacker: someone who knows every named interviewee's row and, about a non-named "
+        "interviewee, any of the released attributes (when and how they were interviewed, their "
+        "post, missions and background), and wants to find that person's row.",
+        "",
+        f"- Quasi-identifiers: {', '.join(d['quasi_identifiers'])}",
+        "- Declared non-identifying: "
+        + ("; ".join(f"{e['column']} ({e['reason']})" for e in declared) or "none"),
+        f"- Required: every class of non-named rows over all quasi-identifiers together has at "
+        f"least k_min = {d['k_min']} rows ({d['non_named_interviews']} non-named interviews; k "
+        "measured with pycanon, `*` counted as a value)",
+        f"- Rows with a cell withheld by local suppression: {utility['rows_suppressed']} "
+        f"(allowed: {d['max_suppression']:.0%} of non-named)",
+        "",
+        "| measured over | k before | unique rows before | k after | unique rows after |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {label} | {m['before']['k']} | {m['before']['unique_rows']} | {m['after']['k']} "
+            f"| {m['after']['unique_rows']} |"
+            for label, m in (
+                ("the quasi-identifiers", measured["quasi_identifiers"]),
+                ("every released column but the row keys", measured["every_released_column"]),
+            )
+        ),
+        "",
+        "| column | release | cells generalised | cells withheld | of which cell by cell |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {qi} | {how} | {utility['columns'][qi]['cells_generalised']} "
+            f"| {utility['columns'][qi]['cells_withheld']} "
+            f"| {utility['columns'][qi]['cells_withheld_locally']} |"
+            for qi, how in d["generalisation"].items()
+        ),
+        "",
+    ]
 
 
 def report_markdown(summary: Mapping) -> str:
@@ -551,18 +767,7 @@ def report_markdown(summary: Mapping) -> str:
         f"- Pseudonyms: keyed hash (HMAC-SHA256) of the interview id; key from the "
         f"{summary['pseudonym_key_source']}",
         "",
-        "## Disclosure control (non-named interviews)",
-        "",
-        f"- Quasi-identifiers: {', '.join(d['quasi_identifiers'])}",
-        f"- k before: {d['k_before']}; k after: {d['k_after']} (required: {d['k_min']}; "
-        f"measured with pycanon over the {d['non_named_interviews']} non-named interviews)",
-        f"- Suppressed interviews (quasi-identifiers withheld): {d['suppressed_interviews']} "
-        f"(allowed: {d['max_suppression']:.0%} of non-named)",
-        "",
-        "| quasi-identifier | release |",
-        "|---|---|",
-        *(f"| {qi} | {how} |" for qi, how in d["generalisation"].items()),
-        "",
+        *disclosure_markdown(d),
         "## Excerpts",
         "",
         f"- Segments with an excerpt: {e['coded_segments_with_excerpt']}; released after the "
@@ -659,9 +864,9 @@ def run_anonymisation(
         str(outputs.mission_counts),
     )
     public = {
-        outputs.interviews: csv_text(release.interviews),
-        outputs.coding: csv_text(release.coding),
-        outputs.mission_counts: csv_text(release.mission_counts),
+        outputs.interviews: csv_text(spreadsheet_safe(release.interviews)),
+        outputs.coding: csv_text(spreadsheet_safe(release.coding)),
+        outputs.mission_counts: csv_text(spreadsheet_safe(release.mission_counts)),
     }
     summary = anonymisation_summary(
         validated,
@@ -694,11 +899,21 @@ def run_leak_scan(
     public_dirs: list[Path],
     report: Path,
     quarantine: Path,
+    products: Mapping[str, Mapping[str, list[str]]] | None = None,
+    final_products: Sequence[Path] = (),
     root: Path = Path(),
     environ: Mapping[str, str] = os.environ,
 ) -> dict:
-    """Scan every public file for restricted strings; on a leak, move the leaking files to
-    ``quarantine`` (restricted space, at their paths below ``root``) and fail.
+    """Scan every public file, whatever its format, for restricted strings; on a leak (or a file
+    the scan cannot read), withdraw what it makes unsafe or stale and fail.
+
+    Withdrawn, that is moved to ``quarantine`` (restricted space, at their paths below
+    ``root``): each leaking file, every output of the rule that wrote it and of the rules made
+    from those (``products``: each rule's declared inputs and outputs, see
+    :func:`~peacekeeping_interviews.leak_scan.made_with`), and every file below
+    ``final_products`` (the deposit, made from all of them), so that no earlier, complete-looking
+    paper, bag or zip stays beside the failure; an earlier scan report is deleted. The final
+    products are not scanned here: the deposit stage scans its own bag and zips, and remakes them.
 
     Runs last in the workflow, after every public output exists. Like the anonymisation stage, it
     reads the confidential inputs (to know what to look for) and writes only a count.
@@ -706,9 +921,14 @@ def run_leak_scan(
     check_quarantine(quarantine, public_dirs)
     validated, release, _ = inputs.anonymise(environ)
     restricted = release.restricted
-    leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report])
+    final = [Path(root) / d for d in final_products]
+    leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report, *final])
     if leaks:
-        raise LeakError(leaks, quarantine_files((leak.file for leak in leaks), root, quarantine))
+        Path(report).unlink(missing_ok=True)
+        leaking = [file_of(leak.file) for leak in leaks]
+        stale = [str(p) for p in public_files(final)]
+        withdrawn = made_with([*leaking, *stale], products or {}, public_dirs, root)
+        raise LeakError(leaks, quarantine_files(withdrawn, root, quarantine))
     summary = {
         "version": __version__,
         "synthetic": validated.synthetic,

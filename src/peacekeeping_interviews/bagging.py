@@ -16,9 +16,8 @@ import os
 import re
 import shutil
 import subprocess
-import tarfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +29,9 @@ from peacekeeping_interviews.leak_scan import (
     RestrictedStrings,
     check_quarantine,
     quarantine_files,
-    read_text_or_none,
-    scan_text,
+    scan_readings,
 )
+from peacekeeping_interviews.public_text import MEMBER, file_of, read_public
 
 LAYOUT_VERSION = 1
 # Where each kind of file sits in the bag's payload (data/). Results keep their project paths.
@@ -146,16 +145,6 @@ def source_snapshot(root: Path, prefix: str, exclude: list[str]) -> Snapshot:
     return Snapshot(commit, bool(stashed), buffer.getvalue(), excluded)
 
 
-def snapshot_members(archive: bytes) -> Iterator[tuple[str, bytes]]:
-    """The regular files of a ``.tar.gz`` snapshot, by name."""
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-        for member in tar.getmembers():
-            if member.isfile():
-                extracted = tar.extractfile(member)
-                assert extracted is not None
-                yield member.name, extracted.read()
-
-
 # ---------------------------------------------------------------------------- leak scan of the bag
 
 
@@ -166,47 +155,29 @@ def restricted_file(where: str) -> Leak:
 
 def scan_bag(
     bag: Path, restricted: RestrictedStrings, exempt_in_snapshot: tuple[str, ...] = ()
-) -> list[Leak]:
-    """Every file of the finished bag, and every file inside its source snapshot, scanned for
-    restricted strings and restricted file names.
+) -> tuple[list[Leak], dict]:
+    """Every file of the finished bag (or of its zips), and every file inside them (the source
+    snapshot's members, the bag inside a zip, a PDF's attachments), read by its format and
+    scanned for restricted strings and restricted file names; with the scan's summary.
 
     ``exempt_in_snapshot`` are strings blanked from the snapshot's files before the scan: with
     synthetic data, the generator's own invented vocabulary (its third parties and notes), which
     the code must contain to generate the example. With real data nothing is exempt.
     """
-    leaks: list[Leak] = []
-    for path in sorted(p for p in bag.rglob("*") if p.is_file()):
-        relative = path.relative_to(bag).as_posix()
-        if RESTRICTED_PATHS.search(relative):
-            leaks.append(restricted_file(relative))
-            continue
-        if relative.endswith(".tar.gz"):
-            leaks.extend(
-                _scan_snapshot(relative, path.read_bytes(), restricted, exempt_in_snapshot)
-            )
-            continue
-        text = read_text_or_none(path)
-        if text is not None:
-            leaks.extend(scan_text(text, relative, restricted))
-    return leaks
-
-
-def _scan_snapshot(
-    name: str, archive: bytes, restricted: RestrictedStrings, exempt: tuple[str, ...]
-) -> list[Leak]:
-    leaks = []
-    for member, content in snapshot_members(archive):
-        where = f"{name}!{member}"
-        if RESTRICTED_PATHS.search(member):
-            leaks.append(restricted_file(where))
-            continue
-        if b"\0" in content[:8192]:
-            continue
-        text = content.decode("utf-8", errors="replace")
-        for vocabulary in exempt:
-            text = text.replace(vocabulary, "")
-        leaks.extend(scan_text(text, where, restricted))
-    return leaks
+    readings = [
+        reading
+        for path in sorted(p for p in bag.rglob("*") if p.is_file())
+        for reading in read_public(
+            path.relative_to(bag).as_posix(), path.read_bytes(), exempt_in_snapshot
+        )
+    ]
+    named = [
+        restricted_file(reading.where)
+        for reading in readings
+        if RESTRICTED_PATHS.search(reading.where.rsplit(MEMBER, 1)[-1])
+    ]
+    leaks, summary = scan_readings(readings, restricted)
+    return [*named, *leaks], summary
 
 
 # ---------------------------------------------------------------------------- bag and zips
@@ -302,18 +273,14 @@ def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) 
             check(staging)
         make_bag(staging, request.bag_info)
         _, release, _ = request.confidential.anonymise(environ)
-        leaks = scan_bag(staging, release.restricted, request.exempt_in_snapshot)
-        if leaks:
-            quarantined = quarantine_files(
-                (str(staging / leak.file.split("!")[0]) for leak in leaks),
-                staging,
-                request.quarantine / request.bag.name,
-            )
-            raise LeakError([*leaks, Leak(str(request.bag), 0, "bag removed")], quarantined)
+        leaks, scanned_bag = scan_bag(staging, release.restricted, request.exempt_in_snapshot)
+        _withdraw_on_leak(leaks, staging, request.quarantine / request.bag.name, request.bag)
         staging_zips.mkdir(parents=True)
         zips = write_zips(
             staging, request.bag.name, staging_zips, request.max_zip_bytes, request.date
         )
+        leaks, scanned_zips = scan_bag(staging_zips, release.restricted, request.exempt_in_snapshot)
+        _withdraw_on_leak(leaks, staging_zips, request.quarantine / request.zips.name, request.bag)
         os.replace(staging, request.bag)
         os.replace(staging_zips, request.zips)
     except BaseException:
@@ -326,4 +293,15 @@ def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) 
         "payload_files": len(request.payload.files),
         "bag_bytes": sum(p.stat().st_size for p in request.bag.rglob("*") if p.is_file()),
         "zip_bytes": [(request.zips / z.name).stat().st_size for z in zips],
+        "leak_scan": {"bag": scanned_bag, "zips": scanned_zips},
     }
+
+
+def _withdraw_on_leak(leaks: list[Leak], folder: Path, quarantine: Path, bag: Path) -> None:
+    """On a leak, move the files of ``folder`` that leaked to ``quarantine`` and fail; the caller
+    then removes the rest of the bag and its zips."""
+    if leaks:
+        quarantined = quarantine_files(
+            (str(folder / file_of(leak.file)) for leak in leaks), folder, quarantine
+        )
+        raise LeakError([*leaks, Leak(str(bag), 0, "bag removed")], quarantined)

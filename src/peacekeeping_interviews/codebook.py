@@ -13,7 +13,7 @@ from typing import Literal
 import jsonschema
 import yaml
 
-from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.problems import InputError, Problem, yaml_syntax_problem
 
 CodeKind = Literal["factor", "response", "theme"]
 
@@ -136,9 +136,7 @@ def load_codebook(path: Path, schema: dict) -> Codebook:
             ]
         ) from err
     except yaml.YAMLError as err:
-        raise InputError(
-            [Problem(file, None, None, str(err).splitlines()[0], "valid YAML")]
-        ) from err
+        raise InputError([yaml_syntax_problem(err, file)]) from err
     problems = codebook_problems(document, schema, file)
     if problems:
         raise InputError(problems)

@@ -26,7 +26,11 @@ import pandas as pd
 import yaml
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.anonymisation import ConfidentialInputs, tenure_bands
+from peacekeeping_interviews.anonymisation import (
+    RELEASED_ATTRIBUTES,
+    ConfidentialInputs,
+    tenure_bands,
+)
 from peacekeeping_interviews.bagging import (
     LAYOUT,
     LAYOUT_VERSION,
@@ -53,7 +57,7 @@ RELEASE_SCHEMAS = {
 WITHHELD = "*"
 DATA_LIST_COLUMNS = {
     "pseudonym": "Pseudonym, as in the release and in publications",
-    "month": "Month of the interview (YYYY-MM)",
+    "month": "When the interview took place (YYYY-MM, YYYY-Qn or YYYY, or * if withheld)",
     "consent": "Consent tier: named, descriptor or anonymous",
     "citation": "Identification or descriptor, as publications cite the interview",
     "location": "City for named interviews; in_person or remote otherwise",
@@ -145,13 +149,16 @@ def release_field_values(config: Mapping, run: RunFiles) -> dict[str, dict[str, 
     source = {f["name"]: f for f in read_yaml(run.schema_dir / "interviews.table.yaml")["fields"]}
     hierarchies = config["anonymisation"]["hierarchies"]
     values: dict[str, list[str]] = {}
-    for column in ("status", "level", "function", "posting", "region_of_origin"):
-        allowed = list((source[column].get("constraints") or {}).get("enum", []))
+    edges = config["anonymisation"]["tenure_band_edges"]
+    collected = {
+        column: list((source[column].get("constraints") or {}).get("enum", []))
+        for column in ("status", "level", "function", "posting", "region_of_origin")
+    }
+    collected["tenure_band"] = list(tenure_bands(pd.Series(edges, dtype=float), edges))
+    for column, allowed in collected.items():
         for level in hierarchies.get(column, []):
             allowed += [v for v in level.values() if v not in allowed]
         values[column] = allowed
-    edges = config["anonymisation"]["tenure_band_edges"]
-    values["tenure_band"] = list(tenure_bands(pd.Series(edges, dtype=float), edges))
     codebook = load_codebook(
         run.path(run.codebook), read_yaml(run.schema_dir / "codebook.schema.yaml")
     )
@@ -161,13 +168,16 @@ def release_field_values(config: Mapping, run: RunFiles) -> dict[str, dict[str, 
 def release_table_schema(schema: Mapping, allowed: Mapping[str, list[str]]) -> dict:
     """The release's Table Schema with categories spelled out. ``*`` (withheld for disclosure
     control) becomes a missing-value code beside the empty cell, so that each categorical
-    column lists the values it can hold."""
+    column lists the values it can hold; an attribute disclosure control may withhold is then
+    no longer required."""
     schema = copy.deepcopy(dict(schema))
     withheld = any(name in allowed for name in ("level", "function"))
     if withheld:
         schema["missingValues"] = ["", WITHHELD]
     for field in schema["fields"]:
         field.setdefault("title", field["name"].replace("_", " ").capitalize())
+        if withheld and field["name"] in RELEASED_ATTRIBUTES:
+            field.get("constraints", {}).pop("required", None)
         if field["name"] in allowed:
             field.setdefault("constraints", {})["enum"] = list(allowed[field["name"]])
     return schema
@@ -669,7 +679,14 @@ def assemble_payload(
     ):
         payload.add(
             f"{documentation}/{template}",
-            render_template(template, {"funder": study["funder"], "publisher": study["publisher"]}),
+            render_template(
+                template,
+                {
+                    "funder": study["funder"],
+                    "publisher": study["publisher"],
+                    "non_identifying": config["anonymisation"]["non_identifying"],
+                },
+            ),
         )
 
     payload.add(f"{LAYOUT['code']}/source-{snapshot.commit[:12]}.tar.gz", snapshot.archive)

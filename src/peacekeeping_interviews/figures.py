@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 STYLE = {
     "svg.hashsalt": "peacekeeping-interviews",
@@ -62,16 +63,30 @@ def _mark_synthetic(fig: Figure) -> None:
 
 
 def figure_bytes(fig: Figure) -> dict[str, bytes]:
-    """The figure as ``{"svg": ..., "png": ...}`` with no timestamps or random ids."""
+    """The figure as ``{"svg": ..., "png": ...}`` with no timestamps or random ids.
+
+    The PNG records the text drawn on it in its ``Description`` text chunk, since its pixels
+    cannot be read: the leak scan reads it there (matplotlib's SVG keeps it in comments)."""
     with plt.rc_context(STYLE):
         if fig.get_label() == SYNTHETIC_LABEL and SYNTHETIC_MARK not in _texts(fig):
             _mark_synthetic(fig)
-        rendered = {}
-        for kind, metadata in (("svg", {"Date": None}), ("png", {"Software": None})):
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=kind, metadata=metadata, bbox_inches="tight")
-            rendered[kind] = buffer.getvalue()
+        rendered = {"svg": _saved(fig, "svg", {"Date": None})}
+        drawn = "\n".join(drawn_text(fig))
+        rendered["png"] = _saved(fig, "png", {"Software": None, "Description": drawn})
     return rendered
+
+
+def drawn_text(fig: Figure) -> list[str]:
+    """Every visible string of the figure (titles, labels, tick labels, legends, notes), once
+    each, in drawing order; tick labels exist only once the figure has been drawn."""
+    texts = fig.findobj(lambda artist: isinstance(artist, Text) and artist.get_visible())
+    return list(dict.fromkeys(text.get_text() for text in texts if text.get_text()))
+
+
+def _saved(fig: Figure, kind: str, metadata: dict[str, str | None]) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=kind, metadata=metadata, bbox_inches="tight")
+    return buffer.getvalue()
 
 
 def _texts(fig: Figure) -> list[str]:

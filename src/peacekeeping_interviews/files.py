@@ -17,6 +17,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+# The first characters that make a spreadsheet read a cell as a formula, and the apostrophe that
+# :func:`spreadsheet_safe` puts before them (and before itself, so that the escape can be undone).
+SPREADSHEET_ESCAPE = "'"
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", SPREADSHEET_ESCAPE)
+
 
 def read_yaml(path: Path) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -31,6 +36,36 @@ def csv_text(table: pd.DataFrame) -> str:
         )
     )
     return table.to_csv(index=False, lineterminator="\n", na_rep="")
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell that a spreadsheet would run as a formula made inert.
+
+    Spreadsheets read a cell beginning with ``=``, ``+``, ``-`` or ``@`` as a formula (some skip a
+    leading tab or carriage return first), so a published CSV could run code on an archive user's
+    machine (CSV injection, OWASP). Such a cell, and one beginning with a tab or carriage return,
+    gets a leading apostrophe, which spreadsheets show as text. A cell that already begins with an
+    apostrophe gets one too, so the escape is reversible: :func:`from_spreadsheet_safe` removes
+    exactly one leading apostrophe from every cell that has one. Only text cells are touched;
+    numbers (a negative one included) stay numbers."""
+    return table.apply(
+        lambda column: (
+            column.map(_inert, na_action="ignore")
+            if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+            else column
+        )
+    )
+
+
+def _inert(value: object) -> object:
+    if isinstance(value, str) and value.startswith(SPREADSHEET_TRIGGERS):
+        return f"{SPREADSHEET_ESCAPE}{value}"
+    return value
+
+
+def from_spreadsheet_safe(text: str) -> str:
+    """A cell as it was before :func:`spreadsheet_safe`: one leading apostrophe removed."""
+    return text.removeprefix(SPREADSHEET_ESCAPE)
 
 
 def json_text(document: object) -> str:

@@ -5,6 +5,14 @@ sensitive names), raw interview ids, interviewers' notes, excerpts as they were 
 the pseudonymisation key, and, for each non-named interview, its full date and city, which must
 never stand on a line that also names its pseudonym.
 
+The scan is a check independent of the excerpt scrub (:mod:`peacekeeping_interviews.scrub`): it
+normalises each line its own way (NFKC, invisible format characters dropped, letters of other
+scripts drawn like Latin ones folded with Unicode's confusables table, accents dropped, casefold),
+reads it as a sequence of words (punctuation between them set aside), and looks for every part of
+each restricted name in context, raw ids however they are spaced or zero-padded, any run of
+:data:`NOTE_RUN_WORDS` words of a note, and a non-named interview's date (in its common written
+forms) or city anywhere on a line that names its pseudonym.
+
 A leak report tells the author what to fix without itself leaking: the file, line, character and
 (for CSV and JSON files) the column or key, the kind of string, where it was declared restricted
 (the input cell or config entry), and the string masked to its initials and length, never in
@@ -15,37 +23,208 @@ moved to a quarantine folder in restricted space, where the author can see what 
 from __future__ import annotations
 
 import csv
+import functools
+import itertools
 import os
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import ahocorasick
 
-from peacekeeping_interviews.scrub import NameScrubber
+from peacekeeping_interviews.public_text import HOW, MEMBER, Reading, read_public
+from peacekeeping_interviews.scrub import MONTHS, TITLES, RestrictedName
+from peacekeeping_interviews.text import is_common_word, latin_lookalike
 
+T = TypeVar("T")
 KEY = "pseudonymisation key"
-_ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _MIN_NOTE_LENGTH = 16  # shorter notes ("n/a", "UN official") recur in public text by chance
+NOTE_RUN_WORDS = 5  # a run of this many consecutive words of a note is a leak ...
+_NOTE_RUN_CONTENT_WORDS = 2  # ... when at least this many of them are not stop words
+# Function words: a run of a note made mostly of them ("not to be quoted by") says nothing.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "before",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "out",
+        "she",
+        "so",
+        "some",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "up",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+# What may stand between an id's letters and digits when it is written ("REF - 0002", "REF_2"):
+# at most three spaces, hyphens, dashes, underscores, dots or slashes, not code (`int = 12`).
+_ID_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_./]{0,3}")
 _MASKED_WORDS = 3  # initials shown of a masked value's first words
 _TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t"}
 _JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
+_WORD = re.compile(r"[^\W_]+")
+_ID_GROUP = re.compile(r"[^\W\d_]+|\d+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@functools.cache
+def _normalised_character(char: str) -> str:
+    """One character as the scan compares text: NFKC, invisible format characters dropped, a
+    letter of another script drawn like a Latin one made Latin, accents dropped, casefolded."""
+    kept = (
+        decomposed
+        for composed in unicodedata.normalize("NFKC", char)
+        if unicodedata.category(composed) != "Cf"
+        for decomposed in unicodedata.normalize("NFKD", latin_lookalike(composed))
+        if not unicodedata.combining(decomposed)
+    )
+    return "".join(kept).casefold()
+
+
+def normalised_with_origins(text: str) -> tuple[str, list[int]]:
+    """``normalise(text)`` and, for each of its characters, the offset in ``text`` it comes from."""
+    pieces: list[str] = []
+    origins: list[int] = []
+    space: int | None = None
+    for offset, char in enumerate(text):
+        folded = _normalised_character(char)
+        if not folded:
+            continue
+        if folded.isspace():
+            space = offset if space is None else space
+            continue
+        if space is not None and pieces:
+            pieces.append(" ")
+            origins.append(space)
+        space = None
+        pieces.append(folded)
+        origins += [offset] * len(folded)
+    return "".join(pieces), origins
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """Text as the scan compares it (see :func:`_normalised_character`), runs of white space made
+    one space."""
+    return normalised_with_origins(text)[0]
 
 
-def _normalised_origins(text: str) -> list[int]:
-    """For each character of ``normalise(text)``, the offset in ``text`` it comes from."""
-    origins: list[int] = []
-    for word in re.finditer(r"\S+", text):
-        if origins:
-            origins.append(word.start() - 1)
-        for offset in range(word.start(), word.end()):
-            origins += [offset] * len(text[offset].casefold())
-    return origins
+def word_text(text: str) -> str:
+    """The normalised words of a text, one space apart: what word-run searches look in."""
+    return " ".join(_WORD.findall(normalise(text)))
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line as the searches read it: its words (normalised) and where each starts in the line."""
+
+    text: str
+    normalised: str
+    origins: list[int]
+    words: list[re.Match[str]]
+
+    @classmethod
+    def read(cls, line: str) -> _Line:
+        normalised, origins = normalised_with_origins(line)
+        return cls(line, normalised, origins, list(_WORD.finditer(normalised)))
+
+    @functools.cached_property
+    def word_text(self) -> str:
+        return " ".join(word.group() for word in self.words)
+
+    @functools.cached_property
+    def _word_starts(self) -> list[int]:
+        starts, offset = [], 0
+        for word in self.words:
+            starts.append(offset)
+            offset += len(word.group()) + 1
+        return starts
+
+    def word_at(self, offset: int) -> int:
+        """The index of the word that starts at ``offset`` of :attr:`word_text`."""
+        return self._word_starts.index(offset)
+
+    def origin(self, word: int) -> int:
+        """Where word ``word`` starts in the line."""
+        return self.origins[self.words[word].start()]
+
+    def capitalised(self, word: int) -> bool:
+        return self.text[self.origin(word)].isupper()
+
+    def is_initial(self, word: int) -> bool:
+        """A single capital letter followed by a full stop (``H. Law``)."""
+        match = self.words[word]
+        return (
+            len(match.group()) == 1
+            and self.capitalised(word)
+            and self.normalised[match.end() : match.end() + 1] == "."
+        )
 
 
 @dataclass(frozen=True)
@@ -97,10 +276,11 @@ class Leak:
         return f"{where}: {what}{in_field}{source}"
 
 
-class SubstringSearch:
-    """Many fixed strings searched at once (Aho-Corasick automaton, from pyahocorasick)."""
+class SubstringSearch(Generic[T]):
+    """Many fixed strings searched at once (Aho-Corasick automaton, from pyahocorasick), each
+    with what it stands for."""
 
-    def __init__(self, needles: Mapping[str, Restricted]):
+    def __init__(self, needles: Mapping[str, T]):
         self._automaton = ahocorasick.Automaton()
         for needle, restricted in needles.items():
             self._automaton.add_word(needle, (len(needle), restricted))
@@ -111,24 +291,159 @@ class SubstringSearch:
     def __len__(self) -> int:
         return len(self._automaton)
 
-    def find(self, text: str) -> list[tuple[int, Restricted]]:
+    def find(self, text: str) -> list[tuple[int, T]]:
         """Each needle found in the text, with the offset where it starts."""
         if self._empty:
             return []
         return [(end - length + 1, found) for end, (length, found) in self._automaton.iter(text)]
 
 
+class WordRunSearch(Generic[T]):
+    """Runs of whole words (as :func:`word_text` writes them) searched at once: a needle only
+    matches from the start of a word to the end of one."""
+
+    def __init__(self, needles: Mapping[str, Sequence[T]]):
+        self._search = SubstringSearch(
+            {
+                f" {needle} ": (len(needle.split()), tuple(found))
+                for needle, found in needles.items()
+            }
+        )
+
+    def __len__(self) -> int:
+        return len(self._search)
+
+    def find(self, line: _Line) -> list[tuple[int, int, T]]:
+        """What each needle in the line stands for: its first word's index, its number of words,
+        and the thing."""
+        return [
+            (line.word_at(start), count, thing)
+            for start, (count, things) in self._search.find(f" {line.word_text} ")
+            for thing in things
+        ]
+
+
+@dataclass(frozen=True)
+class _NamePart:
+    """A word (or words) of a restricted name; ``alone`` when it is a leak wherever it stands,
+    else only in context: capitalised, next to ``others`` (the person's other name words), a
+    title or an initial."""
+
+    restricted: Restricted
+    alone: bool
+    others: frozenset[str]
+
+
+def name_search(
+    names: Iterable[RestrictedName], published: Iterable[str] = ()
+) -> WordRunSearch[_NamePart]:
+    """The words of each restricted name to look for, and when each is a leak.
+
+    A full name is always a leak; a surname word of three letters or more that is not a common
+    English word (:func:`~peacekeeping_interviews.text.is_common_word`) too; every other word of
+    the name (given names, short or common-word surnames) only in context. A word of a
+    ``published`` name (a named interviewee's) is never a leak on its own."""
+    published_words = {word for name in published for word in word_text(name).split()}
+    published_full = {word_text(name) for name in published}
+    needles: dict[str, list[_NamePart]] = {}
+    for entry in names:
+        restricted = Restricted(entry.name, entry.kind, entry.source)
+        full, surname = word_text(entry.name), word_text(entry.name.split()[-1])
+        if full not in published_full:
+            needles.setdefault(full, []).append(_NamePart(restricted, True, frozenset()))
+        parts = full.split()
+        for part in set(parts) - published_words if len(parts) > 1 else ():
+            alone = part in surname.split() and len(part) >= 3 and not is_common_word(part)
+            others = frozenset(parts) - {part}
+            needles.setdefault(part, []).append(_NamePart(restricted, alone, others))
+    return WordRunSearch(needles)
+
+
+def _name_leaks(line: _Line, names: WordRunSearch[_NamePart]) -> list[tuple[int, Restricted, str]]:
+    """Each restricted name in the line: offset, restricted name, and the words found."""
+    found = []
+    for index, count, part in names.find(line):
+        if part.alone or _in_context(line, index, index + count - 1, part.others):
+            words = " ".join(w.group() for w in line.words[index : index + count])
+            found.append((line.origin(index), part.restricted, words))
+    return found
+
+
+def _in_context(line: _Line, first: int, last: int, others: frozenset[str]) -> bool:
+    """Whether words ``first``..``last`` are capitalised and next to another word of the name,
+    a title or an initial."""
+    if not line.capitalised(first):
+        return False
+    before = [first - 1] if first else []
+    after = [last + 1] if last + 1 < len(line.words) else []
+    return any(line.words[i].group() in others for i in before + after) or any(
+        line.words[i].group() in TITLES or line.is_initial(i) for i in before
+    )
+
+
+def id_search(ids: Iterable[Restricted]) -> Mapping[tuple[str, ...], Restricted]:
+    """Raw ids by their letter and number groups, numbers without leading zeros
+    (``REF-0002`` -> ``("int", "2")``), however the id is then written."""
+    return {tuple(group for _, group in _id_groups(normalise(r.value))): r for r in ids}
+
+
+def _id_groups(text: str) -> list[tuple[re.Match[str], str]]:
+    return [
+        (group, str(int(group.group())) if group.group().isdigit() else group.group())
+        for group in _ID_GROUP.finditer(text)
+    ]
+
+
+def _id_leaks(
+    line: _Line, ids: Mapping[tuple[str, ...], Restricted]
+) -> list[tuple[int, Restricted]]:
+    """Each raw id written in the line, with or without separators (:data:`_ID_SEPARATORS`),
+    zero-padded or not, alone or inside a longer token (``x_REF-0002_y``)."""
+    if not ids:
+        return []
+    groups = _id_groups(line.normalised)
+    sizes = {len(key) for key in ids}
+    found = []
+    for start in range(len(groups)):
+        for size in sizes:
+            window = groups[start : start + size]
+            key = tuple(group for _, group in window)
+            if key in ids and all(
+                _ID_SEPARATORS.fullmatch(line.normalised[left.end() : right.start()])
+                for (left, _), (right, _) in itertools.pairwise(window)
+            ):
+                start = line.origins[window[0][0].start()]
+                written = line.text[start : line.origins[window[-1][0].end() - 1] + 1]
+                if _written_as_id(written, ids[key].value):
+                    found.append((start, ids[key]))
+    return found
+
+
+def _written_as_id(written: str, raw_id: str) -> bool:
+    """Whether text the id search matched is the id: the id itself in any case, a variant
+    whose letters are written as the id writes them, or one that separates its letters from its
+    digits. So ``REF 2``, ``REF0002`` and ``ref_2`` are ``REF-0002``, while ``ref64`` is not
+    ``REF-0064``: lower-case letters run into digits read as a word, as ``int64`` does in code."""
+    if normalise(written) == normalise(raw_id):
+        return True
+    letters = re.compile(r"[^\W\d_]+")
+    return letters.findall(written) == letters.findall(raw_id) or not written.isalnum()
+
+
 @dataclass
 class RestrictedStrings:
-    """What must not appear in public files (built by the anonymisation stage)."""
+    """What must not appear in public files (built by the anonymisation stage). ``allowed``
+    gives, by name word, the normalised released excerpts in which the authors let it through
+    (``anonymisation.allow_list``)."""
 
-    names: NameScrubber
-    raw_ids: Mapping[str, Restricted]  # by casefolded id
-    notes: SubstringSearch  # by normalised note
+    names: WordRunSearch[_NamePart]
+    raw_ids: Mapping[tuple[str, ...], Restricted]
+    notes: WordRunSearch[Restricted]
     excerpts: Mapping[str, Restricted]  # by normalised excerpt
-    secrets: SubstringSearch
+    secrets: SubstringSearch[Restricted]
     pseudonym_pattern: re.Pattern[str]
     details_by_pseudonym: Mapping[str, tuple[Restricted, ...]] = field(default_factory=dict)
+    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -139,31 +454,88 @@ class RestrictedStrings:
         }
 
 
-def notes_search(notes: Iterable[Restricted]) -> SubstringSearch:
-    """Notes are matched case- and spacing-insensitively; very short ones are ignored."""
-    needles: dict[str, Restricted] = {}
+def notes_search(notes: Iterable[Restricted]) -> WordRunSearch[Restricted]:
+    """Each note whole, if it is not too short to be distinctive, and each run of
+    :data:`NOTE_RUN_WORDS` of its words that holds enough words other than stop words; matched
+    as words, whatever the case, spacing and punctuation."""
+    needles: dict[str, list[Restricted]] = {}
     for note in notes:
-        if len(folded := normalise(note.value)) >= _MIN_NOTE_LENGTH:
-            needles.setdefault(folded, note)
-    return SubstringSearch(needles)
+        words = word_text(note.value).split()
+        runs = [
+            " ".join(run)
+            for run in (
+                words[i : i + NOTE_RUN_WORDS] for i in range(len(words) - NOTE_RUN_WORDS + 1)
+            )
+            if sum(word not in STOP_WORDS for word in run) >= _NOTE_RUN_CONTENT_WORDS
+        ]
+        if len(normalise(note.value)) >= _MIN_NOTE_LENGTH:
+            runs.append(" ".join(words))
+        for run in runs:
+            if note not in needles.setdefault(run, []):
+                needles[run].append(note)
+    return WordRunSearch(needles)
+
+
+@functools.lru_cache(maxsize=4096)
+def written_forms(value: str) -> tuple[str, ...]:
+    """How a non-named interview's date (``YYYY-MM-DD``) or city may be written, as
+    :func:`word_text` gives it: the date as ISO, day-first or month-first numbers with the year,
+    and the day with the month's name or abbreviation, ordinal or not, with or without ``of``
+    (which, with the released month, gives the date away even without the year)."""
+    date = _ISO_DATE.fullmatch(value)
+    if not date:
+        return (word_text(value),)
+    year, month, day = date.groups()
+    days = {day, str(int(day))}
+    days |= {f"{d}{_ordinal_suffix(int(day))}" for d in days}
+    months = {month, str(int(month))}
+    name = MONTHS[int(month) - 1].casefold()
+    names = {name, name[:3], *(["sept"] if name == "september" else [])}
+    forms = {f"{year} {m} {d}" for m in months for d in days}
+    forms |= {f"{d} {m} {year}" for m in months for d in days}
+    forms |= {f"{m} {d} {year}" for m in months for d in days}
+    forms |= {f"{d} {n}" for n in names for d in days} | {
+        f"{d} of {n}" for n in names for d in days
+    }
+    forms |= {f"{n} {d}" for n in names for d in days}
+    return tuple(sorted(forms))
+
+
+def _ordinal_suffix(day: int) -> str:
+    if day in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _detail_leaks(line: _Line, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
+    """A non-named interview's date or city anywhere on a line that names its pseudonym."""
+    found = []
+    padded = f" {line.word_text} "
+    for pseudonym in set(restricted.pseudonym_pattern.findall(line.text)):
+        for detail in restricted.details_by_pseudonym.get(pseudonym, ()):
+            for form in written_forms(detail.value):
+                at = padded.find(f" {form} ")
+                if at >= 0:
+                    found.append((line.origin(line.word_at(at)), detail))
+    return found
+
+
+def _allowed(line: _Line, words: str, allowed: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether the line holds a released excerpt in which the authors allowed these words."""
+    return any(excerpt in line.normalised for excerpt in allowed.get(words, ()))
 
 
 def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
     """The restricted strings found on one line of text, each with the offset where it starts
     and reported once per line."""
+    read = _Line.read(line)
     found = [
-        (match.start, Restricted(match.entry.name, match.entry.kind, match.entry.source))
-        for match in restricted.names.find_names(line)
+        (start, name)
+        for start, name, words in _name_leaks(read, restricted.names)
+        if not _allowed(read, words, restricted.allowed)
     ]
-    found += [
-        (token.start(), restricted.raw_ids[token.group().casefold()])
-        for token in _ID_TOKEN.finditer(line)
-        if token.group().casefold() in restricted.raw_ids
-    ]
-    notes = restricted.notes.find(normalise(line))
-    if notes:
-        origins = _normalised_origins(line)
-        found += [(origins[start], note) for start, note in notes]
+    found += _id_leaks(read, restricted.raw_ids)
+    found += [(read.origin(index), note) for index, _, note in restricted.notes.find(read)]
     if restricted.excerpts:
         found += [
             (start, restricted.excerpts[text])
@@ -171,16 +543,7 @@ def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, R
             if text in restricted.excerpts
         ]
     found += restricted.secrets.find(line)
-    pseudonyms = restricted.pseudonym_pattern.findall(line)
-    if pseudonyms:
-        cells = _cells(line)
-        found += [
-            (start, detail)
-            for pseudonym in pseudonyms
-            for detail in restricted.details_by_pseudonym.get(pseudonym, ())
-            for start, text in cells
-            if text == normalise(detail.value)
-        ]
+    found += _detail_leaks(read, restricted)
     first: dict[Restricted, int] = {}
     for start, what in sorted(found, key=lambda hit: hit[0]):
         first.setdefault(what, start)
@@ -189,12 +552,7 @@ def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, R
 
 def _cells(line: str) -> list[tuple[int, str]]:
     """The normalised cells of a CSV, TSV or Markdown table row, with their offsets (a prose line
-    is one cell).
-
-    A non-named interview's date or city leaks when it fills a cell of the row that names its
-    pseudonym; the same words inside a sentence ("New York wanted a stronger line") do not say
-    where the interview took place.
-    """
+    is one cell)."""
     cells = [(0, normalise(line))]
     cells += [
         (cell.start() + len(cell.group()) - len(cell.group().lstrip()), normalise(cell.group()))
@@ -260,37 +618,75 @@ def scan_text(text: str, file: str, restricted: RestrictedStrings) -> list[Leak]
 
 
 def public_files(directories: Iterable[Path], skip: Iterable[Path] = ()) -> list[Path]:
-    """Every file below the directories, sorted, except those in ``skip``."""
-    skipped = {Path(p).resolve() for p in skip}
-    found = []
-    for directory in directories:
-        for root, _, names in os.walk(directory):
-            found.extend(
-                path for name in names if (path := Path(root) / name).resolve() not in skipped
-            )
-    return sorted(found)
+    """Every file below the directories, sorted, except those in ``skip`` or below a folder in
+    it."""
+    skipped = [Path(p).resolve() for p in skip]
+    found = [
+        Path(root) / name
+        for directory in directories
+        for root, _, names in os.walk(directory)
+        for name in names
+    ]
+    return sorted(
+        path for path in found if not any(path.resolve().is_relative_to(s) for s in skipped)
+    )
 
 
-def read_text_or_none(path: Path) -> str | None:
-    """The file's text, or ``None`` for binary files (a NUL byte in the first 8 KiB)."""
-    data = path.read_bytes()
-    if b"\0" in data[:8192]:
-        return None
-    return data.decode("utf-8", errors="replace")
+UNREADABLE = "file the scan cannot read"
 
 
-def scan_files(paths: Iterable[Path], restricted: RestrictedStrings) -> tuple[list[Leak], dict]:
-    """Scan files; return the leaks and a summary of what was scanned."""
+def scan_reading(reading: Reading, restricted: RestrictedStrings) -> list[Leak]:
+    """The leaks in one file or archive member as :func:`read_public` read it. A passage that
+    restates earlier ones adds only the restricted strings they did not show; a file that could
+    not be read is itself reported, since nobody can say what it holds."""
+    if reading.unreadable:
+        return [
+            Leak(reading.where, 0, UNREADABLE, source=f"{reading.format}: {reading.unreadable}")
+        ]
     leaks: list[Leak] = []
-    scanned, binary = 0, []
-    for path in paths:
-        text = read_text_or_none(path)
-        if text is None:
-            binary.append(str(path))
+    shown: set[tuple[str, str, str]] = set()
+    for passage in reading.passages:
+        for leak in scan_text(passage.text, passage.where, restricted):
+            what = (leak.kind, leak.masked, leak.source)
+            if not (passage.restates and what in shown):
+                leaks.append(leak)
+            shown.add(what)
+    return leaks
+
+
+def scan_readings(
+    readings: Iterable[Reading], restricted: RestrictedStrings
+) -> tuple[list[Leak], dict]:
+    """Scan what was read; return the leaks and a summary that says, for each format, how many
+    files and archive members were read and how, and which could not be read."""
+    leaks: list[Leak] = []
+    counts: dict[str, dict] = {}
+    unreadable = []
+    for reading in readings:
+        leaks.extend(scan_reading(reading, restricted))
+        if reading.unreadable:
+            unreadable.append(f"{reading.where} ({reading.format}: {reading.unreadable})")
             continue
-        scanned += 1
-        leaks.extend(scan_text(text, str(path), restricted))
-    return leaks, {"text_files_scanned": scanned, "binary_files_not_scanned": binary}
+        entry = counts.setdefault(
+            reading.format, {"files": 0, "archive_members": 0, "how": HOW[reading.format]}
+        )
+        entry["archive_members" if MEMBER in reading.where else "files"] += 1
+    summary = {"scanned_by_format": dict(sorted(counts.items())), "not_scannable": unreadable}
+    return leaks, summary
+
+
+def scan_files(
+    paths: Iterable[Path], restricted: RestrictedStrings, exempt_in_tar: tuple[str, ...] = ()
+) -> tuple[list[Leak], dict]:
+    """Scan files by format, archives and PDFs included (see :mod:`public_text`)."""
+    return scan_readings(
+        (
+            reading
+            for path in paths
+            for reading in read_public(str(path), Path(path).read_bytes(), exempt_in_tar)
+        ),
+        restricted,
+    )
 
 
 def scan_for_leaks(
@@ -311,12 +707,47 @@ def check_quarantine(quarantine: Path, public_dirs: Iterable[Path]) -> None:
             )
 
 
+def made_with(
+    files: Iterable[str],
+    products: Mapping[str, Mapping[str, Iterable[str]]],
+    public_dirs: Iterable[Path],
+    root: Path,
+) -> list[str]:
+    """The files, every other output of the rules that wrote them, and every output of each rule
+    that reads any of those, and so on, as far as they are public: what a leak in ``files``
+    makes unsafe or stale (a leak in a figure's SVG takes its PNG and the documents that show
+    it). ``products`` gives each rule's declared ``input`` and ``output`` files by rule name,
+    relative to ``root``; restricted outputs (the crosswalk) are never moved."""
+
+    def key(path: str | Path) -> Path:
+        return (Path(root) / path).resolve()
+
+    outputs = {rule: {key(p) for p in files["output"]} for rule, files in products.items()}
+    inputs = {rule: {key(p) for p in files["input"]} for rule, files in products.items()}
+    made = {key(p): str(p) for p in files}
+    affected: set[str] = set()
+    while new := {
+        rule
+        for rule in products
+        if rule not in affected and set(made) & (outputs[rule] | inputs[rule])
+    }:
+        affected |= new
+        for rule in new:
+            made.update({key(p): str(Path(root) / p) for p in products[rule]["output"]})
+    public = [key(d) for d in public_dirs]
+    return sorted(
+        path for resolved, path in made.items() if any(resolved.is_relative_to(d) for d in public)
+    )
+
+
 def quarantine_files(files: Iterable[str], root: Path, quarantine: Path) -> dict[str, str]:
-    """Move each file to ``quarantine``, at its path relative to ``root`` (replacing an earlier
-    copy), so that no leaking output stays public and the author can still see what leaked.
-    Returns where each file went."""
+    """Move each file that exists to ``quarantine``, at its path relative to ``root`` (replacing an
+    earlier copy), so that no leaking or stale output stays public and the author can still see
+    what leaked. Returns where each file went."""
     moved = {}
     for file in sorted(set(files)):
+        if not Path(file).is_file():
+            continue
         target = Path(quarantine) / Path(file).resolve().relative_to(Path(root).resolve())
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(file, target)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 # The "file" of a problem in a config entry (its row is the dotted key).
 CONFIG_FILE = "config"
 LISTED_IN_FULL = 25
@@ -45,6 +47,19 @@ class Problem:
         if self.row is not None:
             return f"at {self.row}"
         return "whole file"
+
+
+def yaml_syntax_problem(error: yaml.YAMLError, file: str) -> Problem:
+    """A YAML syntax error at its line and column (1-based, as editors count), with the text of
+    that line and what the parser expected there; the whole file when the parser gives no place."""
+    mark = getattr(error, "problem_mark", None)
+    if not isinstance(error, yaml.MarkedYAMLError) or mark is None:
+        return Problem(file, None, None, str(error).splitlines()[0], "valid YAML")
+    lines = mark.buffer.splitlines() if isinstance(mark.buffer, str) else []
+    text = lines[mark.line].rstrip("\x00") if mark.line < len(lines) else ""
+    context = f", {error.context}" if error.context else ""
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    return Problem(file, where, None, text, f"valid YAML ({error.problem}{context})")
 
 
 def grouped(problems: Iterable[Problem]) -> list[list[Problem]]:

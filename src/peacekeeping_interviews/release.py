@@ -2,7 +2,9 @@
 
 The release (``data/anonymised/``) is checked against the same Table Schemas that the
 anonymisation stage wrote it with, so a hand-edited or truncated release fails loudly instead of
-skewing an analysis. Nothing here can open a confidential input.
+skewing an analysis. Nothing here can open a confidential input. Its text cells were written
+spreadsheet-safe (:func:`~peacekeeping_interviews.files.spreadsheet_safe`: a leading apostrophe
+before a cell that a spreadsheet would take for a formula); they are read back as they were.
 """
 
 from __future__ import annotations
@@ -36,8 +38,12 @@ class PublicRelease:
 def read_release(interviews: Path, coding: Path, codebook: Path, schema_dir: Path) -> PublicRelease:
     """Read and check the release; raise :class:`InputError` naming every fault."""
     schema_dir = Path(schema_dir)
-    people = read_table(Path(interviews), schema_dir / "anonymised_interviews.table.yaml")
-    segments = read_table(Path(coding), schema_dir / "anonymised_coding.table.yaml")
+    people = read_table(
+        Path(interviews), schema_dir / "anonymised_interviews.table.yaml", spreadsheet_escaped=True
+    )
+    segments = read_table(
+        Path(coding), schema_dir / "anonymised_coding.table.yaml", spreadsheet_escaped=True
+    )
     problems = [*people.problems, *segments.problems]
     if segments.cells is not None and not segments.problems:
         keys = segments.schema["primaryKey"]
@@ -68,7 +74,11 @@ def read_release(interviews: Path, coding: Path, codebook: Path, schema_dir: Pat
 def read_mission_counts(path: Path, schema_dir: Path) -> pd.DataFrame:
     """The release's interviews-per-mission aggregate (``mission``, ``interviews`` as text:
     a count or ``"<k"``), checked against its Table Schema."""
-    table = read_table(Path(path), Path(schema_dir) / "anonymised_mission_counts.table.yaml")
+    table = read_table(
+        Path(path),
+        Path(schema_dir) / "anonymised_mission_counts.table.yaml",
+        spreadsheet_escaped=True,
+    )
     if table.problems:
         raise InputError(table.problems)
     assert table.cells is not None

@@ -27,6 +27,7 @@ import yaml
 
 CONTEXT_ENVIRONMENT_VARIABLE = "PKI_RENDER_CONTEXT"
 VALUE_CLASS = "pki-value"
+QUARTERS = ("first", "second", "third", "fourth")
 MONTHS = [
     "January",
     "February",
@@ -100,10 +101,16 @@ def format_p_value(p: float, digits: int = 3) -> str:
 
 
 def format_month(month: str) -> str:
-    """``2019-07`` as ``July 2019``."""
+    """A released time unit in words: ``2019-07`` as ``July 2019``, ``2019-Q3`` as ``the third
+    quarter of 2019``, ``2019`` as ``2019``."""
+    if re.fullmatch(r"\d{4}", month):
+        return month
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", month)
+    if quarter is not None:
+        return f"the {QUARTERS[int(quarter.group(2)) - 1]} quarter of {quarter.group(1)}"
     match = re.fullmatch(r"(\d{4})-(\d{2})", month)
     if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise ReportDataError(f"expected a month as YYYY-MM, got {month!r}")
+        raise ReportDataError(f"expected a month as YYYY-MM, YYYY-Qn or YYYY, got {month!r}")
     return f"{MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
 
 

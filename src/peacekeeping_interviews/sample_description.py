@@ -72,21 +72,34 @@ def describe_sample(
     return pd.concat(parts, ignore_index=True)[["variable", "value", "interviews"]]
 
 
+def cited_by(interviews: pd.DataFrame) -> pd.Series:
+    """How each interview is cited: ``named``, by a ``descriptor``, or as ``anonymous``. A
+    non-named interview whose descriptor or tier disclosure control withheld is cited, and so
+    listed, as an anonymous source."""
+    has_descriptor = ~interviews["descriptor"].isin(["", WITHHELD])
+    named = interviews["consent"] == "named"
+    return (
+        pd.Series("anonymous", index=interviews.index)
+        .mask(has_descriptor, "descriptor")
+        .mask(named, "named")
+    )
+
+
 def interview_list(release: PublicRelease) -> pd.DataFrame:
-    """The list of interviews a journal appendix prints: ``consent, cited_as, month, location``;
-    named first, then descriptor, then anonymous, in collection order within each tier.
+    """The list of interviews a journal appendix prints: ``cited_by, cited_as, month,
+    location``; named first, then by descriptor, then anonymous, in collection order within each.
 
     Everything comes from the release, so a non-named interview shows only what its consent tier
     and the disclosure rules let through (its descriptor or "an anonymous source", and in person
     or remote rather than a city)."""
-    tier_rank = release.interviews["consent"].map(CONSENT_TIER_ORDER.index)
-    interviews = release.interviews.assign(tier_rank=tier_rank).sort_values(
-        ["tier_rank", "collection_order"], kind="stable"
-    )
+    interviews = release.interviews.assign(cited_by=cited_by(release.interviews))
+    interviews = interviews.assign(
+        rank=interviews["cited_by"].map(CONSENT_TIER_ORDER.index)
+    ).sort_values(["rank", "collection_order"], kind="stable")
     return pd.DataFrame(
         {
             "pseudonym": interviews["pseudonym"],
-            "consent": interviews["consent"],
+            "cited_by": interviews["cited_by"],
             "cited_as": interviews["citation"],
             "month": interviews["month"],
             "location": interviews["location"]
@@ -94,6 +107,16 @@ def interview_list(release: PublicRelease) -> pd.DataFrame:
             .map(lambda value: LOCATION_LABELS.get(value, value)),
         }
     )
+
+
+def released_period(months: pd.Series) -> dict[str, str | None]:
+    """The first and last released time unit (``first_month``, ``last_month``), or ``None`` when
+    disclosure control withheld the dates: every row then shows ``*``, and the first and last
+    month would date the first and last interviews in the collection order."""
+    dated = months[months != WITHHELD]
+    if dated.empty:
+        return {"first_month": None, "last_month": None}
+    return {"first_month": str(dated.min()), "last_month": str(dated.max())}
 
 
 def sample_numbers(release: PublicRelease, table: pd.DataFrame, k_min: int) -> dict:
@@ -106,10 +129,10 @@ def sample_numbers(release: PublicRelease, table: pd.DataFrame, k_min: int) -> d
     return {
         "synthetic": release.synthetic,
         "interviews": len(interviews),
-        "first_month": str(interviews["month"].min()),
-        "last_month": str(interviews["month"].max()),
+        **released_period(interviews["month"]),
         "k_min": k_min,
         "masked_cells": int(table["interviews"].str.startswith("<").sum()),
+        "cited_by": {how: int((cited_by(interviews) == how).sum()) for how in CONSENT_TIER_ORDER},
         "by_variable": by_variable,
     }
 

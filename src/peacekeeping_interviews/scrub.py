@@ -1,13 +1,29 @@
-"""Name scrub for excerpts: restricted names become bracketed descriptors, and every replacement is
-logged, as the UK Data Service's guidance on anonymising qualitative data asks (replace, mark the
-replacement, keep a log apart from the data).
+"""Excerpt scrub: restricted names, full dates and the city of a non-named interview become
+bracketed descriptors, and every replacement is logged, as the UK Data Service's guidance on
+anonymising qualitative data asks (replace, mark the replacement, keep a log apart from the data).
 
-A name matches in full or by its last word (the surname), only as whole words, and whatever the
-spelling of case, accents (``Jorg`` for ``Jörg``, ``Strauss`` for ``Strauß``), Unicode
-normalisation, straight or typographic apostrophes, the separators between its words (spaces,
-hyphens, dashes, line breaks) and invisible characters inside it (soft hyphens, zero-width spaces
-and joiners, byte-order marks, direction marks: word processors leave them in transcripts):
-``Okafor's`` is caught and ``Okaforsson`` is not.
+Names are compared word by word in a folded form that sets aside case, accents (``Jorg`` for
+``Jörg``, ``Strauss`` for ``Strauß``), Unicode compatibility forms (fullwidth letters), letters of
+other scripts drawn like Latin ones (a Cyrillic a for a Latin a, from Unicode's confusables table),
+and invisible characters inside a word (soft hyphens, zero-width spaces and joiners, byte-order
+and direction marks, which word processors leave in transcripts). The words of a name may be
+separated by spaces, line breaks, hyphens, dashes, apostrophes or a comma (``Li, Wen``). Whole
+words only: ``Okafor's`` is caught and ``Okaforsson`` is not.
+
+A full name (or its inverted form) always matches. So does a surname alone (the last word, and
+each part of a double-barrelled one: ``Marchetti`` and ``Bosco`` of ``Marchetti-Bosco``) when it is
+distinctive. A surname that is a common English word (``Law``, ``Field``: see
+:func:`~peacekeeping_interviews.text.is_common_word`) or shorter than three letters (``Ba``, ``Li``:
+they collide with abbreviations and articles) matches only in context: capitalised, and after a
+title (``Dr Law``), after an initial (``H. Law``), or next to one of the person's given names.
+
+A full date (``13 July 2019``, ``July 13, 2019``, ``2019-07-13``, ``13/07/2019``, ``13 July``)
+becomes its month (``[July 2019]``, ``[July]``), or its year when a numeric date could be read
+either way (``05/07/2019``). A careful set of regular expressions for these written forms, rather
+than dateparser or datefinder: the scrub needs the exact span of each date to replace it, must not
+read ``may`` or ``March 12 soldiers`` as a date, and runs offline on thousands of excerpts in
+milliseconds. A month with its year (``July 2019``) is left alone: the release gives each
+interview's month.
 """
 
 from __future__ import annotations
@@ -15,37 +31,122 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from peacekeeping_interviews.text import without_format_characters
+from peacekeeping_interviews.text import is_common_word, latin_lookalike
 
 INTERVIEWEE_REPLACEMENT = "[an interviewee]"
-_WORD = re.compile(r"\w+", re.UNICODE)
-_SEPARATOR = r"[\s\-\u2010-\u2015]+"
-_APOSTROPHES = "'\u2018\u2019\u02bc"
-# Invisible format characters (Unicode category Cf) that text editors put inside words.
-_INVISIBLE = "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]*"
+CITY_REPLACEMENT = "[a city]"
+DATE = "date"
+CITY = "city of a non-named interview"
+ALLOWED = "allowed by the allow-list"
+# Words that, just before a surname, say it is one (compared folded, without a final full stop).
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "madam",
+        "madame",
+        "monsieur",
+        "mme",
+        "mlle",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "lieutenant",
+        "lt",
+        "major",
+        "maj",
+        "captain",
+        "capt",
+        "commander",
+        "cmdr",
+        "brigadier",
+        "brig",
+        "admiral",
+        "adm",
+        "sergeant",
+        "sgt",
+        "marshal",
+        "minister",
+        "ambassador",
+        "amb",
+        "president",
+        "senator",
+        "deputy",
+        "governor",
+        "judge",
+        "justice",
+        "commissioner",
+        "secretary",
+        "srsg",
+        "dsrsg",
+        "father",
+        "sister",
+        "rev",
+        "imam",
+        "sheikh",
+    ]
+)
+_SHORTEST_DISTINCTIVE_SURNAME = 3
+_NAME_JOINER = re.compile(r"[\s,\-\u2010-\u2015'\u2018\u2019\u02bc]+")
+_BEFORE_SURNAME = re.compile(r"\.?\s+")
+_AFTER_INITIAL = re.compile(r"\.\s*")
+DATE_WITHHELD = "[a date]"
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH = (
+    r"(?P<month>january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_WEEKDAY = r"(?:(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?\.?,?\s+)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?!\d)"
+DATE_PATTERNS = tuple(
+    re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
+    for pattern in (
+        rf"{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?",  # 13 July 2019, 13th of July
+        rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",  # July 13, 2019
+        rf"{_YEAR}[-/.](?P<number>[01]?\d)[-/.]{_DAY}",  # 2019-07-13
+        r"(?P<first>[0-3]?\d)[-/.](?P<second>[0-3]?\d)[-/.](?P<year>(?:1[89]|20)\d\d)",
+    )
+)
 
 
 @dataclass(frozen=True)
 class RestrictedName:
-    """A name to scrub, the descriptor that replaces it, and why it is restricted. ``source`` is
-    where the name was given (an input cell or a config entry), so that a leak report can tell
-    the author what to fix without repeating the name."""
+    """A name (or place) to scrub, the descriptor that replaces it, and why it is restricted.
+    ``source`` is where the name was given (an input cell or a config entry), so that a leak
+    report can tell the author what to fix without repeating the name."""
 
     name: str
     replacement: str
     kind: str
     source: str = ""
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    """Where a restricted name was found in a text (``start`` is a 0-based offset)."""
-
-    start: int
-    entry: RestrictedName
 
 
 @dataclass(frozen=True)
@@ -55,112 +156,299 @@ class Replacement:
     kind: str
 
 
+@dataclass(frozen=True)
+class AllowedOccurrence:
+    """A word the authors reviewed in one excerpt (interview and segment) and let through,
+    with why (``anonymisation.allow_list``)."""
+
+    interview_id: str
+    segment: int
+    word: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a text: its folded form and where it stands (``end`` exclusive)."""
+
+    folded: str
+    start: int
+    end: int
+    capitalised: bool
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """One way of writing a name, as folded words; ``given`` are the person's folded given
+    names, the context a surname that is ``in_context_only`` needs."""
+
+    words: tuple[str, ...]
+    entry: RestrictedName
+    in_context_only: bool = False
+    given: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    replacement: str
+    kind: str
+
+
+@functools.cache
+def _folded_character(char: str) -> str:
+    """One character as names are compared: compatibility-decomposed, accents and invisible
+    format characters dropped, look-alike letters made Latin, casefolded."""
+    kept = (
+        latin_lookalike(c)
+        for c in unicodedata.normalize("NFKD", char)
+        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
+    return "".join(kept).casefold()
+
+
 def fold(text: str) -> str:
-    """Comparable form of text: compatibility-decomposed, accents and invisible format
-    characters dropped, casefolded."""
-    decomposed = without_format_characters(unicodedata.normalize("NFKD", text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Comparable form of text (see :func:`_folded_character`)."""
+    return "".join(_folded_character(char) for char in text)
+
+
+def words(text: str) -> list[Word]:
+    """The words of a text: runs of letters and digits, across invisible characters and accents
+    (which fold to nothing), with their offsets in ``text``."""
+    found: list[Word] = []
+    current, start = "", 0
+    for offset, char in enumerate(text + " "):
+        folded = _folded_character(char)
+        if not folded and current:
+            continue
+        if folded.isalnum():
+            if not current:
+                start = offset
+            current += folded
+            end = offset + 1
+        elif current:
+            found.append(Word(current, start, end, text[start].isupper()))
+            current = ""
+    return found
 
 
 def comparable_name(name: str) -> str:
-    """The form in which two names count as the same name for the scrub: folded (see
-    :func:`fold`), apostrophes dropped, and hyphens, dashes and spaces between words alike."""
-    return " ".join(_WORD.findall(fold(name)))
+    """The form in which two names count as the same name: its folded words, space-separated."""
+    return " ".join(word.folded for word in words(name))
 
 
-def name_pattern(name: str) -> str:
-    """A regular expression for one name that tolerates the spellings listed in the module doc."""
-    parts = []
-    for char in unicodedata.normalize("NFC", name):
-        if char.isspace() or char == "-" or "\u2010" <= char <= "\u2015":
-            if not parts or parts[-1] != _SEPARATOR:
-                parts.append(_SEPARATOR)
-        elif char in _APOSTROPHES:
-            parts.append(f"[{_APOSTROPHES}]")
-        elif not without_format_characters(char):
-            continue
-        elif fold(char) != char.lower():
-            parts.append(f"(?:{re.escape(char)}|{re.escape(fold(char))})")
-        else:
-            parts.append(re.escape(char))
-    return _INVISIBLE.join(parts)
+def _surnames(name: str) -> list[str]:
+    """The last word of a name of two or more words and, if double-barrelled, each of its parts."""
+    written = name.split()
+    if len(written) < 2:
+        return []
+    parts = re.split(r"[\-\u2010-\u2015]", written[-1])
+    return [written[-1], *parts] if len(parts) > 1 else [written[-1]]
 
 
 def name_variants(name: str) -> list[str]:
-    """The full name and, for names of two or more words, the last word if it has three letters
-    or more."""
-    words = name.split()
-    variants = [" ".join(words)]
-    if len(words) > 1 and len(words[-1]) >= 3:
-        variants.append(words[-1])
-    return variants
+    """The full name and the surnames a name can be cited by alone (see :func:`_surnames`)."""
+    return [" ".join(name.split()), *_surnames(name)]
 
 
-class NameScrubber:
-    """Replaces restricted names in text. Built once, applied to many excerpts.
+def _variants(entry: RestrictedName) -> list[_Variant]:
+    """Every way of writing a name that the scrub replaces: full, inverted, and its surnames
+    alone, those that are common words or short only in context (see the module doc)."""
+    written = entry.name.split()
+    full = tuple(comparable_name(entry.name).split())
+    found = [_Variant(full, entry)]
+    if len(written) < 2:
+        return found
+    given = tuple(comparable_name(" ".join(written[:-1])).split())
+    last = tuple(comparable_name(written[-1]).split())
+    found.append(_Variant(last + given, entry))
+    for surname in _surnames(entry.name):
+        folded = tuple(comparable_name(surname).split())
+        weak = len(folded) == 1 and (
+            len(folded[0]) < _SHORTEST_DISTINCTIVE_SURNAME or is_common_word(folded[0])
+        )
+        found.append(_Variant(folded, entry, weak, frozenset(given)))
+    return found
 
-    Names are indexed by their first folded word, so each text is only matched against the few
-    names whose every word it contains; one regular expression over 20,000 names would cost
-    milliseconds per excerpt, this costs microseconds. ``except_variants`` (folded) are never
-    matched: the leak scan uses it to leave alone a surname that a named interviewee shares.
+
+class _VariantIndex:
+    """Variants by their first folded word, longest first, so that each word of a text is only
+    compared with the few variants that could start there."""
+
+    def __init__(self, entries: Iterable[RestrictedName]):
+        self._by_first: dict[str, list[_Variant]] = {}
+        seen: set[tuple[str, ...]] = set()
+        for entry in entries:
+            for variant in _variants(entry):
+                if variant.words and variant.words not in seen:
+                    seen.add(variant.words)
+                    self._by_first.setdefault(variant.words[0], []).append(variant)
+        for variants in self._by_first.values():
+            variants.sort(key=lambda v: (-len(v.words), v.in_context_only))
+
+    def hits(self, text: str) -> list[_Hit]:
+        """Each name written in the text, at the span its replacement covers."""
+        found = words(text)
+        hits = []
+        for index, word in enumerate(found):
+            for variant in self._by_first.get(word.folded, ()):
+                span = _span(text, found, index, variant)
+                if span:
+                    hits.append(_Hit(*span, variant.entry.replacement, variant.entry.kind))
+                    break
+        return hits
+
+
+def _joined(text: str, left: Word, right: Word, joiner: re.Pattern[str]) -> bool:
+    """Whether only ``joiner`` (invisible characters aside) stands between two words."""
+    between = "".join(
+        c for c in text[left.end : right.start] if _folded_character(c) or c.isspace()
+    )
+    return joiner.fullmatch(between) is not None
+
+
+def _span(text: str, found: list[Word], index: int, variant: _Variant) -> tuple[int, int] | None:
+    """Where ``variant`` is written from word ``index`` on, context included, or ``None``."""
+    last = index + len(variant.words) - 1
+    if last >= len(found) or any(
+        found[index + k].folded != part
+        or (k and not _joined(text, found[index + k - 1], found[index + k], _NAME_JOINER))
+        for k, part in enumerate(variant.words)
+    ):
+        return None
+    start, end = found[index].start, found[last].end
+    if not variant.in_context_only:
+        return start, end
+    if not found[index].capitalised:
+        return None
+    before = found[index - 1] if index else None
+    after = found[last + 1] if last + 1 < len(found) else None
+    if (
+        before
+        and before.folded in variant.given
+        and _joined(text, before, found[index], _NAME_JOINER)
+    ):
+        return before.start, end
+    if before and before.folded in TITLES and _joined(text, before, found[index], _BEFORE_SURNAME):
+        return start, end
+    if (
+        before
+        and len(before.folded) == 1
+        and before.capitalised
+        and _joined(text, before, found[index], _AFTER_INITIAL)
+    ):
+        return before.start, end
+    if after and after.folded in variant.given and _joined(text, found[last], after, _NAME_JOINER):
+        return start, after.end
+    return None
+
+
+def _date_hits(text: str, resolution: int) -> list[_Hit]:
+    """Each full date written in the text, with the coarser descriptor that replaces it."""
+    hits = []
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            descriptor = coarse_date(match.groupdict(), resolution)
+            if descriptor:
+                hits.append(_Hit(match.start(), match.end(), descriptor, DATE))
+    return hits
+
+
+def coarse_date(parts: Mapping[str, str | None], resolution: int = 0) -> str:
+    """``[July 2019]`` for a date's parts (``day``, ``month`` name or ``number``, ``year``, or
+    the ``first`` and ``second`` numbers of a numeric date), ``[2019]`` when a numeric date reads
+    as two months, and ``""`` when the parts are not a date.
+
+    ``resolution`` is the released time unit of the interviews (0 month, 1 quarter, 2 year, 3
+    withheld): a date in an excerpt, which may be the interview's own, is released no finer, so
+    ``[the third quarter of 2019]``, ``[2019]`` or ``[a date]``."""
+    descriptor = _month_descriptor(parts)
+    if not descriptor or resolution == 0:
+        return descriptor
+    words = descriptor.strip("[]").split()
+    year = next((word for word in words if word.isdigit()), None)
+    month = next((word for word in words if not word.isdigit()), None)
+    if resolution >= 3 or year is None:
+        return DATE_WITHHELD
+    if resolution == 1 and month is not None:
+        quarter = ("first", "second", "third", "fourth")[MONTHS.index(month) // 3]
+        return f"[the {quarter} quarter of {year}]"
+    return f"[{year}]"
+
+
+def _month_descriptor(parts: Mapping[str, str | None]) -> str:
+    """``[July 2019]``, ``[July]`` or ``[2019]`` (see :func:`coarse_date`), or ``""``."""
+    day, year = parts.get("day"), parts.get("year")
+    if parts.get("first"):
+        first, second = int(parts["first"]), int(parts["second"])
+        if first > 12 >= second >= 1:
+            day, number = first, second
+        elif second > 12 >= first >= 1:
+            day, number = second, first
+        else:
+            return f"[{year}]" if first == second and 1 <= first <= 12 else ""
+    elif parts.get("month"):
+        name = parts["month"].casefold()
+        number = next(i for i, month in enumerate(MONTHS, 1) if month.casefold().startswith(name))
+    else:
+        number = int(parts["number"])
+    if not (1 <= int(day) <= 31 and 1 <= number <= 12):
+        return ""
+    return f"[{' '.join(filter(None, (MONTHS[number - 1], year)))}]"
+
+
+class ExcerptScrubber:
+    """Replaces restricted names, full dates and, in the excerpts of a non-named interview, its
+    city. Built once, applied to many excerpts.
+
+    ``date_resolution`` is the released time unit of the interviews (see :func:`coarse_date`).
+    ``places`` gives, by interview id, the place (as a :class:`RestrictedName`: city, descriptor,
+    kind) to replace in that interview's excerpts; ``allowed`` the occurrences the authors let
+    through, which are kept and logged with the kind :data:`ALLOWED`.
     """
 
-    def __init__(self, names: Iterable[RestrictedName], except_variants: Iterable[str] = ()):
-        skipped = set(except_variants)
-        by_variant: dict[str, tuple[str, RestrictedName]] = {}
-        for entry in names:
-            for variant in name_variants(entry.name):
-                if fold(variant) not in skipped:
-                    by_variant.setdefault(comparable_name(variant), (variant, entry))
-        self._by_variant = by_variant
-        self._by_first_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        for key in by_variant:
-            words = key.split()
-            self._by_first_word.setdefault(words[0], []).append((key, frozenset(words)))
-
-    def _candidates(self, text: str) -> tuple[str, ...]:
-        """Folded names whose every word occurs in the text, longest first."""
-        words = set(_WORD.findall(fold(text)))
-        found = {
-            key
-            for word in words
-            for key, needed in self._by_first_word.get(word, ())
-            if needed <= words
+    def __init__(
+        self,
+        names: Iterable[RestrictedName],
+        places: Mapping[str, RestrictedName] | None = None,
+        allowed: Iterable[AllowedOccurrence] = (),
+        date_resolution: int = 0,
+    ):
+        self._names = _VariantIndex(names)
+        self._date_resolution = date_resolution
+        self._places = {
+            interview: _VariantIndex([place]) for interview, place in (places or {}).items()
         }
-        return tuple(sorted(found, key=lambda v: (-len(v), v)))
+        self._allowed = {(a.interview_id, a.segment, fold(a.word)) for a in allowed}
 
-    def _pattern(self, candidates: tuple[str, ...]) -> re.Pattern[str]:
-        return _alternation(tuple(self._by_variant[key][0] for key in candidates))
-
-    def scrub(self, text: str) -> tuple[str, list[Replacement]]:
-        """The text (NFC-normalised) with every restricted name replaced, and the replacements
-        made, in order."""
-        candidates = self._candidates(text) if text else ()
-        if not candidates:
+    def scrub(
+        self, text: str, interview_id: str = "", segment: int | None = None
+    ) -> tuple[str, list[Replacement]]:
+        """The text (NFC-normalised) with every restricted name, full date and the interview's
+        city replaced, and the replacements made, in order."""
+        if not text:
             return text, []
-        made: list[Replacement] = []
-
-        def substitute(match: re.Match[str]) -> str:
-            entry = self._by_variant[candidates[int(match.lastgroup[1:])]][1]
-            made.append(Replacement(match.group(0), entry.replacement, entry.kind))
-            return entry.replacement
-
         normalised = unicodedata.normalize("NFC", text)
-        return self._pattern(candidates).sub(substitute, normalised), made
+        hits = self._names.hits(normalised) + _date_hits(normalised, self._date_resolution)
+        if interview_id in self._places:
+            hits += self._places[interview_id].hits(normalised)
+        pieces, made, done = [], [], 0
+        for hit in _without_overlaps(hits):
+            original = normalised[hit.start : hit.end]
+            if (interview_id, segment, fold(original)) in self._allowed:
+                made.append(Replacement(original, original, ALLOWED))
+                continue
+            pieces += [normalised[done : hit.start], hit.replacement]
+            made.append(Replacement(original, hit.replacement, hit.kind))
+            done = hit.end
+        return "".join([*pieces, normalised[done:]]), made
 
-    def find_names(self, text: str) -> list[NameMatch]:
-        """Every restricted name in the text, with its offset in the NFC-normalised text."""
-        candidates = self._candidates(text)
-        if not candidates:
-            return []
-        return [
-            NameMatch(match.start(), self._by_variant[candidates[int(match.lastgroup[1:])]][1])
-            for match in self._pattern(candidates).finditer(unicodedata.normalize("NFC", text))
-        ]
 
-
-@functools.lru_cache(maxsize=4096)
-def _alternation(variants: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive match of any variant; group ``n<i>`` names variant i."""
-    alternatives = "|".join(f"(?P<n{i}>{name_pattern(v)})" for i, v in enumerate(variants))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+def _without_overlaps(hits: list[_Hit]) -> list[_Hit]:
+    """The hits in text order, the longest kept where two overlap."""
+    kept: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
+        if not kept or hit.start >= kept[-1].end:
+            kept.append(hit)
+    return kept

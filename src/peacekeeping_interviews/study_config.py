@@ -9,6 +9,8 @@ beside it. The start-up check refuses a config that still holds a placeholder, n
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 import shutil
 from collections.abc import Iterator, Mapping
@@ -63,6 +65,19 @@ STUDY_VALUES: dict[tuple[str, ...], object] = {
     },
     ("anonymisation", "sensitive_names"): [],
 }
+
+
+def recorded_config(config: Mapping) -> dict:
+    """The config as a rule's ``params`` may hold it.
+
+    Snakemake keeps every param of every job in ``.snakemake/metadata``, outside restricted
+    space, so the names the scrub replaces (``anonymisation.sensitive_names``) are there only as
+    a SHA-256 digest: a change to them still changes the params and re-runs the rules that use
+    them, whose scripts read the names from the config itself (``snakemake.config``)."""
+    recorded = copy.deepcopy(dict(config))
+    names = json.dumps(config["anonymisation"]["sensitive_names"], sort_keys=True)
+    recorded["anonymisation"]["sensitive_names"] = hashlib.sha256(names.encode()).hexdigest()
+    return recorded
 
 
 def texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:

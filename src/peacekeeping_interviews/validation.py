@@ -9,7 +9,11 @@ between the tables and to the codebook). Nothing is repaired silently: bad input
 one :class:`InputError` that names every faulty cell.
 
 A table schema may list ``optionalColumns``: columns that may be absent from the header (they are
-filled in as missing). Every other field of the schema must be a column of the file.
+filled in as missing). Every other field of the schema must be a column of the file. A field marked
+``confidential: true`` holds what must stay in restricted space (names, notes, raw ids, excerpts):
+a message about one of its cells names the file, row and column but shows the value only masked
+(its initials and length, :func:`~peacekeeping_interviews.leak_scan.mask`), because messages reach
+the terminal and Snakemake's own log in ``.snakemake/log/``.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import codecs
 import csv
 import difflib
 import io
+import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,8 +33,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from peacekeeping_interviews import leak_scan
 from peacekeeping_interviews.codebook import Codebook, load_codebook
-from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.files import from_spreadsheet_safe, read_yaml
 from peacekeeping_interviews.problems import InputError, Problem
 
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -40,6 +46,21 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9/-]*")
 _LEADING_ARTICLE = r"(?i)(?:a|an|the)\s"
 _CONSENT_REQUIRES = {"named": ("name", "public_role"), "descriptor": ("descriptor",)}
 _SUPPORTED_CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum"}
+# The widest whole number a typed column holds (int64); a longer one would fail only in pandas.
+_LARGEST_INTEGER = 2**63 - 1
+# Python's csv module refuses a longer cell (csv.field_size_limit(), 128 KiB); so does this check.
+MAX_CELL_CHARACTERS = csv.field_size_limit()
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # undecodable bytes, as "surrogateescape" keeps them
+_NUL = re.compile("\x00")
+# Files that are not text at all, by their first bytes, and what they are.
+_NOT_TEXT = {
+    b"PK\x03\x04": "a ZIP archive, probably an Excel workbook (.xlsx) or an OpenDocument sheet",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old Excel workbook (.xls)",
+    codecs.BOM_UTF16_LE: "UTF-16 text (it starts with a UTF-16 byte-order mark)",
+    codecs.BOM_UTF16_BE: "UTF-16 text (it starts with a UTF-16 byte-order mark)",
+}
+_SNIFFED_BYTES = 4096
+_SHOWN_CHARACTERS = 40  # of a cell too long to show whole
 # Frictionless defaults for boolean fields without trueValues/falseValues.
 _TRUE_VALUES = ["true", "True", "TRUE", "1"]
 _FALSE_VALUES = ["false", "False", "FALSE", "0"]
@@ -93,8 +114,14 @@ def validate_inputs(
     segments = read_table(Path(coding), schema_dir / "coding.table.yaml")
     book, book_problems = _read_codebook(Path(codebook), schema_dir / "codebook.schema.yaml")
     problems = [
-        *_first_per_cell(people.problems + interview_rule_problems(people, latest)),
-        *_first_per_cell(segments.problems + coding_rule_problems(segments, people, book)),
+        *masked(
+            _first_per_cell(people.problems + interview_rule_problems(people, latest)),
+            confidential_columns(people.schema),
+        ),
+        *masked(
+            _first_per_cell(segments.problems + coding_rule_problems(segments, people, book)),
+            confidential_columns(segments.schema),
+        ),
         *book_problems,
     ]
     if problems or book is None:
@@ -109,19 +136,27 @@ def validate_inputs(
     )
 
 
-def read_table(path: Path, schema_path: Path) -> CheckedTable:
-    """Read a CSV file as text and check it against the Table Schema at ``schema_path``."""
-    return check_table(path, read_yaml(schema_path), schema_path.name)
+def read_table(path: Path, schema_path: Path, spreadsheet_escaped: bool = False) -> CheckedTable:
+    """Read a CSV file as text and check it against the Table Schema at ``schema_path``;
+    ``spreadsheet_escaped`` files (the release) are unescaped first (see :func:`check_table`)."""
+    return check_table(path, read_yaml(schema_path), schema_path.name, spreadsheet_escaped)
 
 
 def check_table(
-    path: Path, schema: dict | Callable[[list[str]], dict], schema_name: str
+    path: Path,
+    schema: dict | Callable[[list[str]], dict],
+    schema_name: str,
+    spreadsheet_escaped: bool = False,
 ) -> CheckedTable:
     """Read a CSV file as text and check it against a Table Schema given as a dict, or as a
-    function of the file's header (for layouts whose columns the config decides)."""
+    function of the file's header (for layouts whose columns the config decides).
+
+    A ``spreadsheet_escaped`` file was written through
+    :func:`~peacekeeping_interviews.files.spreadsheet_safe`: its cells are checked and returned
+    as they were before the escape."""
     file = path.name
     known = schema if isinstance(schema, dict) else {}
-    text, problems = _read_text(path)
+    text, problems = _read_text(path, confidential_columns(known))
     if text is None:
         return CheckedTable(file, known, None, False, problems)
     header, rows, row_problems = _split_rows(text, file)
@@ -130,25 +165,64 @@ def check_table(
         return CheckedTable(file, known, None, False, problems)
     if callable(schema):
         schema = schema(header)
+    problems += _nul_problems(text, file)
     problems += _header_problems(header, schema, schema_name, file)
+    if spreadsheet_escaped:
+        rows = rows.map(from_spreadsheet_safe, na_action="ignore")
     cells = _named_cells(header, rows, schema)
     problems += cell_problems(cells, schema, file)
     return CheckedTable(file, schema, cells, not row_problems, problems, header)
+
+
+def confidential_columns(schema: dict) -> frozenset[str]:
+    """The fields a Table Schema marks ``confidential``: their values never appear in a message."""
+    return frozenset(f["name"] for f in schema.get("fields", []) if f.get("confidential"))
+
+
+def masked(problems: list[Problem], confidential: frozenset[str]) -> list[Problem]:
+    """``problems`` with the text of every cell of a ``confidential`` column masked (initials
+    and length); the file, row, column and what was expected stay as they are."""
+    return [
+        replace(problem, value=leak_scan.mask(problem.value, str(problem.column)))
+        if _quotes_confidential_cell(problem, confidential)
+        else problem
+        for problem in problems
+    ]
+
+
+def _quotes_confidential_cell(problem: Problem, confidential: frozenset[str]) -> bool:
+    """Whether a problem shows the text of a data cell of a ``confidential`` column (a header
+    problem shows a column name, which is no secret)."""
+    return (
+        isinstance(problem.row, int)
+        and problem.column in confidential
+        and isinstance(problem.value, str)
+        and bool(problem.value)
+    )
 
 
 def _missing_file(path: Path) -> Problem:
     return Problem(path.name, None, None, str(path), "an existing file")
 
 
-def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """The file's text, or ``None`` when it is missing, empty or not UTF-8. A byte-order mark is
-    reported, then skipped so that the header can still be checked."""
+def _read_text(path: Path, confidential: frozenset[str]) -> tuple[str | None, list[Problem]]:
+    """The file's text, or ``None`` when it is missing, empty, a workbook or UTF-16, or not
+    UTF-8. A byte-order mark is reported, then skipped so that the header can still be checked.
+    The first byte that is not UTF-8 is shown in its context unless its column is
+    ``confidential``."""
     if not path.is_file():
         return None, [_missing_file(path)]
     data = path.read_bytes()
     if not data:
         expected = "a header row and data rows, but the file is empty (0 bytes)"
         return None, [Problem(path.name, None, None, data, expected)]
+    not_text = _not_text(data)
+    if not_text is not None:
+        expected = (
+            f"a CSV file of UTF-8 text; this is {not_text}: open it in the spreadsheet and save "
+            "it as 'CSV UTF-8 (comma delimited)'"
+        )
+        return None, [Problem(path.name, None, None, data[:8], expected)]
     problems = []
     if data.startswith(codecs.BOM_UTF8):
         expected = "UTF-8 without a byte-order mark (BOM): save the file as UTF-8 without BOM"
@@ -157,28 +231,80 @@ def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
     try:
         return data.decode("utf-8"), problems
     except UnicodeDecodeError as error:
-        return None, [*problems, _encoding_problem(data, error, path.name)]
+        return None, [*problems, _encoding_problem(data, error, path.name, confidential)]
 
 
-def _encoding_problem(data: bytes, error: UnicodeDecodeError, file: str) -> Problem:
-    """Locate the first byte that is not UTF-8: its line, the bytes and the text around them."""
+def _not_text(data: bytes) -> str | None:
+    """What a file is when it is no text a CSV reader could take: a workbook or UTF-16 (whose
+    ASCII characters alternate with NUL bytes, so that it may even decode as UTF-8)."""
+    for signature, kind in _NOT_TEXT.items():
+        if data.startswith(signature):
+            return kind
+    start = data[:_SNIFFED_BYTES]
+    if start.count(0) * 4 >= len(start):
+        return "UTF-16 text (every other byte is a NUL byte) or another binary file"
+    return None
+
+
+def _encoding_problem(
+    data: bytes, error: UnicodeDecodeError, file: str, confidential: frozenset[str]
+) -> Problem:
+    """Locate the first byte that is not UTF-8: its row and column, the bytes and, unless the
+    column is ``confidential``, the text of its cell around them (never a neighbouring cell's,
+    which may be confidential)."""
     line = data.count(b"\n", 0, error.start) + 1
-    line_start = data.rfind(b"\n", 0, error.start) + 1
-    line_end = data.find(b"\n", error.start)
-    line_end = len(data) if line_end < 0 else line_end
-    around = data[max(line_start, error.start - 30) : min(line_end, error.end + 30)]
-    context = around.decode("utf-8", errors="replace").strip()
+    text = data.decode("utf-8", errors="surrogateescape")
+    row, column, cell = next(
+        _cells_matching(text, _NOT_UTF8), (line - 1 if line > 1 else "header", None, None)
+    )
+    context = (
+        "" if cell is None or column in confidential else f", in {_around_first_bad_byte(cell)!r}"
+    )
     expected = (
-        f"UTF-8 text; this is the first byte that is not UTF-8, in {context!r} (the file is "
-        "probably Latin-1 or Windows-1252): save it as UTF-8"
+        f"UTF-8 text; this is the first byte that is not UTF-8{context} (the file is probably "
+        "Latin-1 or Windows-1252): save it as UTF-8"
     )
-    return Problem(
-        file,
-        line - 1 if line > 1 else "header",
-        None,
-        error.object[error.start : error.end],
-        expected,
+    return Problem(file, row, column, error.object[error.start : error.end], expected)
+
+
+def _around_first_bad_byte(cell: str, width: int = 30) -> str:
+    """The text of ``cell`` up to ``width`` characters either side of its first undecodable
+    byte, undecodable bytes shown as the replacement character."""
+    start = min(match.start() for match in _NOT_UTF8.finditer(cell))
+    return _NOT_UTF8.sub("\ufffd", cell[max(0, start - width) : start + width + 1]).strip()
+
+
+def _cells_matching(text: str, pattern: re.Pattern) -> Iterable[tuple[int | str, str | None, str]]:
+    """(data row or ``"header"``, column name, cell) of every CSV cell in which ``pattern``
+    occurs, in file order; a cell beyond the header's width has no column name. Stops quietly at
+    a row :mod:`csv` cannot read (the row checks report it)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    try:
+        for number, fields in enumerate(reader):
+            if number == 0:
+                header = fields
+            for position, cell in enumerate(fields):
+                if pattern.search(cell):
+                    name = header[position] if number and position < len(header) else None
+                    yield (number if number else "header"), name, cell
+    except csv.Error:
+        return
+
+
+def _nul_problems(text: str, file: str) -> list[Problem]:
+    """Cells holding a NUL byte, which the CSV parser takes for the end of the cell, silently
+    cutting the text short."""
+    if "\x00" not in text:
+        return []
+    expected = (
+        "text without NUL bytes (\\x00): the cell would be cut short at the first one; remove "
+        "them (was the text pasted from a PDF or a binary file?)"
     )
+    return [
+        Problem(file, row, column, cell, expected)
+        for row, column, cell in _cells_matching(text, _NUL)
+    ]
 
 
 def _split_rows(
@@ -191,8 +317,11 @@ def _split_rows(
     :mod:`csv` (pandas pads short rows silently), the cells from pandas (faster).
     """
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-    lengths = np.fromiter(map(len, reader), dtype=np.int64)
+    try:
+        header = next(reader, [])
+        lengths = np.fromiter(map(len, reader), dtype=np.int64)
+    except csv.Error:
+        return None, None, _oversized_cells(text, file)
     if not header:
         return None, None, [Problem(file, "header", None, "", "a header row on line 1")]
     if not len(lengths):
@@ -227,6 +356,30 @@ def _parse_rows(
         return None, [Problem(file, None, None, f"{len(wide) - 1} rows", expected)]
     rows = wide.iloc[1:, :width]
     return (rows if (lengths == width).all() else rows[lengths == width]), []
+
+
+def _oversized_cells(text: str, file: str) -> list[Problem]:
+    """Cells longer than :data:`MAX_CELL_CHARACTERS`, found by pandas (which has no limit),
+    with the row and column of each; the whole file when even pandas cannot split it."""
+    expected = (
+        f"a cell of at most {MAX_CELL_CHARACTERS:,} characters (128 KiB): is a closing quote "
+        "missing, or does one excerpt hold a whole transcript?"
+    )
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as error:
+        return [Problem(file, None, None, str(error), expected)]
+    lengths = table.apply(lambda column: column.str.len())
+    return [
+        Problem(
+            file,
+            int(row) + 1,
+            str(column),
+            f"{table.at[row, column][:_SHOWN_CHARACTERS]}…",
+            f"{expected} (this one has {lengths.at[row, column]:,})",
+        )
+        for row, column in lengths.stack().loc[lambda n: n > MAX_CELL_CHARACTERS].index
+    ]
 
 
 def _bad_widths(lengths: np.ndarray, width: int) -> Iterable[tuple[int, int]]:
@@ -283,10 +436,10 @@ def _column_hint(name: str, names: list[str]) -> str:
     return _did_you_mean(name, names)
 
 
-def _did_you_mean(value: str, choices: list[str], cutoff: float = 0.6) -> str:
-    """A hint naming the closest choice, ignoring case; ``cutoff=1.0`` accepts only a case slip."""
+def _did_you_mean(value: str, choices: list[str]) -> str:
+    """A hint naming the closest choice, ignoring case."""
     lowered = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1)
     return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
 
 
@@ -344,14 +497,43 @@ def _type_checks(field: dict) -> list[pa.Check]:
     if kind == "string":
         return []
     if kind == "number":
-        return [_full_match(_NUMBER, "a number such as 3 or 1.5 (a decimal point, not a comma)")]
+        return [
+            _full_match(_NUMBER, "a number such as 3 or 1.5 (a decimal point, not a comma)"),
+            _finite(),
+        ]
     if kind == "integer":
-        return [_full_match(_INTEGER, "a whole number such as 3")]
+        return [_full_match(_INTEGER, "a whole number such as 3"), _not_too_long()]
     if kind == "boolean":
         true_values, false_values = _boolean_values(field)
         allowed = [*true_values, *false_values]
         return [pa.Check.isin(allowed, error=f"one of {', '.join(allowed)}")]
     raise ValueError(f"field {field['name']}: type {kind!r} is not checked")
+
+
+def _finite() -> pa.Check:
+    """Numbers too large for a float (``1e999``), which would be read as infinity."""
+    return pa.Check(
+        lambda text: text.map(_is_finite, na_action="ignore").fillna(True).astype(bool),
+        error="a finite number: this one is too large to compute with (beyond about 1.8e308)",
+    )
+
+
+def _is_finite(text: str) -> bool:
+    """True for text that is no number (left to the type check) or a finite one."""
+    return not re.fullmatch(_NUMBER, text) or math.isfinite(float(text))
+
+
+def _not_too_long() -> pa.Check:
+    """Whole numbers a typed column cannot hold, which would fail only later, in pandas."""
+    return pa.Check(
+        lambda text: text.map(_fits_integer_column, na_action="ignore").fillna(True).astype(bool),
+        error=f"a whole number of at most {_LARGEST_INTEGER:,} in size",
+    )
+
+
+def _fits_integer_column(text: str) -> bool:
+    """True for text that is no whole number (left to the type check) or one int64 holds."""
+    return not re.fullmatch(_INTEGER, text) or abs(int(text)) <= _LARGEST_INTEGER
 
 
 def _boolean_values(field: dict) -> tuple[list[str], list[str]]:
@@ -437,6 +619,8 @@ def interview_rule_problems(people: CheckedTable, latest: str) -> list[Problem]:
         return []
     file = people.file
     problems = _consent_problems(cells, file)
+    if _has(cells, "interview_id"):
+        problems += _ids_differing_in_case(cells, file)
     if _has(cells, "descriptor"):
         problems += problems_where(
             file,
@@ -458,6 +642,27 @@ def interview_rule_problems(people: CheckedTable, latest: str) -> list[Problem]:
     if _has(cells, "synthetic"):
         problems += _synthetic_problems(cells, file)
     return problems
+
+
+def _ids_differing_in_case(cells: pd.DataFrame, file: str) -> list[Problem]:
+    """Interview ids equal but for case (``MINI-01``, ``mini-01``): most likely one interview
+    typed twice, which would otherwise become two interviews with two pseudonyms. Ids repeated
+    exactly are left to the ``unique`` constraint."""
+    ids = cells["interview_id"].dropna()
+    folded = ids.str.casefold()
+    first_rows = _first_rows(folded)
+    repeated = folded.duplicated() & ~ids.duplicated()
+    return [
+        Problem(
+            file,
+            int(row),
+            "interview_id",
+            ids[row],
+            f"an interview_id that differs from row {first_rows[folded[row]]}'s in more than "
+            "capitals: ids are compared ignoring case, so these would be one interview typed twice",
+        )
+        for row in repeated[repeated].index
+    ]
 
 
 def _consent_problems(cells: pd.DataFrame, file: str) -> list[Problem]:
@@ -559,10 +764,14 @@ def _unknown_interviews(cells: pd.DataFrame, file: str, people: CheckedTable) ->
     out: their ids are unknown, and every segment of theirs would be reported falsely."""
     if not people.complete or people.cells is None or not _has(people.cells, "interview_id"):
         return []
-    known = people.cells["interview_id"].dropna().unique().tolist()
+    listed = people.cells["interview_id"].dropna()
+    known = listed.unique().tolist()
+    rows_ignoring_case = _first_rows(listed.str.casefold())
 
     def expected(value: str) -> str:
-        return f"an interview_id listed in {people.file}{_did_you_mean(value, known, cutoff=1.0)}"
+        row = rows_ignoring_case.get(value.casefold())
+        hint = "" if row is None else f" (row {row} of {people.file} has it in other capitals)"
+        return f"an interview_id listed in {people.file}{hint}"
 
     return _not_in(file, cells, "interview_id", known, expected)
 

@@ -43,13 +43,17 @@ def logged(log_path: str) -> Iterator[None]:
 
 
 def confidential_inputs(snakemake) -> ConfidentialInputs:
-    """The restricted-tier rules' named inputs and params, as the stage functions take them."""
+    """The restricted-tier rules' named inputs and params, as the stage functions take them.
+
+    The anonymisation settings come from the config: the rules' ``settings`` param holds them as
+    :func:`~peacekeeping_interviews.study_config.recorded_config` records them, without the
+    sensitive names."""
     return ConfidentialInputs(
         interviews=snakemake.input.interviews,
         coding=snakemake.input.coding,
         codebook=snakemake.input.codebook,
         schema_dir=snakemake.params.schema_dir,
-        settings=snakemake.params.settings,
+        settings=snakemake.config["anonymisation"],
         latest_interview_date=snakemake.params.latest_interview_date,
     )
 

@@ -17,6 +17,7 @@ Edits apply in order to the bytes of the broken input; each is a mapping with on
 ``append: text``                      append raw text
 ``prepend_hex: hex``                  prepend raw bytes
 ``write: text``                       replace the whole file (``""`` makes it empty)
+``encode: encoding``                  re-encode the whole (UTF-8) file, e.g. as ``utf-16``
 ``copy: name``                        replace the whole file with ``files/<name>``
 ``delete: true``                      remove the file
 ``yaml_set: {path, value}``           set a key or item of a YAML file (path: list of keys/indexes)
@@ -159,6 +160,7 @@ _EDITS: dict[str, Callable[[bytes, object], bytes | None]] = {
     "append": lambda data, text: data + text.encode("utf-8"),
     "prepend_hex": lambda data, hex_bytes: bytes.fromhex(hex_bytes) + data,
     "write": lambda _data, text: text.encode("utf-8"),
+    "encode": lambda data, encoding: data.decode("utf-8").encode(encoding),
     "copy": lambda _data, name: (HERE / "files" / name).read_bytes(),
     "delete": lambda _data, _flag: None,
     "yaml_set": _yaml_set,

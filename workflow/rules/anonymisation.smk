@@ -34,8 +34,10 @@ rule anonymise_interviews:
         "logs/anonymisation/anonymise_interviews.log",
     conda:
         "../../environment.yml"
+    # Snakemake records params in .snakemake/metadata: the sensitive names only as a digest there
+    # (which re-runs the rule when they change); the script reads them from the config.
     params:
-        settings=config["anonymisation"],
+        settings=recorded_config(config)["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
     script:

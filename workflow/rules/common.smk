@@ -4,6 +4,7 @@ import tomllib
 from pathlib import Path
 
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
+from peacekeeping_interviews.study_config import recorded_config
 
 SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
@@ -62,6 +63,18 @@ def made_by(*names):
     }
 
 
+def products_of(*names):
+    """Each named rule's declared input and output files, by rule: which files one rule writes
+    together, and which rules read them (the leak scan withdraws them together)."""
+    return {
+        name: {
+            "input": [str(f) for f in getattr(rules, name).input if isinstance(f, str)],
+            "output": [str(f) for f in getattr(rules, name).output],
+        }
+        for name in names
+    }
+
+
 def published_outputs():
     """Every public file the stages before rendering write (call after their includes)."""
     return [
@@ -88,3 +101,6 @@ DEPOSIT_NAME = "-".join(
         f"v{VERSION}",
     ]
 )
+# Where the deposit stage writes its bags and zips: made from every public file, so a failed leak
+# scan withdraws all that is there, whatever version or study made it.
+DEPOSIT_DIR = Path("results") / "deposit"

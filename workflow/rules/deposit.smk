@@ -20,7 +20,13 @@ rule build_deposit:
         ),
         reports=rules.render_reports.input.sources,
         code=package_modules(
-            "deposit", "bagging", "exhibits", "leak_scan", "anonymisation", "rendering"
+            "deposit",
+            "bagging",
+            "exhibits",
+            "leak_scan",
+            "public_text",
+            "anonymisation",
+            "rendering",
         ),
         templates=[
             str(PACKAGE_DIR / "deposit_templates" / name)
@@ -32,14 +38,14 @@ rule build_deposit:
             )
         ],
     output:
-        bag=f"results/deposit/{DEPOSIT_NAME}/bagit.txt",
-        zips=directory(f"results/deposit/{DEPOSIT_NAME}-zip"),
+        bag=str(DEPOSIT_DIR / DEPOSIT_NAME / "bagit.txt"),
+        zips=directory(str(DEPOSIT_DIR / f"{DEPOSIT_NAME}-zip")),
     log:
         "logs/deposit/build_deposit.log",
     conda:
         "../../environment.yml"
     params:
-        config=config,
+        config=recorded_config(config),
         version=VERSION,
         name=DEPOSIT_NAME,
         release={
@@ -59,7 +65,7 @@ rule build_deposit:
         ),
         schema_dir=SCHEMA_DIR,
         quarantine=rules.scan_for_leaks.params.quarantine,
-        settings=config["anonymisation"],
+        settings=recorded_config(config)["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
     script:
         "../scripts/build_deposit.py"

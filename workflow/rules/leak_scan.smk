@@ -9,7 +9,9 @@ rule scan_for_leaks:
             *rules.describe_study.output,
             *rules.render_reports.output,
         ],
-        code=package_modules("anonymisation", "leak_scan", "scrub", "text"),
+        code=package_modules(
+            "anonymisation", "leak_scan", "public_text", "scrub", "text"
+        ),
     output:
         report="results/leak_scan/report.json",
     log:
@@ -17,11 +19,23 @@ rule scan_for_leaks:
     conda:
         "../../environment.yml"
     params:
-        settings=config["anonymisation"],
+        settings=recorded_config(config)["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
         public_dirs=["data/anonymised", "results", "logs"],
-        # Restricted space: on a leak, the leaking files are moved here (never into a public folder).
+        # Restricted space: on a leak, the leaking files are moved here (never into a public folder),
+        # with every output of the rules that wrote them or read them, and the deposit.
         quarantine="data/restricted/quarantine",
+        products=products_of(
+            "anonymise_interviews",
+            "merge_mandates",
+            "describe_sample",
+            "analyse_saturation",
+            "tabulate_factors",
+            "assess_reliability",
+            "describe_study",
+            "render_reports",
+        ),
+        final_products=[DEPOSIT_DIR],
     script:
         "../scripts/scan_for_leaks.py"

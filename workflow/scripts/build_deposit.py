@@ -19,7 +19,7 @@ with logged(snakemake.log[0]):
             schema_dir=Path(snakemake.params.schema_dir),
             reports_dir=Path("reports"),
         ),
-        config=snakemake.params.config,
+        config=snakemake.config,
         version=snakemake.params.version,
         name=snakemake.params.name,
         bag=Path(snakemake.output.bag).parent,

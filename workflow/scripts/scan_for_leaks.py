@@ -11,4 +11,6 @@ with logged(snakemake.log[0]):
         public_dirs=snakemake.params.public_dirs,
         report=snakemake.output.report,
         quarantine=snakemake.params.quarantine,
+        products=snakemake.params.products,
+        final_products=snakemake.params.final_products,
     )
