@@ -210,7 +210,7 @@ def fill_in(config: dict, directory: Path) -> dict:
         non_identifying=[
             {
                 "column": "consent",
-                "reason": "this study's interviewees chose their tier in private; no one else knows",
+                "reason": "interviewees chose their tier in private; no one else knows it",
             }
         ],
         priorities=["function", "level"],
