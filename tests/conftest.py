@@ -40,6 +40,17 @@ def project_config() -> dict:
 
 
 @pytest.fixture
+def confidential(mini_inputs, anonymisation_settings) -> ConfidentialInputs:
+    """The mini fixture's confidential inputs with the test settings."""
+    return ConfidentialInputs(
+        **mini_inputs,
+        schema_dir=SCHEMA_DIR,
+        settings=anonymisation_settings,
+        latest_interview_date=LATEST,
+    )
+
+
+@pytest.fixture
 def mini_inputs() -> dict:
     return {
         "interviews": MINI / "interviews.csv",

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import bagit
 import pytest
-from conftest import LATEST, SCHEMA_DIR
 
-from peacekeeping_interviews.anonymisation import ConfidentialInputs, LeakError
+from peacekeeping_interviews.anonymisation import LeakError
 from peacekeeping_interviews.bagging import (
     DepositError,
     DepositRequest,
@@ -23,16 +22,6 @@ from peacekeeping_interviews.bagging import (
     write_zips,
     zip_parts,
 )
-
-
-@pytest.fixture
-def confidential(mini_inputs, anonymisation_settings) -> ConfidentialInputs:
-    return ConfidentialInputs(
-        **mini_inputs,
-        schema_dir=SCHEMA_DIR,
-        settings=anonymisation_settings,
-        latest_interview_date=LATEST,
-    )
 
 
 def tar_gz(files: dict[str, str]) -> bytes:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import typst
-from conftest import LATEST, SCHEMA_DIR
 from test_rendering import fixture_copy, request_for
 
-from peacekeeping_interviews.anonymisation import ConfidentialInputs, LeakError, run_leak_scan
+from peacekeeping_interviews.anonymisation import LeakError, run_leak_scan
 from peacekeeping_interviews.figures import figure, figure_bytes
 from peacekeeping_interviews.leak_scan import UNREADABLE, made_with, scan_files
 from peacekeeping_interviews.rendering import render_reports
@@ -21,16 +20,6 @@ from peacekeeping_interviews.rendering import render_reports
 NAME = "Teodor Balquist"  # a non-named interviewee of the mini fixture
 KIND = "non-named interviewee's name"
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
-
-
-@pytest.fixture
-def confidential(mini_inputs, anonymisation_settings) -> ConfidentialInputs:
-    return ConfidentialInputs(
-        **mini_inputs,
-        schema_dir=SCHEMA_DIR,
-        settings=anonymisation_settings,
-        latest_interview_date=LATEST,
-    )
 
 
 @pytest.fixture

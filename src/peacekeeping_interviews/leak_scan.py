@@ -36,8 +36,8 @@ from typing import Generic, TypeVar
 import ahocorasick
 
 from peacekeeping_interviews.public_text import HOW, MEMBER, Reading, read_public
-from peacekeeping_interviews.scrub import MONTHS, TITLES, RestrictedName
-from peacekeeping_interviews.text import is_common_word, latin_lookalike
+from peacekeeping_interviews.scrub import TITLES, RestrictedName
+from peacekeeping_interviews.text import MONTHS, is_common_word, latin_lookalike
 
 T = TypeVar("T")
 KEY = "pseudonymisation key"

@@ -25,23 +25,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from peacekeeping_interviews.text import MONTHS, QUARTERS
+
 CONTEXT_ENVIRONMENT_VARIABLE = "PKI_RENDER_CONTEXT"
 VALUE_CLASS = "pki-value"
-QUARTERS = ("first", "second", "third", "fourth")
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 class ReportDataError(Exception):

@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from peacekeeping_interviews.text import is_common_word, latin_lookalike
+from peacekeeping_interviews.text import MONTHS, QUARTERS, is_common_word, latin_lookalike
 
 INTERVIEWEE_REPLACEMENT = "[an interviewee]"
 CITY_REPLACEMENT = "[a city]"
@@ -105,20 +105,6 @@ _NAME_JOINER = re.compile(r"[\s,\-\u2010-\u2015'\u2018\u2019\u02bc]+")
 _BEFORE_SURNAME = re.compile(r"\.?\s+")
 _AFTER_INITIAL = re.compile(r"\.\s*")
 DATE_WITHHELD = "[a date]"
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _MONTH = (
     r"(?P<month>january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
@@ -372,7 +358,7 @@ def coarse_date(parts: Mapping[str, str | None], resolution: int = 0) -> str:
     if resolution >= 3 or year is None:
         return DATE_WITHHELD
     if resolution == 1 and month is not None:
-        quarter = ("first", "second", "third", "fourth")[MONTHS.index(month) // 3]
+        quarter = QUARTERS[MONTHS.index(month) // 3]
         return f"[the {quarter} quarter of {year}]"
     return f"[{year}]"
 

@@ -12,6 +12,21 @@ from spellchecker import SpellChecker
 # head, strong, law, field, mission and rule rank between 161st and 1,212th in the list, the
 # surnames Baker and Smith 13,888th and 18,853rd.
 COMMON_WORDS = 10_000
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+QUARTERS = ("first", "second", "third", "fourth")  # as "the third quarter of 2019" writes them
 
 
 def without_format_characters(text: str) -> str:
