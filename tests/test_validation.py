@@ -4,6 +4,8 @@ what was expected."""
 
 from __future__ import annotations
 
+import csv
+import sys
 from itertools import cycle
 from pathlib import Path
 
@@ -247,11 +249,16 @@ def test_messages_never_quote_a_confidential_cell(tmp_path, breaks, edit, secret
 
 
 def test_a_cell_too_long_for_the_csv_module_is_located(tmp_path):
-    transcript = "word " * 30_000
-    paths = edited(
-        tmp_path, "coding", {"set": {"row": 5, "column": "excerpt", "value": transcript}}
-    )
-    (problem,) = problems_of(paths)
+    """Also when a library has raised the csv module's limit for the whole process."""
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        transcript = "word " * 30_000
+        paths = edited(
+            tmp_path, "coding", {"set": {"row": 5, "column": "excerpt", "value": transcript}}
+        )
+        (problem,) = problems_of(paths)
+    finally:
+        csv.field_size_limit(limit)
     assert problem.startswith("coding.csv: row 5 (line 6), column 'excerpt': got 'w… w… w… …")
     assert "a cell of at most 131,072 characters (128 KiB)" in problem
     assert "(this one has 150,000)" in problem

@@ -177,7 +177,10 @@ def release_table_schema(schema: Mapping, allowed: Mapping[str, list[str]]) -> d
     for field in schema["fields"]:
         field.setdefault("title", field["name"].replace("_", " ").capitalize())
         if withheld and field["name"] in RELEASED_ATTRIBUTES:
-            field.get("constraints", {}).pop("required", None)
+            constraints = field.get("constraints", {})
+            constraints.pop("required", None)
+            if "enum" in constraints:
+                constraints["enum"] = [v for v in constraints["enum"] if v != WITHHELD]
         if field["name"] in allowed:
             field.setdefault("constraints", {})["enum"] = list(allowed[field["name"]])
     return schema

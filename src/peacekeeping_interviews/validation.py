@@ -48,8 +48,9 @@ _CONSENT_REQUIRES = {"named": ("name", "public_role"), "descriptor": ("descripto
 _SUPPORTED_CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum"}
 # The widest whole number a typed column holds (int64); a longer one would fail only in pandas.
 _LARGEST_INTEGER = 2**63 - 1
-# Python's csv module refuses a longer cell (csv.field_size_limit(), 128 KiB); so does this check.
-MAX_CELL_CHARACTERS = csv.field_size_limit()
+# Python's csv module refuses a longer cell by default (128 KiB); so does this check. Fixed here
+# rather than read from csv.field_size_limit(), which a library (frictionless) raises process-wide.
+MAX_CELL_CHARACTERS = 131_072
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # undecodable bytes, as "surrogateescape" keeps them
 _NUL = re.compile("\x00")
 # Files that are not text at all, by their first bytes, and what they are.
@@ -321,7 +322,9 @@ def _split_rows(
         header = next(reader, [])
         lengths = np.fromiter(map(len, reader), dtype=np.int64)
     except csv.Error:
-        return None, None, _oversized_cells(text, file)
+        return None, None, _oversized_cells(text, file) or [_unreadable(text, file)]
+    if len(text) > MAX_CELL_CHARACTERS and (oversized := _oversized_cells(text, file)):
+        return None, None, oversized
     if not header:
         return None, None, [Problem(file, "header", None, "", "a header row on line 1")]
     if not len(lengths):
@@ -358,17 +361,25 @@ def _parse_rows(
     return (rows if (lengths == width).all() else rows[lengths == width]), []
 
 
+_TOO_LONG = (
+    f"a cell of at most {MAX_CELL_CHARACTERS:,} characters (128 KiB): is a closing quote "
+    "missing, or does one excerpt hold a whole transcript?"
+)
+
+
+def _unreadable(text: str, file: str) -> Problem:
+    """The whole file, when neither csv nor pandas can split it into cells."""
+    return Problem(file, None, None, f"{len(text):,} characters", _TOO_LONG)
+
+
 def _oversized_cells(text: str, file: str) -> list[Problem]:
     """Cells longer than :data:`MAX_CELL_CHARACTERS`, found by pandas (which has no limit),
-    with the row and column of each; the whole file when even pandas cannot split it."""
-    expected = (
-        f"a cell of at most {MAX_CELL_CHARACTERS:,} characters (128 KiB): is a closing quote "
-        "missing, or does one excerpt hold a whole transcript?"
-    )
+    with the row and column of each; none when pandas cannot split the file either."""
+    expected = _TOO_LONG
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, ValueError) as error:
-        return [Problem(file, None, None, str(error), expected)]
+    except (pd.errors.ParserError, ValueError):
+        return []
     lengths = table.apply(lambda column: column.str.len())
     return [
         Problem(
