@@ -2,6 +2,7 @@
 # the rules in workflow/rules/ only wire files to its functions.
 from snakemake.utils import min_version
 
+from peacekeeping_interviews.files import withdraw
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.study_config import check_config
 
@@ -57,3 +58,8 @@ rule all:
         [rules.scan_for_leaks.output.report, *rules.build_deposit.output]
         if FROM_CONFIDENTIAL
         else [],
+
+
+# A failed run leaves no earlier, complete-looking paper or deposit beside its failure.
+onerror:
+    withdraw(final_products())

@@ -107,6 +107,8 @@ def stage_benchmarks(n_interviews: int, workdir: Path, config: dict) -> list[tup
         inputs=confidential,
         public_dirs=[workdir / "data" / "anonymised", workdir / "results"],
         report=workdir / "results/leak_scan/report.json",
+        quarantine=workdir / "data/restricted/quarantine",
+        root=workdir,
         environ={},
     )
     rows.append(("scan_for_leaks", seconds, mib))

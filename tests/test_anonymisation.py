@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from bad_inputs import BAD_INPUT_CASES, build_bad_case
 from conftest import CODEBOOK, ROOT, SCHEMA_DIR
 
@@ -19,10 +20,12 @@ from peacekeeping_interviews.anonymisation import (
     AnonymisationOutputs,
     ConfidentialInputs,
     LeakError,
+    anonymisation_summary,
     anonymise_interviews,
     mission_counts,
     pseudonym_key,
     pseudonymise,
+    report_markdown,
     run_anonymisation,
     run_leak_scan,
     sensitive_name_collisions,
@@ -153,6 +156,42 @@ def test_excerpts_are_scrubbed_and_logged(release):
         "interviewee name": 3,  # full name twice (two coders), surname once
         "city of a non-named interview": 1,
     }
+
+
+def test_a_non_named_interviews_city_is_replaced_in_every_excerpt(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    """Replaced only in its own interview's excerpts, a city's placeholder would say whose
+    interview it is ("Here in [a European capital]": in person, in that city, beside a row whose
+    location is withheld), and other interviews' mentions would name it."""
+    coding = pd.read_csv(mini_inputs["coding"], dtype=str, keep_default_na=False)
+    mentions = {
+        ("MINI-10", "1"): "Here in London nobody wants to be expelled.",  # its own city
+        ("MINI-03", "1"): "I flew to Berlin and to Kinshasa for it.",  # MINI-08's and MINI-05's
+        ("MINI-01", "1"): "New York and London kept the president on side.",  # a named interview
+    }
+    for (interview, segment), excerpt in mentions.items():
+        rows = (coding["interview_id"] == interview) & (coding["segment"] == segment)
+        coding.loc[rows, "excerpt"] = excerpt
+    coding.to_csv(tmp_path / "coding.csv", index=False, lineterminator="\n")
+    inputs = {**mini_inputs, "coding": tmp_path / "coding.csv"}
+    validated = validate_inputs(**inputs, schema_dir=SCHEMA_DIR, latest_interview_date=LATEST)
+    release = anonymise_interviews(validated, anonymisation_settings, b"test key")
+    excerpts = set(release.coding["excerpt"])
+    assert {
+        "Here in [a European capital] nobody wants to be expelled.",
+        "I flew to [a European capital] and to [an African capital] for it.",
+        "[a North American city] and [a European capital] kept the president on side.",
+    } <= excerpts
+    cities = release.log.loc[release.log["action"] == "city of a non-named interview"]
+    assert sorted(zip(cities["interview_id"], cities["original"], cities["replacement"])) == [
+        ("MINI-01", "London", "[a European capital]"),
+        ("MINI-01", "New York", "[a North American city]"),
+        ("MINI-03", "Berlin", "[a European capital]"),
+        ("MINI-03", "Kinshasa", "[an African capital]"),
+        ("MINI-10", "London", "[a European capital]"),
+        ("MINI-12", "New York", "[a North American city]"),
+    ]
 
 
 def test_k_anonymity_reached_over_every_released_column(release, anonymisation_settings):
@@ -287,6 +326,24 @@ def test_the_example_release_as_written_is_protected(example_release_paths):
     assert feasible_dates_are_released_units(written)
 
 
+def test_the_report_shows_what_declared_non_identifying_columns_leave_unprotected(
+    validated_example, anonymisation_settings
+):
+    """Every attribute declared non-identifying: nothing is protected, and the report's
+    side-by-side measure over every released column says so (k = 1)."""
+    every_attribute = [
+        {"column": column, "reason": "declared for this test of the report"}
+        for column in RELEASED_ATTRIBUTES
+    ]
+    settings = dict(anonymisation_settings, non_identifying=every_attribute)
+    release = anonymise_interviews(validated_example, settings, DEMO_KEY)
+    summary = anonymisation_summary(validated_example, release, settings, "demo", [])
+    measured = summary["disclosure"]["measured"]
+    assert measured["quasi_identifiers"]["after"]["columns"] == []
+    assert measured["every_released_column"]["after"]["k"] == 1
+    assert "- Quasi-identifiers: none" in report_markdown(summary)
+
+
 def test_the_date_check_catches_day_order_beside_named_dates():
     """The check itself: named full dates and a day order would narrow a non-named month."""
     narrowed = (
@@ -373,6 +430,89 @@ def test_a_planted_leak_is_named_masked_and_quarantined(
     assert not (tmp_path / path).exists() and (tmp_path / "results/ok.txt").exists()
     assert (quarantine / path).read_text(encoding="utf-8") == content
     assert f"{quarantine / path}" in message
+
+
+def allowing(settings: dict, folder: Path, entries: list) -> dict:
+    """The settings with an allow-list file holding ``entries``."""
+    path = folder / "allow_list.yaml"
+    path.write_text(yaml.safe_dump(entries), encoding="utf-8")
+    return {**settings, "allow_list": str(path)}
+
+
+def test_the_final_scan_lets_an_allowed_word_through_in_the_files_it_names_and_counts_it(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    """Balquist is an anonymous interviewee's surname, and the name of a published statistic:
+    the paper may cite it once the authors allow it there, and nowhere else."""
+    settings = allowing(
+        anonymisation_settings,
+        tmp_path,
+        [
+            {"interview_id": "MINI-03", "segment": 2, "word": "Balquist", "reason": "an excerpt"},
+            {"file": "results/paper/*", "word": "Balquist", "reason": "Balquist's index"},
+        ],
+    )
+    paper = "Balquist's index (Balquist 1960) was used.\nSee Balquist (1960).\n"
+    (tmp_path / "results/paper").mkdir(parents=True)
+    (tmp_path / "results/paper/paper.md").write_text(paper, encoding="utf-8")
+    summary = run_leak_scan(
+        confidential(mini_inputs, settings),
+        public_dirs=[tmp_path / "results"],
+        report=tmp_path / "results" / "leak_scan.json",
+        quarantine=tmp_path / "data" / "restricted" / "quarantine",
+        root=tmp_path,
+        environ={"PKI_PSEUDONYM_KEY": SECRET_KEY},
+    )
+    assert summary["allow_list_file_entries"] == [{"entry": 1, "let_through": 2}]
+    report = (tmp_path / "results" / "leak_scan.json").read_text(encoding="utf-8")
+    assert "balquist" not in report.casefold()
+    (tmp_path / "results/table.md").write_text("Balquist's index\n", encoding="utf-8")
+    message, quarantine = run_final_scan(tmp_path, mini_inputs, settings, {})
+    assert "results/table.md:1:1: non-named interviewee's name" in message
+    assert (quarantine / "results/table.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (
+            {"word": "Balquist"},
+            "whole file: got 'a dict'; expected a YAML list of entries",
+        ),
+        (
+            ["Balquist"],
+            "at [0]: got 'a str'; expected {interview_id, segment, word, reason}",
+        ),
+        (
+            [{"file": "results/*", "word": "Balquist"}],
+            "at [0]: got 'keys file, word'; expected {interview_id, segment, word, reason} "
+            "(words let through in one excerpt) or {file, word, reason}",
+        ),
+        (
+            [{"file": "/abs/*", "word": "Balquist", "reason": "r"}],
+            "at [0].file: got '/abs/*'; expected a glob of public paths relative to the project",
+        ),
+        (
+            [
+                {"file": "results/*", "word": "Balquist", "reason": "r"},
+                {"interview_id": "MINI-03", "segment": "two", "word": "--", "reason": "r"},
+            ],
+            "at [1].segment: got 'two'; expected the segment's number, an integer of at least 1",
+        ),
+        (
+            [{"interview_id": "MINI-03", "segment": 2, "word": "--", "reason": "r"}],
+            "at [0].word: got '-… (2 characters)'; expected the words let through",
+        ),
+    ],
+)
+def test_a_malformed_allow_list_is_refused_naming_the_entry_and_what_it_needs(
+    tmp_path, validated, anonymisation_settings, entries, expected
+):
+    settings = allowing(anonymisation_settings, tmp_path, entries)
+    with pytest.raises(InputError) as raised:
+        anonymise_interviews(validated, settings, b"test key")
+    assert f"{tmp_path / 'allow_list.yaml'}: {expected}" in str(raised.value)
+    assert "Balquist" not in str(raised.value)
 
 
 def test_a_full_date_beside_its_pseudonym_is_named_with_its_cell(

@@ -18,6 +18,7 @@ from peacekeeping_interviews.bagging import (
     Payload,
     build_bag,
     check_safe_path,
+    payload_path,
     source_snapshot,
     write_zips,
     zip_parts,
@@ -101,6 +102,38 @@ def test_a_leak_in_the_bag_names_its_place_kind_and_source_masked(tmp_path, conf
         "column 2 'who'; restricted by inputs.interviews row 2, column name"
     ) in str(raised.value)
     assert "Balquist" not in str(raised.value)
+
+
+def test_an_allowed_word_passes_in_the_bag_and_its_zip_only_where_the_entry_names_it(
+    tmp_path, confidential
+):
+    """The allow-list's file entries name project paths; the bag keeps results at theirs."""
+    allowed = tmp_path / "allow_list.yaml"
+    allowed.write_text('- {file: "results/paper/*", word: Balquist, reason: "an index"}\n')
+    confidential = replace(
+        confidential, settings={**confidential.settings, "allow_list": str(allowed)}
+    )
+    payload = clean_payload()
+    payload.add("results/paper/paper.md", "Balquist's index.\n")
+    summary = build_bag(request(tmp_path, payload, confidential), environ={})
+    for scanned in summary["leak_scan"].values():
+        assert scanned["allow_list_file_entries"] == [{"entry": 0, "let_through": 1}]
+    payload.add("results/table.md", "Balquist's index.\n")
+    with pytest.raises(LeakError, match=r"data/results/table\.md:1:1: non-named"):
+        build_bag(request(tmp_path, payload, confidential), environ={})
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        ("data/results/paper/paper.pdf!page 3", "results/paper/paper.pdf"),
+        ("study-v1.zip!study-v1/data/results/paper/paper.pdf!page 3", "results/paper/paper.pdf"),
+        ("study-v1.zip", "study-v1.zip"),
+        ("bagit.txt", "bagit.txt"),
+    ],
+)
+def test_a_file_of_the_bag_or_its_zip_is_matched_at_its_payload_path(where, path):
+    assert payload_path(where) == path
 
 
 def test_a_quarantine_inside_the_deposit_folder_is_refused(tmp_path, confidential):

@@ -10,7 +10,7 @@ from pathlib import Path
 import bagit
 import pytest
 import yaml
-from conftest import missing_tool
+from conftest import ROOT, missing_tool
 from reader_checks import BANNER_START, read_pdf
 
 from peacekeeping_interviews import __version__
@@ -21,12 +21,17 @@ from peacekeeping_interviews.deposit import (
     datacite_metadata,
     mandates_source,
     minted_doi,
+    public_config,
     release_table_schema,
     render_template,
     validate_crate,
     validate_datacite,
 )
-from peacekeeping_interviews.study_config import unfinished_metadata_problems
+from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.study_config import (
+    schema_problems,
+    unfinished_metadata_problems,
+)
 
 
 @pytest.fixture
@@ -134,6 +139,33 @@ def test_citation_cff_validates_with_cffconvert(study, tmp_path):
     assert result.returncode != 0
 
 
+RESTRICTED_SETTINGS = {
+    "sensitive_names": [],
+    "key_file": "not deposited (restricted)",
+    "place_descriptors": {},
+}
+
+
+def test_the_deposited_config_holds_no_restricted_setting_and_still_validates(project_config):
+    """The cities of non-named interviews (``place_descriptors``) and the allow-list's place
+    are as restricted as the sensitive names and the key file; a reviewer's run from the
+    release must still accept the config."""
+    config = {
+        **project_config,
+        "anonymisation": {
+            **project_config["anonymisation"],
+            "allow_list": "data/restricted/allow_list.yaml",
+        },
+    }
+    public = public_config(config)
+    settings = public["anonymisation"]
+    assert {key: settings[key] for key in RESTRICTED_SETTINGS} == RESTRICTED_SETTINGS
+    assert "allow_list" not in settings
+    assert "Berlin" not in yaml.safe_dump(public) and "allow_list" not in yaml.safe_dump(public)
+    assert schema_problems(public, read_yaml(ROOT / "workflow/schemas/config.schema.yaml")) == []
+    assert config["anonymisation"]["place_descriptors"]  # the run's own config is untouched
+
+
 def test_release_schema_lists_categories_and_the_withheld_code():
     schema = {
         "fields": [
@@ -227,7 +259,9 @@ def test_the_data_list_has_one_row_per_released_interview(bag):
 def test_the_bundle_holds_no_restricted_setting_or_file(bag, example_runs, project_config):
     public = yaml.safe_load((bag / "data/public/config.yaml").read_text())
     assert public["start_from"] == "release"
-    assert public["anonymisation"]["sensitive_names"] == []
+    settings = public["anonymisation"]
+    assert {key: settings[key] for key in RESTRICTED_SETTINGS} == RESTRICTED_SETTINGS
+    assert "allow_list" not in settings
     names = [p.relative_to(bag).as_posix() for p in bag.rglob("*") if p.is_file()]
     assert not [
         n for n in names if "crosswalk" in n or "anonymisation_log" in n or "restricted" in n

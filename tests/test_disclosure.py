@@ -264,3 +264,12 @@ def test_masked_counts_hide_one_to_k_minus_one():
 def test_released_order_is_natural_then_withheld_then_unrecorded():
     values = ["10+", "", "*", "2-5", "0-2", "5-10", "2-5", "officer", "chief"]
     assert released_order(values) == ["0-2", "2-5", "5-10", "10+", "chief", "officer", "*", ""]
+
+
+def test_no_quasi_identifier_leaves_the_table_as_it_is():
+    """A study may declare every attribute non-identifying: nothing to protect, k is the number
+    of non-named rows."""
+    table = pd.DataFrame({"level": ["chief", "officer", "srsg"]})
+    result = protect(table, pd.Series([False] * 3), [], {}, k_min=3, max_suppression=0.0)
+    assert result.levels == {} and result.k_before == result.k_after == 3
+    assert not result.suppressed.any()

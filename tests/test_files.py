@@ -1,5 +1,7 @@
 """Outputs are written all or nothing."""
 
+import csv
+import io
 import math
 from pathlib import Path
 
@@ -71,3 +73,16 @@ def test_spreadsheet_safe_cells_cannot_run_as_formulas_and_read_back_unchanged()
     assert files.csv_text(safe).splitlines()[-1] == ",5,true"
     unescaped = safe["text"].map(files.from_spreadsheet_safe, na_action="ignore")
     assert unescaped.equals(table["text"])
+
+
+@pytest.mark.parametrize("cell", ["x\ry", "x\r\ny", "x\ny", "\rleading"])
+def test_a_cell_with_a_line_break_is_quoted_and_reads_back_whole(cell):
+    """The file's line end is ``\\n``, but readers take a bare ``\\r`` for one too: a cell
+    holding either is quoted, so that the row keeps its fields and the cell its text."""
+    text = files.csv_text(pd.DataFrame({"excerpt": [cell, "plain"], "n": [1, 2]}))
+    assert text.endswith("plain,2\n") and "\r\n" not in text.replace(f'"{cell}"', "")
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["excerpt", "n"],
+        [cell, "1"],
+        ["plain", "2"],
+    ]

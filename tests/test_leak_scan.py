@@ -1,8 +1,11 @@
 """The leak scan catches a planted leak of each kind, says where it is and why it is restricted
 without repeating it, reports none on clean text, and quarantines what leaked."""
 
+import json
 import re
+import unicodedata
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import EVASIONS
@@ -10,6 +13,7 @@ from conftest import EVASIONS
 from peacekeeping_interviews.leak_scan import (
     KEY,
     UNREADABLE,
+    AllowedInFiles,
     Leak,
     Restricted,
     RestrictedStrings,
@@ -227,19 +231,50 @@ def test_the_interviews_date_or_city_inside_its_excerpt_is_a_leak(case):
     assert scan_text(other, "coding.csv", CORPUS_RESTRICTED) == []
 
 
-@pytest.mark.parametrize("written", ["REF0002", "REF-2", "REF 0002", "x_REF-0002_y", "ref_2"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "REF0002",
+        "REF-2",
+        "REF 0002",
+        "x_REF-0002_y",
+        "ref_2",
+        "REF:0002",
+        "REF#2",
+        "REF(0002)",
+        "REF,0002",
+        "R-E-F-0002",
+        "R E F 2",
+        "R\u0415F:0002",  # a Cyrillic capital Ie
+        "\uff32\uff25\uff26#2",  # fullwidth letters
+    ],
+)
 def test_variants_of_a_raw_id_are_leaks(written):
     restricted = replace(
         CORPUS_RESTRICTED,
         raw_ids=id_search([Restricted("REF-0002", "raw interview id", "row 2, id")]),
     )
     (leak,) = scan_text(f"see {written} there", "notes.md", restricted)
-    assert (leak.kind, leak.column) == ("raw interview id", 5 + written.casefold().index("ref"))
+    where = unicodedata.normalize("NFKC", written).casefold().index("r")
+    assert (leak.kind, leak.column) == ("raw interview id", 5 + where)
 
 
 @pytest.mark.parametrize(
     "other",
-    ["REF-20", "REF-00021", "AREF-2", "PREF 2", "REF-0003", "ref2", "Ref2 dtype", "ref = 2"],
+    [
+        "REF-20",
+        "REF-00021",
+        "AREF-2",
+        "PREF 2",
+        "REF-0003",
+        "ref2",
+        "Ref2 dtype",
+        "ref = 2",
+        "ref: 2",
+        "ref#2",
+        "Ref(2)",
+        "r-e-f-2",
+    ],
 )
 def test_other_ids_are_not_leaks(other):
     restricted = replace(
@@ -249,10 +284,39 @@ def test_other_ids_are_not_leaks(other):
     assert scan_text(f"see {other} there", "notes.md", restricted) == []
 
 
+def test_an_id_inside_a_pseudonym_or_a_released_quarter_is_not_a_leak():
+    """Ids P001..P210 beside pseudonyms P-048eb5daf3 (the default prefix), an id Q3 beside the
+    released quarter 2019-Q3: the id search does not read either as a raw id."""
+    restricted = replace(
+        CORPUS_RESTRICTED,
+        raw_ids=id_search(
+            Restricted(raw, "raw interview id", f"row {row}, id")
+            for row, raw in enumerate(["P048", "Q3"], start=1)
+        ),
+        pseudonym_pattern=re.compile(r"P-[0-9a-f]{10}"),
+    )
+    assert scan_text("P-048eb5daf3,2019-Q3,remote\n", "interviews.csv", restricted) == []
+    leaks = scan_text("P-048eb5daf3 was P048, held in Q3\n", "notes.md", restricted)
+    assert [leak.column for leak in leaks] == [18, 32]
+
+
+@pytest.mark.parametrize("invisible", ["\ufe00", "\u034f", "\u3164", "\u2800", "\u180b"])
+def test_an_invisible_character_does_not_hide_a_note(restricted, invisible):
+    (leak,) = scan_text(f"They had as{invisible}ked not to be quoted.", "paper.md", restricted)
+    assert leak.kind == "interviewer's notes"
+
+
 def test_a_run_of_words_from_a_note_is_a_leak_and_stop_words_alone_are_not(restricted):
     (leak,) = scan_text("They had asked not to be quoted, we recall.", "paper.md", restricted)
     assert (leak.kind, leak.column) == ("interviewer's notes", 10)
     assert scan_text("Whether to be or not to be quoted by name", "paper.md", restricted) == []
+
+
+def test_a_title_in_a_restricted_name_is_not_a_leak_on_its_own():
+    names = name_search([RestrictedName("Minister Varo Keltz", "[x]", "sensitive name")])
+    restricted = replace(CORPUS_RESTRICTED, names=names)
+    assert scan_text("The Deputy Minister came.", "p.md", restricted) == []
+    assert len(scan_text("Minister Keltz came.", "p.md", restricted)) == 1
 
 
 def test_a_surname_a_named_interviewee_shares_is_not_a_leak_on_its_own():
@@ -269,3 +333,28 @@ def test_an_allowed_occurrence_passes_only_inside_its_released_excerpt():
     restricted = replace(CORPUS_RESTRICTED, allowed={"law": (normalise(excerpt),)})
     assert scan_text(f'P-aaaaaaaaaa,2,"{excerpt}"', "coding.csv", restricted) == []
     assert len(scan_text("General Law applies elsewhere.", "paper.md", restricted)) == 1
+
+
+def test_a_file_entry_of_the_allow_list_lets_a_word_through_in_matching_files_only(tmp_path):
+    """An anonymous interviewee called Miriam Cohen must not withdraw a paper that cites
+    Cohen's kappa: the authors allow "Cohen" in results/paper/*, and the report counts what
+    the entry let through by its position, never naming the word."""
+    names = name_search([RestrictedName("Miriam Cohen", "[an interviewee]", NON_NAMED, "row 9")])
+    restricted = replace(
+        CORPUS_RESTRICTED,
+        names=names,
+        allowed_in_files=(AllowedInFiles(4, "results/paper/*", "Cohen", "Cohen's kappa"),),
+    )
+    planted = {
+        "results/paper/paper.md": "Cohen's kappa was 0.8.\nAgreement (Cohen 1960) was high.\n",
+        "results/paper/sub/appendix.md": "COHEN's kappa\nMiriam Cohen said so.\n",
+        "results/tables/kappa.md": "Cohen's kappa\n",
+    }
+    for path, text in planted.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    leaks, summary = scan_for_leaks(restricted, [tmp_path / "results"], root=tmp_path)
+    found = sorted((Path(leak.file).relative_to(tmp_path).as_posix(), leak.line) for leak in leaks)
+    assert found == [("results/paper/sub/appendix.md", 2), ("results/tables/kappa.md", 1)]
+    assert summary["allow_list_file_entries"] == [{"entry": 4, "let_through": 3}]
+    assert "cohen" not in json.dumps(summary).casefold()

@@ -1,5 +1,7 @@
 """The public tier's reader: a tampered release fails with the file, row, column and value."""
 
+import csv
+
 import pandas as pd
 import pytest
 from conftest import CODEBOOK, LATEST, SCHEMA_DIR
@@ -122,3 +124,30 @@ def test_formula_like_cells_are_published_inert_and_read_back_as_written(
     release = read_release(outputs.interviews, outputs.coding, CODEBOOK, SCHEMA_DIR)
     pairs = set(zip(release.coding["excerpt"], release.coding["coder"], strict=True))
     assert set(written) <= pairs
+
+
+def test_an_excerpt_with_a_carriage_return_round_trips_through_the_release(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    """A bare carriage return (an old Mac line end pasted into a transcript) is a line break to
+    CSV readers: the release must quote the cell, so that the reader gets the row and the text
+    back as written."""
+    excerpt = "We raised it\rin private meetings first."
+    coding = pd.read_csv(mini_inputs["coding"], dtype=str, keep_default_na=False)
+    coding.loc[1, "excerpt"] = excerpt
+    inputs = {**mini_inputs, "coding": tmp_path / "coding.csv"}
+    coding.to_csv(inputs["coding"], index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    outputs = AnonymisationOutputs.under(tmp_path / "run")
+    run_anonymisation(
+        ConfidentialInputs(
+            **inputs,
+            schema_dir=SCHEMA_DIR,
+            settings=anonymisation_settings,
+            latest_interview_date=LATEST,
+        ),
+        outputs,
+        environ={},
+    )
+    release = read_release(outputs.interviews, outputs.coding, CODEBOOK, SCHEMA_DIR)
+    assert len(release.coding) == len(coding)
+    assert excerpt in set(release.coding["excerpt"])

@@ -14,6 +14,7 @@ from peacekeeping_interviews.cli import main
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.study_config import (
     PLACEHOLDER,
+    RESTRICTED_SETTINGS,
     STUDY_VALUES,
     check_config,
     placeholders,
@@ -104,17 +105,25 @@ def test_every_schema_violation_is_named_by_its_key(edit, message):
     assert any(message in str(problem) for problem in raised.value.problems), raised.value
 
 
-def test_params_record_the_sensitive_names_only_as_a_digest_that_changes_with_them(project_config):
-    """Snakemake keeps rule params in .snakemake/metadata, outside restricted space."""
-    original = copy.deepcopy(project_config)
-    recorded = recorded_config(project_config)
-    names = [entry["name"] for entry in project_config["anonymisation"]["sensitive_names"]]
-    assert names and not any(name in repr(recorded) for name in names)
-    assert project_config == original
-    assert {**recorded["anonymisation"], "sensitive_names": None} == {
+def test_params_record_restricted_settings_only_as_a_digest_that_changes_with_them(
+    project_config,
+):
+    """Snakemake keeps rule params in .snakemake/metadata, outside restricted space: the
+    sensitive names, the cities of place_descriptors and the allow-list's path are digests."""
+    config = copy.deepcopy(project_config)
+    config["anonymisation"]["allow_list"] = "data/restricted/allow_list.yaml"
+    original = copy.deepcopy(config)
+    recorded = recorded_config(config)
+    names = [entry["name"] for entry in config["anonymisation"]["sensitive_names"]]
+    cities = list(config["anonymisation"]["place_descriptors"])
+    assert names and cities
+    for restricted in [*names, *cities, "allow_list.yaml"]:
+        assert restricted not in repr(recorded), restricted
+    assert config == original
+    assert {**recorded["anonymisation"], **dict.fromkeys(RESTRICTED_SETTINGS)} == {
         **original["anonymisation"],
-        "sensitive_names": None,
+        **dict.fromkeys(RESTRICTED_SETTINGS),
     }
-    changed = copy.deepcopy(project_config)
+    changed = copy.deepcopy(config)
     changed["anonymisation"]["sensitive_names"][0]["replacement"] = "[a minister]"
     assert recorded_config(changed) != recorded

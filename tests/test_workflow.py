@@ -217,6 +217,27 @@ def test_bad_input_stops_before_any_output(tmp_path, file, column, value, messag
     assert outputs == [] and not (copy / "data/anonymised").exists()
 
 
+@pytest.mark.end_to_end
+def test_a_failed_run_leaves_no_earlier_paper_or_deposit_beside_it(tmp_path):
+    """A stage that crashes after an earlier, complete run: the earlier paper and deposit are
+    withdrawn, so nothing complete-looking is left to be taken for this run's."""
+    copy = copy_project(tmp_path)
+    earlier = [
+        copy / "results/paper/paper-v0.1.0.pdf",
+        copy / "results/paper/appendix-v0.1.0.html",
+        copy / "results/deposit/an-earlier-deposit-v0.1.0/bagit.txt",
+    ]
+    for path in earlier:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("from an earlier run\n")
+    (copy / "workflow/scripts/tabulate_factors.py").write_text("raise SystemExit('crashed')\n")
+    result = snakemake("--cores", "2", cwd=copy, check=False)
+    assert result.returncode != 0 and "crashed" in result.stderr
+    assert [p for p in earlier if p.exists()] == []
+    assert not (copy / "results/deposit").exists() or not any((copy / "results/deposit").iterdir())
+    assert (copy / "data/anonymised/interviews.csv").exists()  # stages that succeeded stay
+
+
 def restricted_names(root: Path) -> list[str]:
     """The config's sensitive names and the names of the interviewees not named in the release."""
     import pandas as pd

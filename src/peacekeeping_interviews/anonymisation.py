@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pycanon import anonymity
 
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.disclosure import (
     WITHHELD,
     DisclosureResult,
     calendar_hierarchy,
+    k_anonymity,
     masked_counts,
     protect,
     unique_rows,
@@ -39,6 +39,7 @@ from peacekeeping_interviews.files import (
 )
 from peacekeeping_interviews.leak_scan import (
     KEY,
+    AllowedInFiles,
     Leak,
     Restricted,
     RestrictedStrings,
@@ -346,43 +347,130 @@ def restricted_names(
     return names
 
 
-def allow_list(settings: Mapping) -> list[AllowedOccurrence]:
-    """The occurrences the authors reviewed and let through the scrub
-    (``anonymisation.allow_list``, a restricted YAML file; none when the key is absent): a list
-    of ``{interview_id, segment, word, reason}``."""
+EXCERPT_ENTRY = frozenset({"interview_id", "segment", "word", "reason"})
+FILE_ENTRY = frozenset({"file", "word", "reason"})
+ALLOW_LIST_ENTRY = (
+    "{interview_id, segment, word, reason} (words let through in one excerpt) or "
+    "{file, word, reason} (words let through in the public files the glob `file` matches)"
+)
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """The authors' restricted allow-list (``anonymisation.allow_list``): occurrences let through
+    in one excerpt, by the scrub and the leak scans, and words of a restricted name let through
+    in public files (a paper citing Cohen's kappa beside an interviewee called Cohen), by the
+    final leak scan and the deposit's."""
+
+    excerpts: tuple[AllowedOccurrence, ...] = ()
+    files: tuple[AllowedInFiles, ...] = ()
+
+
+def allow_list(settings: Mapping) -> AllowList:
+    """The allow-list (a restricted YAML list; empty when the key is absent), every entry checked
+    (:func:`allow_list_entry_problems`)."""
     path = settings.get("allow_list")
     if not path:
-        return []
+        return AllowList()
     entries = read_yaml(Path(path)) or []
+    if not isinstance(entries, list):
+        expected = f"a YAML list of entries, each {ALLOW_LIST_ENTRY}"
+        raise InputError([Problem(str(path), None, None, f"a {type(entries).__name__}", expected)])
     problems = [
-        Problem(str(path), f"[{position}]", None, entry, "interview_id, segment, word and reason")
+        problem
         for position, entry in enumerate(entries)
-        if not isinstance(entry, dict)
-        or set(entry) != {"interview_id", "segment", "word", "reason"}
+        for problem in allow_list_entry_problems(entry, str(path), position)
     ]
     if problems:
         raise InputError(problems)
+    return AllowList(
+        excerpts=tuple(
+            AllowedOccurrence(str(e["interview_id"]), e["segment"], e["word"], e["reason"])
+            for e in entries
+            if set(e) == EXCERPT_ENTRY
+        ),
+        files=tuple(
+            AllowedInFiles(position, e["file"], e["word"], e["reason"])
+            for position, e in enumerate(entries)
+            if set(e) == FILE_ENTRY
+        ),
+    )
+
+
+def allow_list_entry_problems(entry: object, file: str, position: int) -> list[Problem]:
+    """What is wrong with the allow-list's entry at ``position``, each problem at ``[position]``
+    or ``[position].key``. Words, ids and reasons are shown masked: the problems go to public
+    logs, and an entry quotes a restricted name."""
+    where = f"[{position}]"
+    if not isinstance(entry, dict):
+        return [Problem(file, where, None, f"a {type(entry).__name__}", ALLOW_LIST_ENTRY)]
+    if set(entry) not in (EXCERPT_ENTRY, FILE_ENTRY):
+        keys = ", ".join(sorted(map(str, entry)))
+        return [Problem(file, where, None, f"keys {keys}", ALLOW_LIST_ENTRY)]
     return [
-        AllowedOccurrence(
-            str(e["interview_id"]), int(e["segment"]), str(e["word"]), str(e["reason"])
-        )
-        for e in entries
+        Problem(file, f"{where}.{key}", None, shown(value), expected)
+        for key, value in entry.items()
+        for valid, expected, shown in [_ALLOW_LIST_FIELDS[key]]
+        if not valid(value)
     ]
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_words(value: object) -> bool:
+    return isinstance(value, str) and bool(word_text(value))
+
+
+def _is_segment(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_public_glob(value: object) -> bool:
+    return _is_text(value) and not str(value).startswith("/") and ".." not in str(value).split("/")
+
+
+def _masked(value: object) -> str:
+    return mask(str(value), "allow-list entry")
+
+
+def _as_written(value: object) -> object:
+    return value
+
+
+# Each field of an allow-list entry: its check, what is expected, and how a message shows it.
+_ALLOW_LIST_FIELDS = {
+    "interview_id": (_is_text, "the interview id, as in the interviews file", _masked),
+    "segment": (_is_segment, "the segment's number, an integer of at least 1", _as_written),
+    "word": (_is_words, "the words let through (text with a letter or digit)", _masked),
+    "reason": (_is_text, "why the authors let it through (text)", _masked),
+    "file": (
+        _is_public_glob,
+        "a glob of public paths relative to the project folder (`*` crosses folders), such as "
+        "results/paper/*",
+        _as_written,
+    ),
+}
 
 
 def excerpt_scrubber(
     interviews: pd.DataFrame, settings: Mapping, date_resolution: int = 0
 ) -> ExcerptScrubber:
-    """The scrub of every excerpt: restricted names everywhere, full dates everywhere (no finer
-    than ``date_resolution``, the level of the released month), and a non-named interview's city
-    in its own excerpts, replaced by its descriptor in ``anonymisation.place_descriptors`` (or
-    ``[a city]``)."""
+    """The scrub of every excerpt: restricted names, full dates (no finer than
+    ``date_resolution``, the level of the released month) and the city of every non-named
+    interview, replaced by its descriptor in ``anonymisation.place_descriptors`` (or
+    ``[a city]``), all in every excerpt.
+
+    A city is replaced in every interview's excerpts, not only its own interview's: there its
+    descriptor would say where that interview was held ("Here in [a European capital]" beside a
+    row whose location is withheld), and other interviews would still name the city."""
     descriptors = {
         comparable_name(city): descriptor
         for city, descriptor in settings.get("place_descriptors", {}).items()
     }
-    places = {
-        interviews.at[i, "interview_id"]: RestrictedName(
+    places = [
+        RestrictedName(
             city,
             descriptors.get(comparable_name(city), CITY_REPLACEMENT),
             CITY,
@@ -390,9 +478,12 @@ def excerpt_scrubber(
         )
         for i, city in interviews["location"].items()
         if interviews.at[i, "consent"] != "named" and city and city.casefold() != "remote"
-    }
+    ]
     return ExcerptScrubber(
-        restricted_names(interviews, settings), places, allow_list(settings), date_resolution
+        restricted_names(interviews, settings),
+        places,
+        allow_list(settings).excerpts,
+        date_resolution,
     )
 
 
@@ -503,8 +594,9 @@ def restricted_strings(
         )
     )
     pseudonym_by_id = dict(zip(interviews["interview_id"], pseudonyms))
+    allowances = allow_list(settings)
     allowed: dict[str, tuple[str, ...]] = {}
-    for occurrence in allow_list(settings):
+    for occurrence in allowances.excerpts:
         excerpts = [
             normalise(excerpt)
             for (pseudonym, segment, _), excerpt in released.items()
@@ -577,6 +669,7 @@ def restricted_strings(
         ),
         details_by_pseudonym=details,
         allowed=allowed,
+        allowed_in_files=allowances.files,
     )
 
 
@@ -656,8 +749,11 @@ def anonymisation_summary(
 
 def class_measures(table: pd.DataFrame, columns: Sequence[str]) -> dict:
     """k (pycanon) and the number of rows alone in their class, over ``columns``."""
-    k = int(anonymity.k_anonymity(table.reset_index(drop=True), list(columns))) if len(table) else 0
-    return {"columns": list(columns), "k": k, "unique_rows": unique_rows(table, columns)}
+    return {
+        "columns": list(columns),
+        "k": k_anonymity(table, columns),
+        "unique_rows": unique_rows(table, columns),
+    }
 
 
 def disclosure_summary(release: Release, named: pd.Series, settings: Mapping) -> dict:
@@ -718,7 +814,7 @@ def disclosure_markdown(d: Mapping) -> list[str]:
         "interviewee, any of the released attributes (when and how they were interviewed, their "
         "post, missions and background), and wants to find that person's row.",
         "",
-        f"- Quasi-identifiers: {', '.join(d['quasi_identifiers'])}",
+        f"- Quasi-identifiers: {', '.join(d['quasi_identifiers']) or 'none'}",
         "- Declared non-identifying: "
         + ("; ".join(f"{e['column']} ({e['reason']})" for e in declared) or "none"),
         f"- Required: every class of non-named rows over all quasi-identifiers together has at "
@@ -916,13 +1012,15 @@ def run_leak_scan(
     products are not scanned here: the deposit stage scans its own bag and zips, and remakes them.
 
     Runs last in the workflow, after every public output exists. Like the anonymisation stage, it
-    reads the confidential inputs (to know what to look for) and writes only a count.
+    reads the confidential inputs (to know what to look for) and writes only counts, among them
+    the leaks each file entry of the allow-list let through in the files its glob matches
+    (relative to ``root``), by the entry's position.
     """
     check_quarantine(quarantine, public_dirs)
     validated, release, _ = inputs.anonymise(environ)
     restricted = release.restricted
     final = [Path(root) / d for d in final_products]
-    leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report, *final])
+    leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report, *final], root=root)
     if leaks:
         Path(report).unlink(missing_ok=True)
         leaking = [file_of(leak.file) for leak in leaks]

@@ -153,12 +153,24 @@ def restricted_file(where: str) -> Leak:
     return Leak(where, 0, "restricted file", source="its name or folder (RESTRICTED_PATHS)")
 
 
+def payload_path(where: str) -> str:
+    """The path in the bag's payload (``data/``) of the file a reading of the bag, or of a zip of
+    it, is in: what the allow-list's file entries are matched against, since results keep their
+    project paths there (``data/results/paper/paper.pdf``, or ``<bag>/data/results/paper/paper.pdf``
+    inside a zip, is ``results/paper/paper.pdf``)."""
+    file, *inside = where.split(MEMBER)
+    if file.endswith(".zip") and inside:
+        file = inside[0].split("/", 1)[-1]
+    return file.removeprefix("data/")
+
+
 def scan_bag(
     bag: Path, restricted: RestrictedStrings, exempt_in_snapshot: tuple[str, ...] = ()
 ) -> tuple[list[Leak], dict]:
     """Every file of the finished bag (or of its zips), and every file inside them (the source
     snapshot's members, the bag inside a zip, a PDF's attachments), read by its format and
-    scanned for restricted strings and restricted file names; with the scan's summary.
+    scanned for restricted strings and restricted file names; with the scan's summary. The
+    allow-list's file entries apply to the files whose :func:`payload_path` they match.
 
     ``exempt_in_snapshot`` are strings blanked from the snapshot's files before the scan: with
     synthetic data, the generator's own invented vocabulary (its third parties and notes), which
@@ -176,7 +188,7 @@ def scan_bag(
         for reading in readings
         if RESTRICTED_PATHS.search(reading.where.rsplit(MEMBER, 1)[-1])
     ]
-    leaks, summary = scan_readings(readings, restricted)
+    leaks, summary = scan_readings(readings, restricted, payload_path)
     return [*named, *leaks], summary
 
 

@@ -45,7 +45,7 @@ from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_of
 from peacekeeping_interviews.files import csv_text, json_text, read_yaml
 from peacekeeping_interviews.rendering import Stamp, markdown_pdf
-from peacekeeping_interviews.study_config import creator_name
+from peacekeeping_interviews.study_config import RESTRICTED_SETTINGS, creator_name
 from peacekeeping_interviews.tools import find_cffconvert, missing_tools
 
 TEMPLATES = resources.files("peacekeeping_interviews") / "deposit_templates"
@@ -94,15 +94,21 @@ class RunFiles:
 
 def public_config(config: Mapping) -> dict:
     """The run's config as a reviewer reruns it: inputs pointing into the bag, and no restricted
-    setting (the names the scrub replaces, the key's location)."""
+    setting: not the names the scrub replaces, the key's location, the cities of non-named
+    interviews (``place_descriptors`` is keyed by them) or the allow-list's place (optional, so
+    left out). A run from the release reads none of them, and the result still matches the
+    config schema."""
     public = copy.deepcopy(dict(config))
     public["start_from"] = "release"
     public["inputs"]["mandates"] = f"{LAYOUT['public']}/mandates.csv"
     public["inputs"]["codebook"] = f"{LAYOUT['public']}/codebook.yaml"
     public["inputs"]["interviews"] = "not deposited (confidential)"
     public["inputs"]["coding"] = "not deposited (confidential)"
-    public["anonymisation"]["sensitive_names"] = []
-    public["anonymisation"]["key_file"] = "not deposited (restricted)"
+    anonymisation = public["anonymisation"]
+    anonymisation["key_file"] = "not deposited (restricted)"
+    for key in RESTRICTED_SETTINGS:
+        anonymisation.pop(key, None)
+    anonymisation.update(sensitive_names=[], place_descriptors={})
     return public
 
 

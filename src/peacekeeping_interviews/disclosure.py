@@ -119,7 +119,10 @@ def generalise(values: pd.Series, hierarchy: Hierarchy, level: int) -> pd.Series
 
 
 def equivalence_class_sizes(table: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    """For each row, how many rows of ``table`` share its values on ``columns``."""
+    """For each row, how many rows of ``table`` share its values on ``columns`` (all of them,
+    over no columns)."""
+    if not columns:
+        return pd.Series(len(table), index=table.index)
     return table.groupby(list(columns), sort=False, dropna=False)[columns[0]].transform("size")
 
 
@@ -262,6 +265,9 @@ def protect(
                 )
             ]
         )
+    if not qis:
+        nothing = pd.DataFrame(index=table.index)
+        return DisclosureResult(nothing, {}, {}, nothing, n_protected, n_protected)
     original = table.loc[protected_rows, qis].astype(str)
     heights = [len(hierarchies.get(qi, [])) + 1 for qi in qis]
     weight = np.array([float((weights or {}).get(qi, 1.0)) for qi in qis])
@@ -303,7 +309,7 @@ def protect(
     mask = _suppression_mask(codes_at(best), k_min, fixed_positions, importance)
     withheld.loc[table.index[protected_rows]] = mask
     released = released.mask(withheld, WITHHELD)
-    k_after = _k(released.loc[protected_rows], qis)
+    k_after = k_anonymity(released.loc[protected_rows], qis)
     if n_protected and k_after < k_min:
         raise RuntimeError(f"disclosure control reached k={k_after} < k_min={k_min}")
     return DisclosureResult(
@@ -311,22 +317,23 @@ def protect(
         levels=levels,
         maps={qi: len(hierarchies.get(qi, [])) for qi in qis},
         withheld=withheld,
-        k_before=_k(original, qis),
+        k_before=k_anonymity(original, qis),
         k_after=k_after,
     )
 
 
-def _k(table: pd.DataFrame, qis: list[str]) -> int:
-    """k of the non-named rows as pycanon measures it (0 when there are none)."""
-    if table.empty:
+def k_anonymity(table: pd.DataFrame, columns: Sequence[str]) -> int:
+    """k of the rows over ``columns`` as pycanon measures it; 0 without rows, and every row
+    over no columns."""
+    if not len(table):
         return 0
-    return int(anonymity.k_anonymity(table.reset_index(drop=True), qis))
+    if not columns:
+        return len(table)
+    return int(anonymity.k_anonymity(table.reset_index(drop=True), list(columns)))
 
 
 def unique_rows(table: pd.DataFrame, columns: Sequence[str]) -> int:
     """How many rows are alone in their class over ``columns``."""
-    if table.empty:
-        return 0
     return int((equivalence_class_sizes(table, columns) == 1).sum())
 
 

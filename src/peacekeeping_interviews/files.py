@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -29,13 +30,26 @@ def read_yaml(path: Path) -> dict:
 
 def csv_text(table: pd.DataFrame) -> str:
     """Deterministic CSV: UTF-8, ``\\n`` line ends, no index, missing values as empty cells,
-    booleans as ``true``/``false`` (the Table Schema spelling the release uses)."""
+    booleans as ``true``/``false`` (the Table Schema spelling the release uses).
+
+    A cell holding a line break, a bare carriage return (``\\r``) included, is quoted: CSV
+    readers end a row at either, and Python's writer quotes only the characters of its line
+    terminator. So the table is written with ``\\r\\n`` row ends, which quotes both, and those
+    row ends, the only ones outside quotes, become ``\\n``."""
     table = table.apply(
         lambda column: (
             column.map({True: "true", False: "false"}) if column.dtype == bool else column
         )
     )
-    return table.to_csv(index=False, lineterminator="\n", na_rep="")
+    return _unquoted_line_ends(table.to_csv(index=False, lineterminator="\r\n", na_rep=""))
+
+
+def _unquoted_line_ends(text: str) -> str:
+    """CSV text with every ``\\r\\n`` outside quotes made ``\\n``. Split at quote characters,
+    the even pieces are outside quotes (an escaped quote, doubled, leaves an empty piece)."""
+    pieces = text.split('"')
+    pieces[::2] = [piece.replace("\r\n", "\n") for piece in pieces[::2]]
+    return '"'.join(pieces)
 
 
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
@@ -116,3 +130,21 @@ def write_all_or_nothing(contents: Mapping[Path, str | bytes]) -> None:
         raise
     for temporary, target in staged:
         os.replace(temporary, target)
+
+
+def withdraw(paths: Iterable[Path | str]) -> list[str]:
+    """Remove the files and folders that exist among ``paths``; the ones removed, sorted.
+
+    A failed run calls it on its final products (paper, appendix, deposit), so that no earlier,
+    complete-looking version stays beside the failure for someone to take as current; each can be
+    remade from its inputs."""
+    removed = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(str(path))
+    return sorted(removed)

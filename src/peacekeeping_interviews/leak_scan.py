@@ -6,10 +6,11 @@ the pseudonymisation key, and, for each non-named interview, its full date and c
 never stand on a line that also names its pseudonym.
 
 The scan is a check independent of the excerpt scrub (:mod:`peacekeeping_interviews.scrub`): it
-normalises each line its own way (NFKC, invisible format characters dropped, letters of other
+normalises each line its own way (NFKC, invisible characters dropped, letters of other
 scripts drawn like Latin ones folded with Unicode's confusables table, accents dropped, casefold),
 reads it as a sequence of words (punctuation between them set aside), and looks for every part of
-each restricted name in context, raw ids however they are spaced or zero-padded, any run of
+each restricted name in context, raw ids however they are spaced, punctuated or zero-padded
+(but not inside a pseudonym or a released quarter such as ``2019-Q3``), any run of
 :data:`NOTE_RUN_WORDS` words of a note, and a non-named interview's date (in its common written
 forms) or city anywhere on a line that names its pseudonym.
 
@@ -23,21 +24,29 @@ moved to a quarantine folder in restricted space, where the author can see what 
 from __future__ import annotations
 
 import csv
+import fnmatch
 import functools
 import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
 import ahocorasick
 
-from peacekeeping_interviews.public_text import HOW, MEMBER, Reading, read_public
+from peacekeeping_interviews.public_text import HOW, MEMBER, Reading, file_of, read_public
 from peacekeeping_interviews.scrub import TITLES, RestrictedName
-from peacekeeping_interviews.text import MONTHS, is_common_word, latin_lookalike
+from peacekeeping_interviews.text import (
+    MONTHS,
+    ORDINAL_DAYS,
+    ROMAN_MONTHS,
+    is_common_word,
+    latin_lookalike,
+    without_invisible_characters,
+)
 
 T = TypeVar("T")
 KEY = "pseudonymisation key"
@@ -124,24 +133,29 @@ STOP_WORDS = frozenset(
     ]
 )
 # What may stand between an id's letters and digits when it is written ("REF - 0002", "REF_2"):
-# at most three spaces, hyphens, dashes, underscores, dots or slashes, not code (`int = 12`).
+# at most three spaces, hyphens, dashes, underscores, dots or slashes, not code (`int = 12`) ...
 _ID_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_./]{0,3}")
+# ... or at most three of any punctuation ("REF:0002", "REF(2)", "R-E-F-2") when the letters are
+# written exactly as the id writes them (see _written_as_id).
+_ANY_ID_SEPARATORS = re.compile(r"[\W_]{0,3}")
+# A released time unit, in which an id such as "Q3" is no id.
+_RELEASED_QUARTER = re.compile(r"(?<!\d)\d{4}-Q[1-4](?!\d)", re.IGNORECASE)
 _MASKED_WORDS = 3  # initials shown of a masked value's first words
 _TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t"}
 _JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
 _WORD = re.compile(r"[^\W_]+")
 _ID_GROUP = re.compile(r"[^\W\d_]+|\d+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 @functools.cache
 def _normalised_character(char: str) -> str:
-    """One character as the scan compares text: NFKC, invisible format characters dropped, a
-    letter of another script drawn like a Latin one made Latin, accents dropped, casefolded."""
+    """One character as the scan compares text: NFKC, invisible characters dropped, a letter of
+    another script drawn like a Latin one made Latin, accents dropped, casefolded."""
     kept = (
         decomposed
-        for composed in unicodedata.normalize("NFKC", char)
-        if unicodedata.category(composed) != "Cf"
+        for composed in without_invisible_characters(unicodedata.normalize("NFKC", char))
         for decomposed in unicodedata.normalize("NFKD", latin_lookalike(composed))
         if not unicodedata.combining(decomposed)
     )
@@ -342,7 +356,8 @@ def name_search(
     A full name is always a leak; a surname word of three letters or more that is not a common
     English word (:func:`~peacekeeping_interviews.text.is_common_word`) too; every other word of
     the name (given names, short or common-word surnames) only in context. A word of a
-    ``published`` name (a named interviewee's) is never a leak on its own."""
+    ``published`` name (a named interviewee's) and a title written before the surname (the
+    ``Minister`` of ``Minister Varo Keltz``) are never a leak on their own."""
     published_words = {word for name in published for word in word_text(name).split()}
     published_full = {word_text(name) for name in published}
     needles: dict[str, list[_NamePart]] = {}
@@ -352,7 +367,8 @@ def name_search(
         if full not in published_full:
             needles.setdefault(full, []).append(_NamePart(restricted, True, frozenset()))
         parts = full.split()
-        for part in set(parts) - published_words if len(parts) > 1 else ():
+        titles = TITLES - set(surname.split())
+        for part in set(parts) - published_words - titles if len(parts) > 1 else ():
             alone = part in surname.split() and len(part) >= 3 and not is_common_word(part)
             others = frozenset(parts) - {part}
             needles.setdefault(part, []).append(_NamePart(restricted, alone, others))
@@ -383,8 +399,8 @@ def _in_context(line: _Line, first: int, last: int, others: frozenset[str]) -> b
 
 def id_search(ids: Iterable[Restricted]) -> Mapping[tuple[str, ...], Restricted]:
     """Raw ids by their letter and number groups, numbers without leading zeros
-    (``REF-0002`` -> ``("int", "2")``), however the id is then written."""
-    return {tuple(group for _, group in _id_groups(normalise(r.value))): r for r in ids}
+    (``REF-0002`` -> ``("ref", "2")``), however the id is then written."""
+    return {_id_key([group for _, group in _id_groups(normalise(r.value))]): r for r in ids}
 
 
 def _id_groups(text: str) -> list[tuple[re.Match[str], str]]:
@@ -394,47 +410,105 @@ def _id_groups(text: str) -> list[tuple[re.Match[str], str]]:
     ]
 
 
+def _id_key(groups: Sequence[str]) -> tuple[str, ...]:
+    """Letter and number groups with consecutive letter groups joined, so that letters written
+    apart (``R-E-F``) are the id's letters (``REF``)."""
+    key: list[str] = []
+    for group in groups:
+        if key and group.isalpha() and key[-1].isalpha():
+            key[-1] += group
+        else:
+            key.append(group)
+    return tuple(key)
+
+
 def _id_leaks(
-    line: _Line, ids: Mapping[tuple[str, ...], Restricted]
+    line: _Line, ids: Mapping[tuple[str, ...], Restricted], pseudonym_pattern: re.Pattern[str]
 ) -> list[tuple[int, Restricted]]:
-    """Each raw id written in the line, with or without separators (:data:`_ID_SEPARATORS`),
-    zero-padded or not, alone or inside a longer token (``x_REF-0002_y``)."""
+    """Each raw id written in the line, with or without separators (see :func:`_written_as_id`),
+    zero-padded or not, alone or inside a longer token (``x_REF-0002_y``), but not inside a
+    pseudonym (``P-048eb5daf3`` is no ``P048``) or a released quarter (``2019-Q3`` is no ``Q3``)."""
     if not ids:
         return []
     groups = _id_groups(line.normalised)
-    sizes = {len(key) for key in ids}
+    # the most groups an id can be written in: each letter apart, then its numbers
+    longest = max(sum(len(group) if group.isalpha() else 1 for group in key) for key in ids)
+    not_ids = [
+        match.span()
+        for pattern in (pseudonym_pattern, _RELEASED_QUARTER)
+        for match in pattern.finditer(line.text)
+    ]
     found = []
     for start in range(len(groups)):
-        for size in sizes:
-            window = groups[start : start + size]
-            key = tuple(group for _, group in window)
-            if key in ids and all(
-                _ID_SEPARATORS.fullmatch(line.normalised[left.end() : right.start()])
+        for end in range(start + 1, min(start + longest, len(groups)) + 1):
+            window = groups[start:end]
+            separators = [
+                line.normalised[left.end() : right.start()]
                 for (left, _), (right, _) in itertools.pairwise(window)
+            ]
+            if not _ANY_ID_SEPARATORS.fullmatch(separators[-1] if separators else ""):
+                break
+            key = _id_key([group for _, group in window])
+            if key not in ids:
+                continue
+            first = line.origins[window[0][0].start()]
+            last = line.origins[window[-1][0].end() - 1] + 1
+            if not any(a < last and first < b for a, b in not_ids) and _written_as_id(
+                line.text[first:last], ids[key].value, separators
             ):
-                start = line.origins[window[0][0].start()]
-                written = line.text[start : line.origins[window[-1][0].end() - 1] + 1]
-                if _written_as_id(written, ids[key].value):
-                    found.append((start, ids[key]))
+                found.append((first, ids[key]))
     return found
 
 
-def _written_as_id(written: str, raw_id: str) -> bool:
-    """Whether text the id search matched is the id: the id itself in any case, a variant
-    whose letters are written as the id writes them, or one that separates its letters from its
-    digits. So ``REF 2``, ``REF0002`` and ``ref_2`` are ``REF-0002``, while ``ref64`` is not
-    ``REF-0064``: lower-case letters run into digits read as a word, as ``int64`` does in code."""
+def _written_as_id(written: str, raw_id: str, separators: Sequence[str]) -> bool:
+    """Whether text the id search matched, its letter and number groups ``separators`` (as
+    normalised) apart, is the id: the id itself in any case; with letters written exactly as
+    the id writes them (case included), any variant whose groups are at most three characters
+    of punctuation apart (``REF:0002``, ``REF#2``, ``REF(0002)``, ``R-E-F-0002``); with other
+    letters, one that separates letters from digits only by :data:`_ID_SEPARATORS` (``ref_2``,
+    ``ref 2``). So ``ref64`` is not ``REF-0064`` (lower-case letters run into digits read as a
+    word, as ``int64`` does in code), nor are ``ref = 2`` or ``ref: 2``."""
     if normalise(written) == normalise(raw_id):
         return True
-    letters = re.compile(r"[^\W\d_]+")
-    return letters.findall(written) == letters.findall(raw_id) or not written.isalnum()
+    if _letters_as_written(written) == _letters_as_written(raw_id):
+        return True
+    return (
+        any(separators)
+        and all(_ID_SEPARATORS.fullmatch(s) for s in separators)
+        and len(_LETTERS.findall(written)) == len(_LETTERS.findall(raw_id))
+    )
+
+
+def _letters_as_written(text: str) -> str:
+    """The letters of ``text`` in their case, compatibility forms folded and letters of other
+    scripts drawn like Latin ones made Latin: ``REF`` with a Cyrillic capital Ie for its E is
+    written as ``REF``."""
+    return "".join(latin_lookalike(c) for c in unicodedata.normalize("NFKC", text) if c.isalpha())
+
+
+@dataclass(frozen=True)
+class AllowedInFiles:
+    """Words of a restricted name that the authors reviewed and let through in every public file
+    whose path matches ``pattern`` (a glob, ``*`` crossing folders): an entry ``{file, word,
+    reason}`` of ``anonymisation.allow_list``, at ``position`` in it. Reports name the entry by
+    its position, never by its word, which is restricted."""
+
+    position: int
+    pattern: str
+    word: str
+    reason: str
+
+    def matches(self, path: str) -> bool:
+        return fnmatch.fnmatchcase(path, self.pattern)
 
 
 @dataclass
 class RestrictedStrings:
     """What must not appear in public files (built by the anonymisation stage). ``allowed``
     gives, by name word, the normalised released excerpts in which the authors let it through
-    (``anonymisation.allow_list``)."""
+    (``anonymisation.allow_list``); an empty passage (``""``, which every line holds) lets it
+    through on every line. ``allowed_in_files`` are the allow-list's entries for public files,
+    applied file by file (:func:`scan_allowing`)."""
 
     names: WordRunSearch[_NamePart]
     raw_ids: Mapping[tuple[str, ...], Restricted]
@@ -444,6 +518,12 @@ class RestrictedStrings:
     pseudonym_pattern: re.Pattern[str]
     details_by_pseudonym: Mapping[str, tuple[Restricted, ...]] = field(default_factory=dict)
     allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    allowed_in_files: tuple[AllowedInFiles, ...] = ()
+
+    def allowing(self, entry: AllowedInFiles) -> RestrictedStrings:
+        """These strings with the entry's words let through on every line."""
+        words = word_text(entry.word)
+        return replace(self, allowed={**self.allowed, words: (*self.allowed.get(words, ()), "")})
 
     def counts(self) -> dict[str, int]:
         return {
@@ -479,9 +559,11 @@ def notes_search(notes: Iterable[Restricted]) -> WordRunSearch[Restricted]:
 @functools.lru_cache(maxsize=4096)
 def written_forms(value: str) -> tuple[str, ...]:
     """How a non-named interview's date (``YYYY-MM-DD``) or city may be written, as
-    :func:`word_text` gives it: the date as ISO, day-first or month-first numbers with the year,
-    and the day with the month's name or abbreviation, ordinal or not, with or without ``of``
-    (which, with the released month, gives the date away even without the year)."""
+    :func:`word_text` gives it: the date as ISO, compact ISO (``20190713``), day-first or
+    month-first numbers with the year of four or two figures, the day with the month's roman
+    numeral and the year, and the day (in figures, ordinal or not, or as an ordinal word) with
+    the month's name or abbreviation, with or without ``of`` or ``the`` (which, with the released
+    month, gives the date away even without the year)."""
     date = _ISO_DATE.fullmatch(value)
     if not date:
         return (word_text(value),)
@@ -489,15 +571,20 @@ def written_forms(value: str) -> tuple[str, ...]:
     days = {day, str(int(day))}
     days |= {f"{d}{_ordinal_suffix(int(day))}" for d in days}
     months = {month, str(int(month))}
+    years = {year, year[2:]}
     name = MONTHS[int(month) - 1].casefold()
     names = {name, name[:3], *(["sept"] if name == "september" else [])}
-    forms = {f"{year} {m} {d}" for m in months for d in days}
-    forms |= {f"{d} {m} {year}" for m in months for d in days}
-    forms |= {f"{m} {d} {year}" for m in months for d in days}
+    in_words = word_text(ORDINAL_DAYS[int(day) - 1])
+    forms = {f"{year} {m} {d}" for m in months for d in days} | {f"{year}{month}{day}"}
+    forms |= {f"{d} {m} {y}" for m in months for d in days for y in years}
+    forms |= {f"{m} {d} {y}" for m in months for d in days for y in years}
+    forms |= {f"{d} {ROMAN_MONTHS[int(month) - 1]} {year}" for d in days}
     forms |= {f"{d} {n}" for n in names for d in days} | {
-        f"{d} of {n}" for n in names for d in days
+        f"{d} of {n}" for n in names for d in [*days, in_words]
     }
-    forms |= {f"{n} {d}" for n in names for d in days}
+    forms |= {f"{n} {d}" for n in names for d in days} | {
+        f"{n} the {d}" for n in names for d in days
+    }
     return tuple(sorted(forms))
 
 
@@ -534,7 +621,7 @@ def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, R
         for start, name, words in _name_leaks(read, restricted.names)
         if not _allowed(read, words, restricted.allowed)
     ]
-    found += _id_leaks(read, restricted.raw_ids)
+    found += _id_leaks(read, restricted.raw_ids, restricted.pseudonym_pattern)
     found += [(read.origin(index), note) for index, _, note in restricted.notes.find(read)]
     if restricted.excerpts:
         found += [
@@ -654,16 +741,43 @@ def scan_reading(reading: Reading, restricted: RestrictedStrings) -> list[Leak]:
     return leaks
 
 
+def scan_allowing(
+    reading: Reading, restricted: RestrictedStrings, path: str
+) -> tuple[list[Leak], dict[int, int]]:
+    """The leaks in a reading of the public file at ``path`` once the allow-list's entries for
+    the files it matches (``restricted.allowed_in_files``) are applied, and how many leaks each
+    entry let through, by position. Entries apply in order, each counted by the leaks that
+    disappear when it is added (one per line and restricted string, as the scan reports them);
+    a file without leaks is read once."""
+    leaks = scan_reading(reading, restricted)
+    let_through: dict[int, int] = {}
+    for entry in restricted.allowed_in_files:
+        if leaks and entry.matches(path):
+            restricted = restricted.allowing(entry)
+            remaining = scan_reading(reading, restricted)
+            let_through[entry.position] = max(len(leaks) - len(remaining), 0)
+            leaks = remaining
+    return leaks, let_through
+
+
 def scan_readings(
-    readings: Iterable[Reading], restricted: RestrictedStrings
+    readings: Iterable[Reading],
+    restricted: RestrictedStrings,
+    public_path: Callable[[str], str] = file_of,
 ) -> tuple[list[Leak], dict]:
     """Scan what was read; return the leaks and a summary that says, for each format, how many
-    files and archive members were read and how, and which could not be read."""
+    files and archive members were read and how, which could not be read, and how many leaks
+    each file entry of the allow-list let through (by position). ``public_path`` gives the path
+    of a reading's file that the entries' globs are matched against."""
     leaks: list[Leak] = []
     counts: dict[str, dict] = {}
     unreadable = []
+    let_through = dict.fromkeys((entry.position for entry in restricted.allowed_in_files), 0)
     for reading in readings:
-        leaks.extend(scan_reading(reading, restricted))
+        found, allowed = scan_allowing(reading, restricted, public_path(reading.where))
+        leaks.extend(found)
+        for position, count in allowed.items():
+            let_through[position] += count
         if reading.unreadable:
             unreadable.append(f"{reading.where} ({reading.format}: {reading.unreadable})")
             continue
@@ -671,14 +785,34 @@ def scan_readings(
             reading.format, {"files": 0, "archive_members": 0, "how": HOW[reading.format]}
         )
         entry["archive_members" if MEMBER in reading.where else "files"] += 1
-    summary = {"scanned_by_format": dict(sorted(counts.items())), "not_scannable": unreadable}
+    summary = {
+        "scanned_by_format": dict(sorted(counts.items())),
+        "not_scannable": unreadable,
+        "allow_list_file_entries": [
+            {"entry": position, "let_through": count} for position, count in let_through.items()
+        ],
+    }
     return leaks, summary
 
 
+def project_path(where: str, root: Path) -> str:
+    """The path, relative to the project ``root``, of the file a reading is in: what the
+    allow-list's file entries are written against (``results/paper/paper.pdf``)."""
+    path = Path(file_of(where))
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def scan_files(
-    paths: Iterable[Path], restricted: RestrictedStrings, exempt_in_tar: tuple[str, ...] = ()
+    paths: Iterable[Path],
+    restricted: RestrictedStrings,
+    exempt_in_tar: tuple[str, ...] = (),
+    root: Path = Path(),
 ) -> tuple[list[Leak], dict]:
-    """Scan files by format, archives and PDFs included (see :mod:`public_text`)."""
+    """Scan files by format, archives and PDFs included (see :mod:`public_text`); the
+    allow-list's file entries match paths relative to the project ``root``."""
     return scan_readings(
         (
             reading
@@ -686,14 +820,18 @@ def scan_files(
             for reading in read_public(str(path), Path(path).read_bytes(), exempt_in_tar)
         ),
         restricted,
+        functools.partial(project_path, root=root),
     )
 
 
 def scan_for_leaks(
-    restricted: RestrictedStrings, directories: Iterable[Path], skip: Iterable[Path] = ()
+    restricted: RestrictedStrings,
+    directories: Iterable[Path],
+    skip: Iterable[Path] = (),
+    root: Path = Path(),
 ) -> tuple[list[Leak], dict]:
-    """Scan every file below the public directories."""
-    return scan_files(public_files(directories, skip), restricted)
+    """Scan every file below the public directories of the project at ``root``."""
+    return scan_files(public_files(directories, skip), restricted, root=root)
 
 
 def check_quarantine(quarantine: Path, public_dirs: Iterable[Path]) -> None:

@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from peacekeeping_interviews.problems import CONFIG_FILE, Problem
-from peacekeeping_interviews.text import without_format_characters
+from peacekeeping_interviews.text import without_invisible_characters
 from peacekeeping_interviews.validation import check_table
 
 LAYOUT_KEY = "mandates.layout"
@@ -219,10 +219,10 @@ def _near_misses(
 
 
 def mission_name(text: str) -> str:
-    """A mission name as written, without invisible format characters (a zero-width space, a
+    """A mission name as written, without invisible characters (a zero-width space, a
     byte-order mark) and with compatibility forms folded (a non-breaking space is a space), so
     that a name copied from a web page still matches the crosswalk."""
-    return " ".join(unicodedata.normalize("NFKC", without_format_characters(text)).split())
+    return " ".join(without_invisible_characters(unicodedata.normalize("NFKC", text)).split())
 
 
 def _row_order(problem: Problem) -> int:

@@ -6,7 +6,9 @@ Names are compared word by word in a folded form that sets aside case, accents (
 ``Jörg``, ``Strauss`` for ``Strauß``), Unicode compatibility forms (fullwidth letters), letters of
 other scripts drawn like Latin ones (a Cyrillic a for a Latin a, from Unicode's confusables table),
 and invisible characters inside a word (soft hyphens, zero-width spaces and joiners, byte-order
-and direction marks, which word processors leave in transcripts). The words of a name may be
+and direction marks, which word processors leave in transcripts, and every other character drawn
+as nothing: variation selectors, Hangul fillers, the braille blank; see
+:func:`~peacekeeping_interviews.text.without_invisible_characters`). The words of a name may be
 separated by spaces, line breaks, hyphens, dashes, apostrophes or a comma (``Li, Wen``). Whole
 words only: ``Okafor's`` is caught and ``Okaforsson`` is not.
 
@@ -15,15 +17,20 @@ each part of a double-barrelled one: ``Marchetti`` and ``Bosco`` of ``Marchetti-
 distinctive. A surname that is a common English word (``Law``, ``Field``: see
 :func:`~peacekeeping_interviews.text.is_common_word`) or shorter than three letters (``Ba``, ``Li``:
 they collide with abbreviations and articles) matches only in context: capitalised, and after a
-title (``Dr Law``), after an initial (``H. Law``), or next to one of the person's given names.
+title (``Dr Law``), after an initial (``H. Law``), or next to another word of the name. Every
+other word of a name (a given name) matches in the same context only (``Mr. Henry``), as the leak
+scan reads them.
 
-A full date (``13 July 2019``, ``July 13, 2019``, ``2019-07-13``, ``13/07/2019``, ``13 July``)
-becomes its month (``[July 2019]``, ``[July]``), or its year when a numeric date could be read
-either way (``05/07/2019``). A careful set of regular expressions for these written forms, rather
-than dateparser or datefinder: the scrub needs the exact span of each date to replace it, must not
-read ``may`` or ``March 12 soldiers`` as a date, and runs offline on thousands of excerpts in
-milliseconds. A month with its year (``July 2019``) is left alone: the release gives each
-interview's month.
+A full date (``13 July 2019``, ``July the 13th, 2019``, ``the thirteenth of July``,
+``10-Aug-2019``, ``13 VII 2019``, ``2019-07-13``, ``20190713``, ``13/07/2019``, ``13/07/19``,
+``13 July``) becomes its month (``[July 2019]``, ``[July]``), or its year when a numeric date
+could be read either way (``05/07/2019``); it is matched in the folded text, so a look-alike
+letter or an invisible character does not hide it. A careful set of regular expressions for these
+written forms, rather than dateparser or datefinder: the scrub needs the exact span of each date
+to replace it, must not read ``may`` alone or a bare number as a date, and runs offline on
+thousands of excerpts in milliseconds. A month with its year (``July 2019``, ``mid-August 2019``,
+``2019-07``) is left alone when the release gives each interview's month, and coarsened like a
+full date when it gives less (see :func:`coarse_date`).
 """
 
 from __future__ import annotations
@@ -33,8 +40,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-from peacekeeping_interviews.text import MONTHS, QUARTERS, is_common_word, latin_lookalike
+from peacekeeping_interviews.text import (
+    MONTHS,
+    ORDINAL_DAYS,
+    QUARTERS,
+    ROMAN_MONTHS,
+    is_common_word,
+    latin_lookalike,
+    without_invisible_characters,
+)
 
 INTERVIEWEE_REPLACEMENT = "[an interviewee]"
 CITY_REPLACEMENT = "[a city]"
@@ -109,16 +125,36 @@ _MONTH = (
     r"(?P<month>january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 )
+_ROMAN_MONTH = rf"(?P<roman>{'|'.join(ROMAN_MONTHS)})"
 _WEEKDAY = r"(?:(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?\.?,?\s+)?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+_ORDINAL_DAY = "(?P<ordinal>{})".format("|".join(d.replace("-", r"[-\s]") for d in ORDINAL_DAYS))
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?!\d)"
+_PART = r"(?:\s+|[-/.])"  # between a day, a month and a year: a space, hyphen, slash or dot
+_THEN_YEAR = rf"(?:(?:,\s*|{_PART}){_YEAR})?"
 DATE_PATTERNS = tuple(
     re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
     for pattern in (
-        rf"{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?",  # 13 July 2019, 13th of July
-        rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",  # July 13, 2019
+        rf"{_WEEKDAY}(?:the\s+)?{_DAY}(?:\s+of\s+|{_PART}){_MONTH}{_THEN_YEAR}",  # 13 July 2019
+        rf"{_WEEKDAY}(?:the\s+)?{_ORDINAL_DAY}\s+of\s+{_MONTH}{_THEN_YEAR}",  # the first of May
+        rf"{_WEEKDAY}{_MONTH}{_PART}(?:the\s+)?{_DAY}{_THEN_YEAR}",  # July 13, 2019
+        rf"{_WEEKDAY}{_DAY}{_PART}{_ROMAN_MONTH}{_PART}{_YEAR}",  # 13 VII 2019
         rf"{_YEAR}[-/.](?P<number>[01]?\d)[-/.]{_DAY}",  # 2019-07-13
+        r"(?P<year>(?:1[89]|20)\d\d)(?P<number>0[1-9]|1[0-2])(?P<day>0[1-9]|[12]\d|3[01])",
         r"(?P<first>[0-3]?\d)[-/.](?P<second>[0-3]?\d)[-/.](?P<year>(?:1[89]|20)\d\d)",
+        # 13/07/19, one separator throughout, not inside a version or an address (1.2.13.19)
+        r"(?<!\d[-/.])(?P<first>[0-3]?\d)(?P<sep>[-/.])(?P<second>[0-3]?\d)(?P=sep)"
+        r"(?P<year>\d\d)(?![-/.]\d)",
+    )
+)
+# A month with its year, coarsened only when interviews are released coarser than the month; a
+# word that places it within the month goes with it, since the month is itself too fine.
+_WITHIN_MONTH = r"(?:(?:early|mid|late)[-\s]*|(?:the\s+)?(?:beginning|middle|end)\s+of\s+)?"
+MONTH_PATTERNS = tuple(
+    re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
+    for pattern in (
+        rf"{_WITHIN_MONTH}{_MONTH}(?:\s+of\s+|,\s*|{_PART}){_YEAR}",  # mid-August 2019
+        rf"{_YEAR}-(?P<number>0[1-9]|1[0-2])",  # 2019-07
     )
 )
 
@@ -165,13 +201,13 @@ class Word:
 
 @dataclass(frozen=True)
 class _Variant:
-    """One way of writing a name, as folded words; ``given`` are the person's folded given
-    names, the context a surname that is ``in_context_only`` needs."""
+    """One way of writing a name, as folded words; ``others`` are the name's other folded
+    words, next to which a variant that is ``in_context_only`` matches."""
 
     words: tuple[str, ...]
     entry: RestrictedName
     in_context_only: bool = False
-    given: frozenset[str] = frozenset()
+    others: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -184,12 +220,12 @@ class _Hit:
 
 @functools.cache
 def _folded_character(char: str) -> str:
-    """One character as names are compared: compatibility-decomposed, accents and invisible
-    format characters dropped, look-alike letters made Latin, casefolded."""
+    """One character as names and dates are compared: compatibility-decomposed, accents and
+    invisible characters dropped, look-alike letters made Latin, casefolded."""
     kept = (
         latin_lookalike(c)
-        for c in unicodedata.normalize("NFKD", char)
-        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+        for c in without_invisible_characters(unicodedata.normalize("NFKD", char))
+        if not unicodedata.combining(c)
     )
     return "".join(kept).casefold()
 
@@ -197,6 +233,12 @@ def _folded_character(char: str) -> str:
 def fold(text: str) -> str:
     """Comparable form of text (see :func:`_folded_character`)."""
     return "".join(_folded_character(char) for char in text)
+
+
+def _folded_with_origins(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each of its characters, the offset in ``text`` it comes from."""
+    origins = [offset for offset, char in enumerate(text) for _ in _folded_character(char)]
+    return fold(text), origins
 
 
 def words(text: str) -> list[Word]:
@@ -239,8 +281,9 @@ def name_variants(name: str) -> list[str]:
 
 
 def _variants(entry: RestrictedName) -> list[_Variant]:
-    """Every way of writing a name that the scrub replaces: full, inverted, and its surnames
-    alone, those that are common words or short only in context (see the module doc)."""
+    """Every way of writing a name that the scrub replaces: full, inverted, its surnames alone
+    (those that are common words or short only in context) and each of its other words but a
+    title only in context (see the module doc)."""
     written = entry.name.split()
     full = tuple(comparable_name(entry.name).split())
     found = [_Variant(full, entry)]
@@ -254,21 +297,29 @@ def _variants(entry: RestrictedName) -> list[_Variant]:
         weak = len(folded) == 1 and (
             len(folded[0]) < _SHORTEST_DISTINCTIVE_SURNAME or is_common_word(folded[0])
         )
-        found.append(_Variant(folded, entry, weak, frozenset(given)))
+        found.append(_Variant(folded, entry, weak, frozenset(full) - set(folded)))
+    found += [
+        _Variant((word,), entry, True, frozenset(full) - {word})
+        for word in given
+        if word not in TITLES
+    ]
     return found
 
 
 class _VariantIndex:
-    """Variants by their first folded word, longest first, so that each word of a text is only
-    compared with the few variants that could start there."""
+    """Variants by their first folded word, longest first and those that match alone before
+    those that need context, so that each word of a text is only compared with the few variants
+    that could start there, and a word that is one name's surname and another's given name
+    matches alone."""
 
     def __init__(self, entries: Iterable[RestrictedName]):
         self._by_first: dict[str, list[_Variant]] = {}
-        seen: set[tuple[str, ...]] = set()
+        seen: set[tuple[tuple[str, ...], bool]] = set()
         for entry in entries:
             for variant in _variants(entry):
-                if variant.words and variant.words not in seen:
-                    seen.add(variant.words)
+                key = (variant.words, variant.in_context_only)
+                if variant.words and key not in seen:
+                    seen.add(key)
                     self._by_first.setdefault(variant.words[0], []).append(variant)
         for variants in self._by_first.values():
             variants.sort(key=lambda v: (-len(v.words), v.in_context_only))
@@ -312,7 +363,7 @@ def _span(text: str, found: list[Word], index: int, variant: _Variant) -> tuple[
     after = found[last + 1] if last + 1 < len(found) else None
     if (
         before
-        and before.folded in variant.given
+        and before.folded in variant.others
         and _joined(text, before, found[index], _NAME_JOINER)
     ):
         return before.start, end
@@ -325,26 +376,32 @@ def _span(text: str, found: list[Word], index: int, variant: _Variant) -> tuple[
         and _joined(text, before, found[index], _AFTER_INITIAL)
     ):
         return before.start, end
-    if after and after.folded in variant.given and _joined(text, found[last], after, _NAME_JOINER):
+    if after and after.folded in variant.others and _joined(text, found[last], after, _NAME_JOINER):
         return start, after.end
     return None
 
 
 def _date_hits(text: str, resolution: int) -> list[_Hit]:
-    """Each full date written in the text, with the coarser descriptor that replaces it."""
+    """Each full date written in the text and, when ``resolution`` is coarser than the month,
+    each month with its year, with the coarser descriptor that replaces it. Matched in the
+    folded text (see :func:`fold`), so that a look-alike letter or an invisible character inside
+    a date does not hide it."""
+    folded, origins = _folded_with_origins(text)
     hits = []
-    for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(text):
+    for pattern in DATE_PATTERNS + (MONTH_PATTERNS if resolution else ()):
+        for match in pattern.finditer(folded):
             descriptor = coarse_date(match.groupdict(), resolution)
             if descriptor:
-                hits.append(_Hit(match.start(), match.end(), descriptor, DATE))
+                start, end = origins[match.start()], origins[match.end() - 1] + 1
+                hits.append(_Hit(start, end, descriptor, DATE))
     return hits
 
 
 def coarse_date(parts: Mapping[str, str | None], resolution: int = 0) -> str:
-    """``[July 2019]`` for a date's parts (``day``, ``month`` name or ``number``, ``year``, or
-    the ``first`` and ``second`` numbers of a numeric date), ``[2019]`` when a numeric date reads
-    as two months, and ``""`` when the parts are not a date.
+    """``[July 2019]`` for a date's parts (``day`` in figures or ``ordinal`` in words, none for
+    a month; ``month`` name, ``roman`` numeral or ``number``; ``year`` of four or two figures;
+    or the ``first`` and ``second`` numbers of a numeric date), ``[2019]`` when a numeric date
+    reads as two months, and ``""`` when the parts are not a date.
 
     ``resolution`` is the released time unit of the interviews (0 month, 1 quarter, 2 year, 3
     withheld): a date in an excerpt, which may be the interview's own, is released no finer, so
@@ -365,7 +422,7 @@ def coarse_date(parts: Mapping[str, str | None], resolution: int = 0) -> str:
 
 def _month_descriptor(parts: Mapping[str, str | None]) -> str:
     """``[July 2019]``, ``[July]`` or ``[2019]`` (see :func:`coarse_date`), or ``""``."""
-    day, year = parts.get("day"), parts.get("year")
+    day, year = _day(parts), _full_year(parts.get("year"))
     if parts.get("first"):
         first, second = int(parts["first"]), int(parts["second"])
         if first > 12 >= second >= 1:
@@ -377,48 +434,64 @@ def _month_descriptor(parts: Mapping[str, str | None]) -> str:
     elif parts.get("month"):
         name = parts["month"].casefold()
         number = next(i for i, month in enumerate(MONTHS, 1) if month.casefold().startswith(name))
+    elif parts.get("roman"):
+        number = ROMAN_MONTHS.index(parts["roman"].casefold()) + 1
     else:
         number = int(parts["number"])
-    if not (1 <= int(day) <= 31 and 1 <= number <= 12):
+    if not ((day is None or 1 <= day <= 31) and 1 <= number <= 12):
         return ""
     return f"[{' '.join(filter(None, (MONTHS[number - 1], year)))}]"
 
 
+def _day(parts: Mapping[str, str | None]) -> int | None:
+    """The day of a date's parts, written in figures or as an ordinal word (``twenty-first``,
+    ``twenty first``); ``None`` for a month with its year."""
+    if parts.get("ordinal"):
+        return ORDINAL_DAYS.index(re.sub(r"[-\s]+", "-", parts["ordinal"].casefold())) + 1
+    return int(parts["day"]) if parts.get("day") else None
+
+
+def _full_year(year: str | None) -> str | None:
+    """A year of four figures as it is; one of two as ``strptime``'s ``%y`` reads it (POSIX: 69
+    to 99 are 1969 to 1999, 00 to 68 are 2000 to 2068)."""
+    if year and len(year) == 2:
+        return str(datetime.strptime(year, "%y").year)
+    return year
+
+
 class ExcerptScrubber:
-    """Replaces restricted names, full dates and, in the excerpts of a non-named interview, its
-    city. Built once, applied to many excerpts.
+    """Replaces restricted names, full dates and the cities of non-named interviews. Built once,
+    applied to many excerpts.
 
     ``date_resolution`` is the released time unit of the interviews (see :func:`coarse_date`).
-    ``places`` gives, by interview id, the place (as a :class:`RestrictedName`: city, descriptor,
-    kind) to replace in that interview's excerpts; ``allowed`` the occurrences the authors let
-    through, which are kept and logged with the kind :data:`ALLOWED`.
+    ``places`` are the places (each a :class:`RestrictedName`: city, descriptor, kind) to replace
+    in every excerpt, whoever's it is: replaced only in its own interview's excerpts, a place's
+    descriptor would tell whose interview was held there. ``allowed`` are the occurrences the
+    authors let through, which are kept and logged with the kind :data:`ALLOWED`.
     """
 
     def __init__(
         self,
         names: Iterable[RestrictedName],
-        places: Mapping[str, RestrictedName] | None = None,
+        places: Iterable[RestrictedName] = (),
         allowed: Iterable[AllowedOccurrence] = (),
         date_resolution: int = 0,
     ):
         self._names = _VariantIndex(names)
         self._date_resolution = date_resolution
-        self._places = {
-            interview: _VariantIndex([place]) for interview, place in (places or {}).items()
-        }
+        self._places = _VariantIndex(places)
         self._allowed = {(a.interview_id, a.segment, fold(a.word)) for a in allowed}
 
     def scrub(
         self, text: str, interview_id: str = "", segment: int | None = None
     ) -> tuple[str, list[Replacement]]:
-        """The text (NFC-normalised) with every restricted name, full date and the interview's
-        city replaced, and the replacements made, in order."""
+        """The text (NFC-normalised) with every restricted name, full date and place replaced,
+        and the replacements made, in order."""
         if not text:
             return text, []
         normalised = unicodedata.normalize("NFC", text)
         hits = self._names.hits(normalised) + _date_hits(normalised, self._date_resolution)
-        if interview_id in self._places:
-            hits += self._places[interview_id].hits(normalised)
+        hits += self._places.hits(normalised)
         pieces, made, done = [], [], 0
         for hit in _without_overlaps(hits):
             original = normalised[hit.start : hit.end]

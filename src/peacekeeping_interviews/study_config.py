@@ -67,16 +67,25 @@ STUDY_VALUES: dict[tuple[str, ...], object] = {
 }
 
 
+# Settings of the anonymisation stage that are themselves confidential: the names the scrub
+# replaces, the cities of non-named interviews (keys of place_descriptors) and where the
+# restricted allow-list lives. Neither Snakemake's metadata nor the deposit may hold them.
+RESTRICTED_SETTINGS = ("sensitive_names", "place_descriptors", "allow_list")
+
+
 def recorded_config(config: Mapping) -> dict:
     """The config as a rule's ``params`` may hold it.
 
     Snakemake keeps every param of every job in ``.snakemake/metadata``, outside restricted
-    space, so the names the scrub replaces (``anonymisation.sensitive_names``) are there only as
-    a SHA-256 digest: a change to them still changes the params and re-runs the rules that use
-    them, whose scripts read the names from the config itself (``snakemake.config``)."""
+    space, so the :data:`RESTRICTED_SETTINGS` are there only as a SHA-256 digest: a change to them
+    still changes the params and re-runs the rules that use them, whose scripts read the settings
+    from the config itself (``snakemake.config``)."""
     recorded = copy.deepcopy(dict(config))
-    names = json.dumps(config["anonymisation"]["sensitive_names"], sort_keys=True)
-    recorded["anonymisation"]["sensitive_names"] = hashlib.sha256(names.encode()).hexdigest()
+    anonymisation = recorded["anonymisation"]
+    for key in RESTRICTED_SETTINGS:
+        if key in anonymisation:
+            value = json.dumps(anonymisation[key], sort_keys=True)
+            anonymisation[key] = hashlib.sha256(value.encode()).hexdigest()
     return recorded
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from confusable_homoglyphs import confusables
@@ -26,13 +27,41 @@ MONTHS = (
     "November",
     "December",
 )
-QUARTERS = ("first", "second", "third", "fourth")  # as "the third quarter of 2019" writes them
+ROMAN_MONTHS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_TEENS = (
+    "tenth",
+    "eleventh",
+    "twelfth",
+    *(f"{stem}teenth" for stem in ("thir", "four", "fif", "six", "seven", "eigh", "nine")),
+)
+# The days of a month as words ("the thirteenth of July"), first to thirty-first.
+ORDINAL_DAYS = (
+    *_UNITS,
+    *_TEENS,
+    "twentieth",
+    *(f"twenty-{unit}" for unit in _UNITS),
+    "thirtieth",
+    "thirty-first",
+)
+QUARTERS = ORDINAL_DAYS[:4]  # as "the third quarter of 2019" writes them
+# Characters drawn as nothing: Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt),
+# which besides format characters holds the combining grapheme joiner, Hangul fillers, Khmer and
+# Mongolian ignorables and variation selectors, and the braille blank U+2800, which renders as a
+# space but is no space to str.split or a regular expression.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 
 
-def without_format_characters(text: str) -> str:
-    """``text`` without invisible format characters (Unicode category Cf: a zero-width space, a
-    soft hyphen, a byte-order mark), which editors and web pages leave inside words."""
-    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+def without_invisible_characters(text: str) -> str:
+    """``text`` without the characters that are drawn as nothing: format characters (Unicode
+    category Cf: a zero-width space, a soft hyphen, a byte-order mark), which editors and web
+    pages leave inside words, every other default-ignorable character (a variation selector, a
+    Hangul filler) and the braille blank, with which a word can be split unseen."""
+    return "".join(char for char in _INVISIBLE.sub("", text) if unicodedata.category(char) != "Cf")
 
 
 @functools.cache

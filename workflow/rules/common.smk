@@ -75,6 +75,12 @@ def products_of(*names):
     }
 
 
+def final_products():
+    """What a failed run withdraws (see peacekeeping_interviews.files.withdraw): the rendered
+    documents and, from the confidential inputs, the whole deposit folder."""
+    return [*rules.render_reports.output, *([DEPOSIT_DIR] if FROM_CONFIDENTIAL else [])]
+
+
 def published_outputs():
     """Every public file the stages before rendering write (call after their includes)."""
     return [
