@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EVASIONS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peacekeeping_interviews.leak_scan import (
     KEY,
@@ -18,6 +20,8 @@ from peacekeeping_interviews.leak_scan import (
     Restricted,
     RestrictedStrings,
     SubstringSearch,
+    _ascii_normalised_with_origins,
+    _charwise_normalised_with_origins,
     check_quarantine,
     id_search,
     mask,
@@ -358,3 +362,11 @@ def test_a_file_entry_of_the_allow_list_lets_a_word_through_in_matching_files_on
     assert found == [("results/paper/sub/appendix.md", 2), ("results/tables/kappa.md", 1)]
     assert summary["allow_list_file_entries"] == [{"entry": 4, "let_through": 3}]
     assert "cohen" not in json.dumps(summary).casefold()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_the_ascii_fast_path_normalises_as_character_by_character(text):
+    """ASCII text takes a faster path; it must read exactly as the general one."""
+    assert _ascii_normalised_with_origins(text) == _charwise_normalised_with_origins(text)
+    assert normalise(text) == _charwise_normalised_with_origins(text)[0]
