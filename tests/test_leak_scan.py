@@ -370,3 +370,14 @@ def test_the_ascii_fast_path_normalises_as_character_by_character(text):
     """ASCII text takes a faster path; it must read exactly as the general one."""
     assert _ascii_normalised_with_origins(text) == _charwise_normalised_with_origins(text)
     assert normalise(text) == _charwise_normalised_with_origins(text)[0]
+
+
+@pytest.mark.parametrize("capital_i", ["\u0406", "\u0399", "\u04c0"])
+def test_a_look_alike_capital_i_does_not_hide_a_raw_id(capital_i):
+    """Unicode's table lists l before I as the twin of a Cyrillic or Greek capital I."""
+    restricted = replace(
+        CORPUS_RESTRICTED,
+        raw_ids=id_search([Restricted("IX-0002", "raw interview id", "row 2, id")]),
+    )
+    (leak,) = scan_text(f"see {capital_i}X-0002 there", "notes.md", restricted)
+    assert leak.kind == "raw interview id"

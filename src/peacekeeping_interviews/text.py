@@ -69,16 +69,27 @@ def latin_lookalike(char: str) -> str:
     """The Latin letter that a letter of another script is drawn like (a Cyrillic a for a Latin
     a, a Greek capital omicron for O), from Unicode's confusables table as confusable-homoglyphs
     ships it; any other character (a digit, punctuation, a Latin letter, a letter with no Latin
-    twin) as it is, so that ``1`` never turns into ``l``."""
+    twin) as it is, so that ``1`` never turns into ``l``.
+
+    A capital is read as the capital of its small letter's twin when that has one: the table
+    gives only ``l`` for a Cyrillic or Greek capital I, whose small letters are drawn like ``i``,
+    so they read as ``I``."""
     if char.isascii() or not char.isalpha():
         return char
+    small = char.lower()
+    if small != char and (twin := _latin_twin(small)) is not None:
+        return twin.upper()
+    return _latin_twin(char) or char
+
+
+def _latin_twin(char: str) -> str | None:
     found = confusables.is_confusable(char, preferred_aliases=["latin"])
     twins = (
         [g["c"] for g in found[0]["homoglyphs"] if g["c"].isascii() and g["c"].isalpha()]
         if found
         else []
     )
-    return twins[0] if twins else char
+    return twins[0] if twins else None
 
 
 @functools.cache
