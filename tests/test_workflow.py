@@ -203,13 +203,22 @@ def test_alternative_codebook_runs_without_code_change(tmp_path):
     ],
 )
 def test_bad_input_stops_before_any_output(tmp_path, file, column, value, message):
+    """Nothing is written, and an earlier paper and deposit are withdrawn (a dry run keeps
+    them), so that nothing complete-looking stands beside the failure."""
     copy = copy_project(tmp_path)
     import pandas as pd
+
+    earlier = [copy / "results/paper/paper-v0.1.0.pdf", copy / "results/deposit/old/bagit.txt"]
+    for path in earlier:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("from an earlier run\n")
 
     path = copy / "data/example" / file
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table.loc[2, column] = value
     table.to_csv(path, index=False, lineterminator="\n")
+    assert snakemake("-n", cwd=copy, check=False).returncode != 0
+    assert all(path.exists() for path in earlier)
     result = snakemake("--cores", "2", cwd=copy, check=False)
     assert result.returncode != 0
     assert message in result.stderr + result.stdout and repr(value) in result.stderr

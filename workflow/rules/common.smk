@@ -3,6 +3,7 @@ import os
 import tomllib
 from pathlib import Path
 
+from peacekeeping_interviews.files import withdraw
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 from peacekeeping_interviews.study_config import recorded_config
 
@@ -12,6 +13,11 @@ PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
 VERSION = tomllib.loads(Path("pyproject.toml").read_text())["project"]["version"]
 # `release`: the run starts from a deposited release; no rule may read a confidential input.
 FROM_CONFIDENTIAL = config["start_from"] == "confidential"
+# Where the rendered documents go, every version of them.
+PAPER_DIR = Path("results") / "paper"
+# Where the deposit stage writes its bags and zips: made from every public file, so a failed leak
+# scan withdraws all that is there, whatever version or study made it.
+DEPOSIT_DIR = Path("results") / "deposit"
 # The anonymisation stage's public outputs: written by it, or placed from a deposit.
 RELEASE = {
     "interviews": "data/anonymised/interviews.csv",
@@ -76,9 +82,9 @@ def products_of(*names):
 
 
 def final_products():
-    """What a failed run withdraws (see peacekeeping_interviews.files.withdraw): the rendered
-    documents and, from the confidential inputs, the whole deposit folder."""
-    return [*rules.render_reports.output, *([DEPOSIT_DIR] if FROM_CONFIDENTIAL else [])]
+    """What a failed run withdraws (see peacekeeping_interviews.files.withdraw): every rendered
+    document and, from the confidential inputs, the whole deposit folder."""
+    return [PAPER_DIR, *([DEPOSIT_DIR] if FROM_CONFIDENTIAL else [])]
 
 
 def published_outputs():
@@ -97,6 +103,8 @@ try:
     STARTING_DATA = check_study(config, SCHEMA_DIR, RELEASE, os.environ, Path.cwd())
 except InputError as error:
     log = PROBLEMS_LOG[config["start_from"]]
+    if not workflow.output_settings.dryrun:
+        withdraw(final_products())
     raise WorkflowError(report_failure(error, log)) from None
 
 # The deposit's folder name says when its data are the synthetic example.
@@ -107,6 +115,3 @@ DEPOSIT_NAME = "-".join(
         f"v{VERSION}",
     ]
 )
-# Where the deposit stage writes its bags and zips: made from every public file, so a failed leak
-# scan withdraws all that is there, whatever version or study made it.
-DEPOSIT_DIR = Path("results") / "deposit"

@@ -37,11 +37,11 @@ rule render_reports:
         ],
         code=package_modules("rendering", "crossref", "report_data"),
     output:
-        paper_html=f"results/paper/paper-v{VERSION}.html",
-        paper_pdf=f"results/paper/paper-v{VERSION}.pdf",
-        appendix_html=f"results/paper/appendix-v{VERSION}.html",
-        appendix_pdf=f"results/paper/appendix-v{VERSION}.pdf",
-        record="results/paper/render.json",
+        paper_html=str(PAPER_DIR / f"paper-v{VERSION}.html"),
+        paper_pdf=str(PAPER_DIR / f"paper-v{VERSION}.pdf"),
+        appendix_html=str(PAPER_DIR / f"appendix-v{VERSION}.html"),
+        appendix_pdf=str(PAPER_DIR / f"appendix-v{VERSION}.pdf"),
+        record=str(PAPER_DIR / "render.json"),
     log:
         "logs/paper/render_reports.log",
     conda:
