@@ -225,3 +225,125 @@ def test_an_allowed_occurrence_is_kept_and_logged_only_where_it_was_allowed():
     assert scrubber.scrub("General Law applies.", "REF-1", 3)[0] == (
         "General [an interviewee] applies."
     )
+
+
+QUARTER_3 = "[the third quarter of 2019]"
+QUARTER_4 = "[the fourth quarter of 2019]"
+
+
+@pytest.mark.parametrize(
+    ("span", "by_resolution"),
+    [
+        ("July and August 2019", (QUARTER_3, "[2019]", "[a date]")),
+        ("July/August 2019", (QUARTER_3, "[2019]", "[a date]")),
+        ("late July to mid-August 2019", (QUARTER_3, "[2019]", "[a date]")),
+        ("September-October 2019", (f"{QUARTER_3} and {QUARTER_4}", "[2019]", "[a date]")),
+        ("September \u2013 Oct. 2019", (f"{QUARTER_3} and {QUARTER_4}", "[2019]", "[a date]")),
+        ("July and September 2019", (QUARTER_3, "[2019]", "[a date]")),
+        ("September to October 2019", (f"{QUARTER_3} to {QUARTER_4}", "[2019]", "[a date]")),
+        (
+            "December to January 2020",
+            (
+                "[the fourth quarter of 2019] to [the first quarter of 2020]",
+                "[2019] to [2020]",
+                "[a date]",
+            ),
+        ),
+    ],
+)
+def test_a_range_of_months_is_coarsened_whole(span, by_resolution):
+    """ "July and August 2019" coarsened as "July and [the third quarter of 2019]" would keep its
+    first month: both months go, each as its quarter (once when they share it)."""
+    for resolution, coarse in enumerate(by_resolution, 1):
+        scrubber = ExcerptScrubber([], date_resolution=resolution)
+        text, made = scrubber.scrub(f"We met in {span}.")
+        assert text == f"We met in {coarse}.", resolution
+        assert [m.kind for m in made] == [DATE]
+
+
+@pytest.mark.parametrize(("resolution", "coarse"), [(1, QUARTER_3), (2, "[2019]"), (3, "[a date]")])
+@pytest.mark.parametrize(
+    "month",
+    ["July '19", "Sept. \u201919", "07/2019", "7/2019", "7-2019", "2019/07", "2019-7", "2019 July"],
+)
+def test_other_ways_of_writing_a_month_are_coarsened(resolution, coarse, month):
+    scrubber = ExcerptScrubber([], date_resolution=resolution)
+    text, made = scrubber.scrub(f"In {month} we met.")
+    assert text == f"In {coarse} we met."
+    assert [m.kind for m in made] == [DATE]
+
+
+@pytest.mark.parametrize(
+    "unchanged",
+    ["July '19", "07/2019", "2019/07", "2019 July", "July and August 2019", "in July", "Q3 2019"],
+)
+def test_months_are_left_alone_when_interviews_are_released_by_month(unchanged):
+    assert ExcerptScrubber([]).scrub(f"{unchanged} it was.") == (f"{unchanged} it was.", [])
+
+
+SUB_YEAR_PERIODS = [
+    "Q3 2019",
+    "the third quarter of 2019",
+    "summer 2019",
+    "the summer of 2019",
+    "late 2019",
+    "early 2019",
+    "mid-2019",
+    "the end of 2019",
+    "the first half of 2019",
+    "2019 Q3",
+    "autumn '19",
+]
+
+
+@pytest.mark.parametrize(("resolution", "coarse"), [(2, "[2019]"), (3, "[a date]")])
+@pytest.mark.parametrize("period", SUB_YEAR_PERIODS)
+def test_a_part_of_a_year_is_coarsened_when_interviews_are_released_by_year(
+    resolution, coarse, period
+):
+    """Beside a release that dates interviews by year or not at all, "summer 2019" or "Q3 2019"
+    narrows an interview within its released year."""
+    scrubber = ExcerptScrubber([], date_resolution=resolution)
+    text, made = scrubber.scrub(f"In {period} we met.")
+    assert text == f"In {coarse} we met."
+    assert [m.kind for m in made] == [DATE]
+
+
+@pytest.mark.parametrize("period", SUB_YEAR_PERIODS)
+def test_a_part_of_a_year_is_left_alone_when_interviews_are_released_by_quarter(period):
+    """A quarter says no more than the release; a season or a half is no quarter to map to."""
+    scrubber = ExcerptScrubber([], date_resolution=1)
+    assert scrubber.scrub(f"In {period} we met.") == (f"In {period} we met.", [])
+
+
+@pytest.mark.parametrize("resolution", [1, 2, 3])
+@pytest.mark.parametrize(
+    ("written", "scrubbed"),
+    [
+        ("We met in July.", "We met in [a month]."),
+        ("Last September it rained.", "Last [a month] it rained."),
+        ("By mid-March they left.", "By [a month] they left."),
+        ("JULY was hot.", "[a month] was hot."),
+        ("In July and August they stayed.", "In [a month] and [a month] they stayed."),
+    ],
+)
+def test_a_month_without_its_year_is_withheld_when_interviews_are_released_coarser(
+    resolution, written, scrubbed
+):
+    """Beside a release that dates an interview by quarter or year, "in July" narrows it to
+    the month."""
+    scrubber = ExcerptScrubber([], date_resolution=resolution)
+    text, made = scrubber.scrub(written)
+    assert text == scrubbed
+    assert made and {m.kind for m in made} == {DATE}
+
+
+@pytest.mark.parametrize("resolution", [0, 1, 2, 3])
+@pytest.mark.parametrize(
+    "harmless",
+    ["In May the first troops came.", "They may march on.", "they march at dawn", "Maybe"],
+)
+def test_may_and_lower_case_month_words_are_not_months(resolution, harmless):
+    """A month name alone is read as the month only when capitalised, and "May" not at all."""
+    scrubber = ExcerptScrubber([], date_resolution=resolution)
+    assert scrubber.scrub(harmless) == (harmless, [])

@@ -29,8 +29,11 @@ letter or an invisible character does not hide it. A careful set of regular expr
 written forms, rather than dateparser or datefinder: the scrub needs the exact span of each date
 to replace it, must not read ``may`` alone or a bare number as a date, and runs offline on
 thousands of excerpts in milliseconds. A month with its year (``July 2019``, ``mid-August 2019``,
-``2019-07``) is left alone when the release gives each interview's month, and coarsened like a
-full date when it gives less (see :func:`coarse_date`).
+``Sept. '19``, ``2019-07``, ``7/2019``, ``2019 July``), a range of months (``July and August
+2019``, whole, or its first month would stay) and a month alone (``in July``, capitalised, never
+``May``; it becomes ``[a month]``) are left alone when the release gives each interview's month,
+and coarsened like a full date when it gives less (see :func:`coarse_date`); a part of a year
+(``Q3 2019``, ``summer 2019``, ``late 2019``) likewise when it gives the year or nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -121,41 +124,83 @@ _NAME_JOINER = re.compile(r"[\s,\-\u2010-\u2015'\u2018\u2019\u02bc]+")
 _BEFORE_SURNAME = re.compile(r"\.?\s+")
 _AFTER_INITIAL = re.compile(r"\.\s*")
 DATE_WITHHELD = "[a date]"
-_MONTH = (
-    r"(?P<month>january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-)
+MONTH_WITHHELD = "[a month]"
+
+
+def _month(group: str) -> str:
+    """A month's name or abbreviation, as the named ``group``."""
+    return (
+        rf"(?P<{group}>january|february|march|april|may|june|july|august|september|october"
+        r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+    )
+
+
+def _dates(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns compiled to match whole words, in any case (they run on folded text)."""
+    return tuple(re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE) for pattern in patterns)
+
+
+_MONTH = _month("month")
 _ROMAN_MONTH = rf"(?P<roman>{'|'.join(ROMAN_MONTHS)})"
 _WEEKDAY = r"(?:(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?\.?,?\s+)?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
 _ORDINAL_DAY = "(?P<ordinal>{})".format("|".join(d.replace("-", r"[-\s]") for d in ORDINAL_DAYS))
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?!\d)"
+# A year of four figures, or of two after an apostrophe ('19), which only goes with a month or a
+# part of a year: "July 19" is a day.
+_ANY_YEAR = r"['\u2018\u2019]?(?P<year>(?:1[89]|20)\d\d|(?<=['\u2018\u2019])\d\d)(?!\d)"
 _PART = r"(?:\s+|[-/.])"  # between a day, a month and a year: a space, hyphen, slash or dot
 _THEN_YEAR = rf"(?:(?:,\s*|{_PART}){_YEAR})?"
-DATE_PATTERNS = tuple(
-    re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
-    for pattern in (
-        rf"{_WEEKDAY}(?:the\s+)?{_DAY}(?:\s+of\s+|{_PART}){_MONTH}{_THEN_YEAR}",  # 13 July 2019
-        rf"{_WEEKDAY}(?:the\s+)?{_ORDINAL_DAY}\s+of\s+{_MONTH}{_THEN_YEAR}",  # the first of May
-        rf"{_WEEKDAY}{_MONTH}{_PART}(?:the\s+)?{_DAY}{_THEN_YEAR}",  # July 13, 2019
-        rf"{_WEEKDAY}{_DAY}{_PART}{_ROMAN_MONTH}{_PART}{_YEAR}",  # 13 VII 2019
-        rf"{_YEAR}[-/.](?P<number>[01]?\d)[-/.]{_DAY}",  # 2019-07-13
-        r"(?P<year>(?:1[89]|20)\d\d)(?P<number>0[1-9]|1[0-2])(?P<day>0[1-9]|[12]\d|3[01])",
-        r"(?P<first>[0-3]?\d)[-/.](?P<second>[0-3]?\d)[-/.](?P<year>(?:1[89]|20)\d\d)",
-        # 13/07/19, one separator throughout, not inside a version or an address (1.2.13.19)
-        r"(?<!\d[-/.])(?P<first>[0-3]?\d)(?P<sep>[-/.])(?P<second>[0-3]?\d)(?P=sep)"
-        r"(?P<year>\d\d)(?![-/.]\d)",
-    )
+DATE_PATTERNS = _dates(
+    rf"{_WEEKDAY}(?:the\s+)?{_DAY}(?:\s+of\s+|{_PART}){_MONTH}{_THEN_YEAR}",  # 13 July 2019
+    rf"{_WEEKDAY}(?:the\s+)?{_ORDINAL_DAY}\s+of\s+{_MONTH}{_THEN_YEAR}",  # the first of May
+    rf"{_WEEKDAY}{_MONTH}{_PART}(?:the\s+)?{_DAY}{_THEN_YEAR}",  # July 13, 2019
+    rf"{_WEEKDAY}{_DAY}{_PART}{_ROMAN_MONTH}{_PART}{_YEAR}",  # 13 VII 2019
+    rf"{_YEAR}[-/.](?P<number>[01]?\d)[-/.]{_DAY}",  # 2019-07-13
+    r"(?P<year>(?:1[89]|20)\d\d)(?P<number>0[1-9]|1[0-2])(?P<day>0[1-9]|[12]\d|3[01])",
+    r"(?P<first>[0-3]?\d)[-/.](?P<second>[0-3]?\d)[-/.](?P<year>(?:1[89]|20)\d\d)",
+    # 13/07/19, one separator throughout, not inside a version or an address (1.2.13.19)
+    r"(?<!\d[-/.])(?P<first>[0-3]?\d)(?P<sep>[-/.])(?P<second>[0-3]?\d)(?P=sep)"
+    r"(?P<year>\d\d)(?![-/.]\d)",
 )
 # A month with its year, coarsened only when interviews are released coarser than the month; a
 # word that places it within the month goes with it, since the month is itself too fine.
-_WITHIN_MONTH = r"(?:(?:early|mid|late)[-\s]*|(?:the\s+)?(?:beginning|middle|end)\s+of\s+)?"
-MONTH_PATTERNS = tuple(
-    re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
-    for pattern in (
-        rf"{_WITHIN_MONTH}{_MONTH}(?:\s+of\s+|,\s*|{_PART}){_YEAR}",  # mid-August 2019
-        rf"{_YEAR}-(?P<number>0[1-9]|1[0-2])",  # 2019-07
-    )
+_WITHIN = r"(?:(?:early|mid|late)[-\s]*|(?:the\s+)?(?:beginning|start|middle|end)\s+of\s+)"
+_WITHIN_MONTH = rf"{_WITHIN}?"
+_MONTH_THEN_YEAR = rf"(?:\s+of\s+|,\s*|{_PART}){_ANY_YEAR}"
+_MONTH_NUMBER = r"(?P<number>0?[1-9]|1[0-2])"
+MONTH_PATTERNS = _dates(
+    rf"{_WITHIN_MONTH}{_MONTH}{_MONTH_THEN_YEAR}",  # mid-August 2019, Sept. '19
+    rf"{_MONTH_NUMBER}[-/.]{_YEAR}",  # 07/2019, 7-2019
+    rf"{_YEAR}[-/.]{_MONTH_NUMBER}",  # 2019-07, 2019/7
+)
+# The same with the year first (2019 July): "in 2019 may" is no month, so the month is read only
+# capitalised (see _DateRule).
+YEAR_MONTH_PATTERNS = _dates(rf"{_YEAR}\s+{_MONTH}(?:\s+{_DAY})?")
+# Two months and their year (July and August 2019, September-October 2019): both months go, or
+# the first would be left to say which month of the coarser unit it was.
+MONTH_RANGE_PATTERNS = _dates(
+    rf"{_WITHIN_MONTH}{_MONTH}(?P<joint>\s*[-/&\u2013\u2014]\s*"
+    r"|\s+(?:and|or|to|through|till|until|into)\s+)"
+    rf"{_WITHIN_MONTH}{_month('month2')}{_MONTH_THEN_YEAR}"
+)
+# A month named alone (in July, last September), read only capitalised and never "May", which is
+# a verb as often as a month: beside a release by quarter or year it still says which month.
+BARE_MONTH_PATTERNS = _dates(
+    "{}(?P<month>{})".format(_WITHIN_MONTH, "|".join(m for m in MONTHS if m != "May"))
+)
+# A part of a year (Q3 2019, the third quarter of 2019, summer 2019, the first half of 2019, late
+# 2019), coarsened only when interviews are released by year or not at all: at a quarter it says
+# no more than the release (a quarter) or is no quarter to map to (a season, a half, late).
+_PART_OF_YEAR = (
+    r"(?:the\s+)?(?:spring|summer|autumn|fall|winter"
+    rf"|(?:{'|'.join(QUARTERS)}|last|final)\s+quarter|(?:first|second|latter|last)\s+half"
+    r"|q[1-4]|[1-4]q|h[12])"
+)
+PART_OF_YEAR_PATTERNS = _dates(
+    rf"{_WITHIN}?{_PART_OF_YEAR}(?:\s+of\s+|,?\s*|[-/]){_ANY_YEAR}",  # the summer of 2019
+    rf"{_WITHIN}{_ANY_YEAR}",  # late 2019, mid-2019, the end of 2019
+    rf"{_YEAR}(?:\s+|[-/])(?:q[1-4]|h[12])",  # 2019 Q3
 )
 
 
@@ -383,14 +428,19 @@ def _span(text: str, found: list[Word], index: int, variant: _Variant) -> tuple[
 
 def _date_hits(text: str, resolution: int) -> list[_Hit]:
     """Each full date written in the text and, when ``resolution`` is coarser than the month,
-    each month with its year, with the coarser descriptor that replaces it. Matched in the
-    folded text (see :func:`fold`), so that a look-alike letter or an invisible character inside
-    a date does not hide it."""
+    each month (with its year, in a range or alone) and, when it is the year or coarser, each
+    part of a year, with the coarser descriptor that replaces it. Matched in the folded text
+    (see :func:`fold`), so that a look-alike letter or an invisible character inside a date does
+    not hide it; a month that must be capitalised is checked in the text as written."""
     folded, origins = _folded_with_origins(text)
     hits = []
-    for pattern in DATE_PATTERNS + (MONTH_PATTERNS if resolution else ()):
-        for match in pattern.finditer(folded):
-            descriptor = coarse_date(match.groupdict(), resolution)
+    for rule in _DATE_RULES:
+        if resolution < rule.from_resolution:
+            continue
+        for match in rule.pattern.finditer(folded):
+            if rule.capitalised and not text[origins[match.start("month")]].isupper():
+                continue
+            descriptor = rule.describe(match.groupdict(), resolution)
             if descriptor:
                 start, end = origins[match.start()], origins[match.end() - 1] + 1
                 hits.append(_Hit(start, end, descriptor, DATE))
@@ -420,6 +470,54 @@ def coarse_date(parts: Mapping[str, str | None], resolution: int = 0) -> str:
     return f"[{year}]"
 
 
+def _month_range(parts: Mapping[str, str | None], resolution: int) -> str:
+    """Two months and their year (``month``, ``month2``, ``year`` and the ``joint`` between
+    them) as their coarse units, once when they share one (``[the third quarter of 2019]``),
+    else joined by the range's own word or ``and`` (``[the third ...] to [the fourth ...]``). A
+    first month later in the year than the second (December to January 2020) is of the year
+    before."""
+    first, second = (_month_number(parts[key] or "") for key in ("month", "month2"))
+    year = int(_full_year(parts["year"]) or 0)
+    ends = [
+        coarse_date({"number": str(number), "year": str(year - (number > second))}, resolution)
+        for number in (first, second)
+    ]
+    joint = (parts["joint"] or "").strip()
+    return f" {joint if joint.isalpha() else 'and'} ".join(dict.fromkeys(ends))
+
+
+def _withheld_month(parts: Mapping[str, str | None], resolution: int) -> str:
+    """:data:`MONTH_WITHHELD` for a month named without its year, whatever the resolution."""
+    return MONTH_WITHHELD
+
+
+def _coarse_year(parts: Mapping[str, str | None], resolution: int) -> str:
+    """The ``year`` of a part of a year (``[2019]``), or :data:`DATE_WITHHELD` when dates are."""
+    return DATE_WITHHELD if resolution >= 3 else f"[{_full_year(parts['year'])}]"
+
+
+@dataclass(frozen=True)
+class _DateRule:
+    """A way of writing a date, applied from the resolution ``from_resolution`` on (a month is
+    too fine only beside a release by quarter or coarser), with the function that describes its
+    parts at a resolution; ``capitalised`` when its ``month`` is read only capitalised."""
+
+    pattern: re.Pattern[str]
+    describe: Callable[[Mapping[str, str | None], int], str]
+    from_resolution: int = 0
+    capitalised: bool = False
+
+
+_DATE_RULES = (
+    *(_DateRule(p, coarse_date) for p in DATE_PATTERNS),
+    *(_DateRule(p, coarse_date, 1) for p in MONTH_PATTERNS),
+    *(_DateRule(p, coarse_date, 1, capitalised=True) for p in YEAR_MONTH_PATTERNS),
+    *(_DateRule(p, _month_range, 1) for p in MONTH_RANGE_PATTERNS),
+    *(_DateRule(p, _withheld_month, 1, capitalised=True) for p in BARE_MONTH_PATTERNS),
+    *(_DateRule(p, _coarse_year, 2) for p in PART_OF_YEAR_PATTERNS),
+)
+
+
 def _month_descriptor(parts: Mapping[str, str | None]) -> str:
     """``[July 2019]``, ``[July]`` or ``[2019]`` (see :func:`coarse_date`), or ``""``."""
     day, year = _day(parts), _full_year(parts.get("year"))
@@ -432,8 +530,7 @@ def _month_descriptor(parts: Mapping[str, str | None]) -> str:
         else:
             return f"[{year}]" if first == second and 1 <= first <= 12 else ""
     elif parts.get("month"):
-        name = parts["month"].casefold()
-        number = next(i for i, month in enumerate(MONTHS, 1) if month.casefold().startswith(name))
+        number = _month_number(parts["month"])
     elif parts.get("roman"):
         number = ROMAN_MONTHS.index(parts["roman"].casefold()) + 1
     else:
@@ -441,6 +538,12 @@ def _month_descriptor(parts: Mapping[str, str | None]) -> str:
     if not ((day is None or 1 <= day <= 31) and 1 <= number <= 12):
         return ""
     return f"[{' '.join(filter(None, (MONTHS[number - 1], year)))}]"
+
+
+def _month_number(name: str) -> int:
+    """The number (1 to 12) of a month's name or abbreviation, in any case."""
+    name = name.casefold()
+    return next(i for i, month in enumerate(MONTHS, 1) if month.casefold().startswith(name))
 
 
 def _day(parts: Mapping[str, str | None]) -> int | None:
