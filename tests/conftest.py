@@ -118,3 +118,10 @@ def example_runs(tmp_path_factory) -> tuple[Path, Path]:
         assert result.returncode == 0, result.stderr[-3000:]
         copies.append(copy)
     return copies[0], copies[1]
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Each text at its path below ``root``, folders made as needed."""
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 from bad_inputs import BAD_INPUT_CASES, build_bad_case
-from conftest import CODEBOOK, ROOT, SCHEMA_DIR
+from conftest import CODEBOOK, ROOT, SCHEMA_DIR, write_files
 
 from peacekeeping_interviews.anonymisation import (
     DEMO_KEY,
@@ -362,9 +362,7 @@ def run_final_scan(tmp_path, inputs, settings, planted: dict[str, str]) -> tuple
     return the message and log text and the quarantine folder."""
     from peacekeeping_interviews.workflow_adapter import logged
 
-    for path, text in planted.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text, encoding="utf-8")
+    write_files(tmp_path, planted)
     quarantine = tmp_path / "data" / "restricted" / "quarantine"
     log = tmp_path / "logs" / "leak_scan" / "scan_for_leaks.log"
     with pytest.raises(LeakError) as raised, logged(str(log)):

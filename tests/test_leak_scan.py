@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import EVASIONS
+from conftest import EVASIONS, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -354,9 +354,7 @@ def test_a_file_entry_of_the_allow_list_lets_a_word_through_in_matching_files_on
         "results/paper/sub/appendix.md": "COHEN's kappa\nMiriam Cohen said so.\n",
         "results/tables/kappa.md": "Cohen's kappa\n",
     }
-    for path, text in planted.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
+    write_files(tmp_path, planted)
     leaks, summary = scan_for_leaks(restricted, [tmp_path / "results"], root=tmp_path)
     found = sorted((Path(leak.file).relative_to(tmp_path).as_posix(), leak.line) for leak in leaks)
     assert found == [("results/paper/sub/appendix.md", 2), ("results/tables/kappa.md", 1)]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import typst
+from conftest import write_files
 from test_rendering import fixture_copy, request_for
 
 from peacekeeping_interviews.anonymisation import LeakError, run_leak_scan
@@ -182,9 +183,7 @@ def test_a_failed_scan_leaves_no_sibling_output_and_no_earlier_deposit_or_report
         "results/leak_scan.json": '{"leaks": 0}\n',
         "results/other/clean.csv": "a\n1\n",
     }
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
+    write_files(tmp_path, files)
     quarantine = tmp_path / "data/restricted/quarantine"
     with pytest.raises(LeakError) as raised:
         run_leak_scan(

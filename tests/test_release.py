@@ -1,6 +1,7 @@
 """The public tier's reader: a tampered release fails with the file, row, column and value."""
 
 import csv
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -94,6 +95,24 @@ def test_a_coder_twice_on_one_segment_is_refused(mini_release_paths, tmp_path):
     assert "not the same coder twice on one segment (first in row 1)" in message
 
 
+def anonymised_with(
+    coding: pd.DataFrame, tmp_path: Path, mini_inputs: dict, settings: dict
+) -> AnonymisationOutputs:
+    """The anonymisation stage run on the mini fixture with ``coding`` in place of its coding
+    (written with every cell quoted, as a spreadsheet may save it)."""
+    inputs = {**mini_inputs, "coding": tmp_path / "coding.csv"}
+    coding.to_csv(inputs["coding"], index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    outputs = AnonymisationOutputs.under(tmp_path / "run")
+    run_anonymisation(
+        ConfidentialInputs(
+            **inputs, schema_dir=SCHEMA_DIR, settings=settings, latest_interview_date=LATEST
+        ),
+        outputs,
+        environ={},
+    )
+    return outputs
+
+
 def test_formula_like_cells_are_published_inert_and_read_back_as_written(
     tmp_path, mini_inputs, anonymisation_settings
 ):
@@ -103,19 +122,7 @@ def test_formula_like_cells_are_published_inert_and_read_back_as_written(
     coding = pd.read_csv(mini_inputs["coding"], dtype=str, keep_default_na=False)
     for row, (excerpt, coder) in formulas.items():
         coding.loc[row - 1, ["excerpt", "coder"]] = [excerpt, coder]
-    inputs = {**mini_inputs, "coding": tmp_path / "coding.csv"}
-    coding.to_csv(inputs["coding"], index=False, lineterminator="\n")
-    outputs = AnonymisationOutputs.under(tmp_path / "run")
-    run_anonymisation(
-        ConfidentialInputs(
-            **inputs,
-            schema_dir=SCHEMA_DIR,
-            settings=anonymisation_settings,
-            latest_interview_date=LATEST,
-        ),
-        outputs,
-        environ={},
-    )
+    outputs = anonymised_with(coding, tmp_path, mini_inputs, anonymisation_settings)
     written = [*formulas.values()]
     published = pd.read_csv(outputs.coding, dtype=str, keep_default_na=False)
     pairs = set(zip(published["excerpt"], published["coder"], strict=True))
@@ -135,19 +142,7 @@ def test_an_excerpt_with_a_carriage_return_round_trips_through_the_release(
     excerpt = "We raised it\rin private meetings first."
     coding = pd.read_csv(mini_inputs["coding"], dtype=str, keep_default_na=False)
     coding.loc[1, "excerpt"] = excerpt
-    inputs = {**mini_inputs, "coding": tmp_path / "coding.csv"}
-    coding.to_csv(inputs["coding"], index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    outputs = AnonymisationOutputs.under(tmp_path / "run")
-    run_anonymisation(
-        ConfidentialInputs(
-            **inputs,
-            schema_dir=SCHEMA_DIR,
-            settings=anonymisation_settings,
-            latest_interview_date=LATEST,
-        ),
-        outputs,
-        environ={},
-    )
+    outputs = anonymised_with(coding, tmp_path, mini_inputs, anonymisation_settings)
     release = read_release(outputs.interviews, outputs.coding, CODEBOOK, SCHEMA_DIR)
     assert len(release.coding) == len(coding)
     assert excerpt in set(release.coding["excerpt"])
