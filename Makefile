@@ -11,8 +11,12 @@ CFF_VENV := .venv-cffconvert
 export PKI_CFFCONVERT ?= $(CURDIR)/$(CFF_VENV)/bin/cffconvert
 # make all CONFIG=path/to/study/config.yaml runs a study's own config instead of the example's.
 CONFIG ?=
-# make verify DEPOSIT=path/to/bag-or-zip: everything it writes goes below VERIFY_DIR.
+# make verify DEPOSIT=path/to/bag-or-zip [EXPECT=fingerprint] [TOLERANCES=file] [COMMIT=rev]:
+# everything it writes goes below VERIFY_DIR.
 DEPOSIT ?=
+EXPECT ?=
+TOLERANCES ?=
+COMMIT ?=
 VERIFY_DIR ?= verification
 
 .PHONY: all test verify venv system-packages lock example-data benchmark clean
@@ -30,11 +34,26 @@ test: $(VENV)/installed $(CFF_VENV)/installed system-packages
 	$(BIN)/snakemake --profile workflow/profiles/slurm -n --quiet
 	$(BIN)/pytest
 
-# A reviewer's check of a deposit: fixity, a rerun of every stage after anonymisation from the
-# deposited data alone, every exhibit compared; REPLICATION.md says what reproduced.
-verify: $(VENV)/installed
-	@test -n "$(DEPOSIT)" || { echo "usage: make verify DEPOSIT=path/to/bag-or-zip"; exit 2; }
-	$(BIN)/peacekeeping-interviews verify "$(DEPOSIT)" --scratch "$(VERIFY_DIR)"
+# A reviewer's check of a deposit: the article's fingerprint, fixity, the reviewer's own code, an
+# isolated rerun from the deposited data alone, every file compared; REPLICATION.md says what
+# reproduced. Exit status 0 reproduced, 1 differences, 2 cannot verify. Make exits 2 whenever a
+# recipe fails, so the check runs while make reads this file, and a deposit that differs puts make
+# in question mode (-q), whose "not up to date" is status 1.
+ifeq ($(MAKECMDGOALS),verify)
+VERIFY_STATUS := $(shell ( \
+	test -n "$(DEPOSIT)" || { echo "usage: make verify DEPOSIT=path/to/bag-or-zip"; exit 2; }; \
+	$(MAKE) --no-print-directory venv || exit 2; \
+	$(BIN)/peacekeeping-interviews verify "$(DEPOSIT)" --scratch "$(VERIFY_DIR)" \
+	--cores $(CORES) $(if $(EXPECT),--expect "$(EXPECT)") \
+	$(if $(TOLERANCES),--tolerances "$(TOLERANCES)") $(if $(COMMIT),--commit "$(COMMIT)") \
+	) >&2; echo $$?)
+ifeq ($(VERIFY_STATUS),1)
+MAKEFLAGS += -q
+endif
+endif
+
+verify:
+	@exit $(if $(filter 0 1,$(VERIFY_STATUS)),0,2)
 
 venv: $(VENV)/installed $(CFF_VENV)/installed
 

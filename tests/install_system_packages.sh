@@ -3,12 +3,14 @@
 #   chromium       the browser the rendered HTML is opened in (driven by Playwright)
 #   poppler-utils  pdftotext, pdfinfo and pdfimages for the rendered PDF
 #   r-cran-vegan   R's vegan, the peer implementation of the richness estimators
+#   bubblewrap     bwrap, the isolation of make verify's rerun (no network, writes only to scratch)
 # Installs what is missing when run as root with apt; otherwise says what is missing, and the
 # tests that need it are skipped with that reason (in CI, where CI=true, they fail instead).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 Rscript -e 'library(vegan)' >/dev/null 2>&1 || missing+=(r-cran-vegan)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -1,11 +1,9 @@
-"""Bagging the deposit: the payload's layout, the source snapshot, the BagIt bag (RFC 8493,
-the ``bagit`` package), its zips, and the leak scan of the finished bag.
+"""Bagging the deposit: the source snapshot, the BagIt bag (RFC 8493, the ``bagit`` package), its
+zips, and the leak scan of the finished bag.
 
 The bag is written in a staging folder, checked, bagged, scanned, zipped, and only then moved into
 place; any failure removes it, and a leak first moves the leaking files to a quarantine folder in
-restricted space. :data:`LAYOUT` is the contract between the deposit
-(:mod:`peacekeeping_interviews.deposit`) and ``make verify``
-(:mod:`peacekeeping_interviews.verification`).
+restricted space. The payload's layout is :mod:`peacekeeping_interviews.deposit_layout`.
 """
 
 from __future__ import annotations
@@ -33,15 +31,6 @@ from peacekeeping_interviews.leak_scan import (
 )
 from peacekeeping_interviews.public_text import MEMBER, file_of, read_public
 
-LAYOUT_VERSION = 1
-# Where each kind of file sits in the bag's payload (data/). Results keep their project paths.
-LAYOUT = {
-    "release": "release",  # the anonymised release, data/anonymised/*.csv in the project
-    "public": "public",  # mandates, codebook and the run's config (restricted settings removed)
-    "results": "results",
-    "documentation": "documentation",
-    "code": "code",
-}
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # Never in a deposit, whatever their content: restricted-tier files by name or place.
 RESTRICTED_PATHS = re.compile(
@@ -143,6 +132,13 @@ def source_snapshot(root: Path, prefix: str, exclude: list[str]) -> Snapshot:
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as packed:
         packed.write(tar)
     return Snapshot(commit, bool(stashed), buffer.getvalue(), excluded)
+
+
+def snapshot_as_deposited(archive: Path, label: str) -> Snapshot:
+    """The snapshot a deposit holds, under the label its documents print (``<commit>[+dirty]``),
+    as a run from the deposit puts it back in the bag it rebuilds."""
+    commit, _, dirty = label.partition("+")
+    return Snapshot(commit, dirty == "dirty", archive.read_bytes(), ())
 
 
 # ---------------------------------------------------------------------------- leak scan of the bag
@@ -264,7 +260,7 @@ class DepositRequest:
     zips: Path  # results/deposit/<name>-zip
     date: str
     max_zip_bytes: int
-    confidential: ConfidentialInputs
+    confidential: ConfidentialInputs | None  # None: rebuilt from a deposit, nothing to scan for
     quarantine: Path  # restricted space: a leaking file of the bag goes to <quarantine>/<name>/
     checks: tuple[Callable[[Path], None], ...] = ()  # run on the written payload, before bagging
     exempt_in_snapshot: tuple[str, ...] = ()
@@ -284,15 +280,21 @@ def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) 
         for check in request.checks:
             check(staging)
         make_bag(staging, request.bag_info)
-        _, release, _ = request.confidential.anonymise(environ)
-        leaks, scanned_bag = scan_bag(staging, release.restricted, request.exempt_in_snapshot)
-        _withdraw_on_leak(leaks, staging, request.quarantine / request.bag.name, request.bag)
+        scanned_bag, scanned_zips = {}, {}
+        restricted = None
+        if request.confidential is not None:
+            restricted = request.confidential.anonymise(environ)[1].restricted
+            leaks, scanned_bag = scan_bag(staging, restricted, request.exempt_in_snapshot)
+            _withdraw_on_leak(leaks, staging, request.quarantine / request.bag.name, request.bag)
         staging_zips.mkdir(parents=True)
         zips = write_zips(
             staging, request.bag.name, staging_zips, request.max_zip_bytes, request.date
         )
-        leaks, scanned_zips = scan_bag(staging_zips, release.restricted, request.exempt_in_snapshot)
-        _withdraw_on_leak(leaks, staging_zips, request.quarantine / request.zips.name, request.bag)
+        if restricted is not None:
+            leaks, scanned_zips = scan_bag(staging_zips, restricted, request.exempt_in_snapshot)
+            _withdraw_on_leak(
+                leaks, staging_zips, request.quarantine / request.zips.name, request.bag
+            )
         os.replace(staging, request.bag)
         os.replace(staging_zips, request.zips)
     except BaseException:

@@ -38,17 +38,28 @@ def _new_study(args: argparse.Namespace) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from peacekeeping_interviews.verification import differences_summary, verify_deposit
+    from peacekeeping_interviews.verification import (
+        differences_summary,
+        read_tolerances,
+        verdict,
+        verify_deposit,
+    )
 
-    result = verify_deposit(args.deposit, args.scratch, cores=args.cores)
+    result = verify_deposit(
+        args.deposit,
+        args.scratch,
+        checkout=args.checkout,
+        commit=args.commit or None,
+        expect=args.expect or None,
+        tolerances=read_tolerances(args.tolerances),
+        cores=args.cores,
+    )
     report = args.scratch / args.deposit.resolve().name.removesuffix(".zip") / "REPLICATION.md"
-    if result.reproduced:
-        print(f"reproduced: every exhibit and in-text value matches the deposit ({report})")
-        return 0
-    print(f"NOT reproduced ({report}):", file=sys.stderr)
+    stream = sys.stdout if result.status == 0 else sys.stderr
+    print(f"{verdict(result)} ({report})", file=stream)
     for line in differences_summary(result):
-        print(f"  {line}", file=sys.stderr)
-    return 1
+        print(f"  {line}", file=stream)
+    return result.status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,13 +91,33 @@ def build_parser() -> argparse.ArgumentParser:
     new_study.set_defaults(handler=_new_study)
 
     verify = commands.add_parser(
-        "verify", help="rerun a deposit from its own data and compare every exhibit"
+        "verify",
+        help="check a deposit against the article's fingerprint and your own code, rerun it "
+        "isolated and compare every file (exit 0 reproduced, 1 differences, 2 cannot verify)",
     )
     verify.add_argument("deposit", type=Path, help="the bag's folder, or its zip")
     verify.add_argument(
         "--scratch", type=Path, default=Path("verification"), help="everything is written here"
     )
     verify.add_argument("--cores", type=int, default=2)
+    verify.add_argument(
+        "--expect", default="", help="the data fingerprint printed in the published article"
+    )
+    verify.add_argument(
+        "--tolerances",
+        type=Path,
+        default=None,
+        help="your own tolerances (YAML: results file -> column or key -> largest difference)",
+    )
+    verify.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path(),
+        help="your checkout of the code, which the rerun runs (default: this folder)",
+    )
+    verify.add_argument(
+        "--commit", default="", help="compare with this commit of your checkout, not its files"
+    )
     verify.set_defaults(handler=_verify)
 
     return parser

@@ -32,20 +32,27 @@ from peacekeeping_interviews.anonymisation import (
     tenure_bands,
 )
 from peacekeeping_interviews.bagging import (
-    LAYOUT,
-    LAYOUT_VERSION,
     DepositError,
     DepositRequest,
     Payload,
     Snapshot,
     build_bag,
+    snapshot_as_deposited,
     source_snapshot,
 )
 from peacekeeping_interviews.codebook import load_codebook
+from peacekeeping_interviews.deposit_layout import (
+    EXAMPLE_INPUTS,
+    FINGERPRINT_MEANING,
+    LAYOUT,
+    LAYOUT_VERSION,
+    fingerprint,
+    input_digests,
+)
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_of
 from peacekeeping_interviews.files import csv_text, json_text, read_yaml
 from peacekeeping_interviews.rendering import Stamp, markdown_pdf
-from peacekeeping_interviews.study_config import RESTRICTED_SETTINGS, creator_name
+from peacekeeping_interviews.study_config import creator_name
 from peacekeeping_interviews.tools import find_cffconvert, missing_tools
 
 TEMPLATES = resources.files("peacekeeping_interviews") / "deposit_templates"
@@ -67,9 +74,6 @@ DATA_LIST_COLUMNS = {
     "missions": "Missions served in (semicolon-separated), as released",
 }
 DOI = re.compile(r"(?:https://doi\.org/)?(10\.\d{4,9}/\S+)")
-# The synthetic example's confidential-tier inputs: never in a snapshot, whichever study ran, since
-# their invented ids and names may coincide with a real study's restricted strings.
-EXAMPLE_INPUTS = ("data/example/interviews.csv", "data/example/coding.csv")
 MANDATES_NUMBERS = "results/mandates/numbers.json"  # holds the mandates file's `synthetic` flag
 
 
@@ -78,38 +82,19 @@ class RunFiles:
     """The run's files the deposit copies, by project path."""
 
     root: Path
-    release: dict[str, str]  # file name -> project path (data/anonymised/…)
+    deposited: dict[str, str]  # payload path -> project path (deposit_layout.deposited_inputs)
     results: list[str]  # every public results file, rendered documents included
-    mandates: str
-    codebook: str
     schema_dir: Path
     reports_dir: Path
 
     def path(self, relative: str) -> Path:
         return self.root / relative
 
+    def deposited_file(self, payload_path: str) -> Path:
+        return self.path(self.deposited[payload_path])
+
 
 # ---------------------------------------------------------------------------- config and study
-
-
-def public_config(config: Mapping) -> dict:
-    """The run's config as a reviewer reruns it: inputs pointing into the bag, and no restricted
-    setting: not the names the scrub replaces, the key's location, the cities of non-named
-    interviews (``place_descriptors`` is keyed by them) or the allow-list's place (optional, so
-    left out). A run from the release reads none of them, and the result still matches the
-    config schema."""
-    public = copy.deepcopy(dict(config))
-    public["start_from"] = "release"
-    public["inputs"]["mandates"] = f"{LAYOUT['public']}/mandates.csv"
-    public["inputs"]["codebook"] = f"{LAYOUT['public']}/codebook.yaml"
-    public["inputs"]["interviews"] = "not deposited (confidential)"
-    public["inputs"]["coding"] = "not deposited (confidential)"
-    anonymisation = public["anonymisation"]
-    anonymisation["key_file"] = "not deposited (restricted)"
-    for key in RESTRICTED_SETTINGS:
-        anonymisation.pop(key, None)
-    anonymisation.update(sensitive_names=[], place_descriptors={})
-    return public
 
 
 def deposit_title(study: Mapping, synthetic: bool) -> str:
@@ -166,7 +151,8 @@ def release_field_values(config: Mapping, run: RunFiles) -> dict[str, dict[str, 
             allowed += [v for v in level.values() if v not in allowed]
         values[column] = allowed
     codebook = load_codebook(
-        run.path(run.codebook), read_yaml(run.schema_dir / "codebook.schema.yaml")
+        run.deposited_file(f"{LAYOUT['public']}/codebook.yaml"),
+        read_yaml(run.schema_dir / "codebook.schema.yaml"),
     )
     return {"interviews.csv": values, "coding.csv": {"code": codebook.ids()}}
 
@@ -363,7 +349,9 @@ def validate_citation(folder: Path, environ: Mapping[str, str]) -> None:
         raise DepositError(f"CITATION.cff does not validate (cffconvert): {result.stderr.strip()}")
 
 
-def datacite_metadata(study: Mapping, version: str, year: str, synthetic: bool) -> dict:
+def datacite_metadata(
+    study: Mapping, version: str, year: str, synthetic: bool, data_fingerprint: str
+) -> dict:
     """DataCite Metadata Schema 4.5 (JSON): the mandatory properties, rights, funder and the
     article the data support. The identifier is the DOI once minted, else a placeholder saying
     so."""
@@ -415,7 +403,13 @@ def datacite_metadata(study: Mapping, version: str, year: str, synthetic: bool) 
         "subjects": [{"subject": k} for k in study["keywords"]],
         "language": "en",
         "version": version,
-        "descriptions": [{"description": study["abstract"], "descriptionType": "Abstract"}],
+        "descriptions": [
+            {"description": study["abstract"], "descriptionType": "Abstract"},
+            {
+                "description": f"Data fingerprint {data_fingerprint}: {FINGERPRINT_MEANING}",
+                "descriptionType": "TechnicalInfo",
+            },
+        ],
         "rightsList": [
             {
                 "rights": study["licence"]["name"],
@@ -660,23 +654,25 @@ def assemble_payload(
     date, year = stamp.date, stamp.date[:4]
     payload = Payload()
 
-    for name, project_path in run.release.items():
-        payload.add(f"{LAYOUT['release']}/{name}", run.path(project_path))
-    deposited_inputs = {
+    for payload_path, project_path in sorted(run.deposited.items()):
+        payload.add(payload_path, run.path(project_path))
+    deposited = fingerprint(input_digests(run.root, run.deposited))
+    if deposited != stamp.data_fingerprint:
+        raise DepositError(
+            f"the deposited inputs have data fingerprint {deposited}, but the documents were "
+            f"rendered from {stamp.data_fingerprint}: an input changed after rendering; rerun "
+            "the workflow"
+        )
+    named_inputs = {
         "mandates": f"{LAYOUT['public']}/mandates.csv",
         "codebook": f"{LAYOUT['public']}/codebook.yaml",
     }
-    payload.add(deposited_inputs["mandates"], run.path(run.mandates))
-    payload.add(deposited_inputs["codebook"], run.path(run.codebook))
-    payload.add(
-        f"{LAYOUT['public']}/config.yaml",
-        yaml.safe_dump(public_config(config), sort_keys=False, allow_unicode=True),
-    )
     for path in run.results:
-        payload.add(path, run.path(path))
+        if path not in run.deposited:
+            payload.add(path, run.path(path))
 
     interviews = pd.read_csv(
-        run.path(run.release["interviews.csv"]), dtype=str, keep_default_na=False
+        run.deposited_file(f"{LAYOUT['release']}/interviews.csv"), dtype=str, keep_default_na=False
     )
     listed, list_schema = data_list(interviews)
     documentation = LAYOUT["documentation"]
@@ -702,7 +698,7 @@ def assemble_payload(
     payload.add(f"{LAYOUT['code']}/Snakefile", run.path("Snakefile"))
 
     payload.add("CITATION.cff", citation_cff(study, version, date, synthetic))
-    datacite = datacite_metadata(study, version, year, synthetic)
+    datacite = datacite_metadata(study, version, year, synthetic, stamp.data_fingerprint)
     validate_datacite(datacite)
     payload.add("datacite.json", json_text(datacite))
     payload.add("LICENCE.txt", licence_text(study))
@@ -713,14 +709,14 @@ def assemble_payload(
             read_yaml(run.schema_dir / schema), allowed.get(name, {})
         )
         for name, schema in RELEASE_SCHEMAS.items()
-        if name in run.release
+        if f"{LAYOUT['release']}/{name}" in run.deposited
     }
     schemas[f"{documentation}/data_list.csv"] = list_schema
 
     exhibits = [
         e
         for source in sorted(run.reports_dir.glob("*.qmd"))
-        for e in exhibits_of(source, deposited_inputs)
+        for e in exhibits_of(source, named_inputs)
     ]
     readme = render_template(
         "README.md.j2",
@@ -766,6 +762,7 @@ def assemble_payload(
             f"funder: {study['funder']['name']} grant {study['funder']['grant']}"
         ),
         "Deposit-Layout-Version": str(LAYOUT_VERSION),
+        "Data-Fingerprint": stamp.data_fingerprint,
         "Pipeline-Version": __version__,
         "Synthetic-Data": "true" if synthetic else "false",
         "Access-Tier": study["access_tier"],
@@ -822,6 +819,7 @@ def readme_variables(
         "slug": study["slug"],
         "version": version,
         "commit": snapshot.label,
+        "fingerprint": record["stamp"]["data_fingerprint"],
         "deposit_date": record["stamp"]["date"],
         "access_tier": study["access_tier"],
         "publisher": study["publisher"],
@@ -914,17 +912,26 @@ def build_deposit(
     bag: Path,
     zips: Path,
     producers: Mapping[str, str],
-    confidential: ConfidentialInputs,
+    confidential: ConfidentialInputs | None,
     quarantine: Path,
+    deposited_snapshot: Path | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> dict:
     """The deposit stage: snapshot the code, assemble and check the payload, bag, scan, zip (or,
-    on a leak, move the leaking files to ``quarantine``, in restricted space)."""
-    snapshot = source_snapshot(
-        run.root,
-        prefix=f"{name}-source",
-        exclude=[config["inputs"]["interviews"], config["inputs"]["coding"], *EXAMPLE_INPUTS],
-    )
+    on a leak, move the leaking files to ``quarantine``, in restricted space).
+
+    A run from a deposit passes no ``confidential`` inputs and the ``deposited_snapshot``: it
+    rebuilds the bag from what the deposit holds, for ``make verify`` to compare, and has nothing
+    confidential to scan it for."""
+    if deposited_snapshot is None:
+        snapshot = source_snapshot(
+            run.root,
+            prefix=f"{name}-source",
+            exclude=[config["inputs"]["interviews"], config["inputs"]["coding"], *EXAMPLE_INPUTS],
+        )
+    else:
+        record = json.loads(run.path("results/paper/render.json").read_text(encoding="utf-8"))
+        snapshot = snapshot_as_deposited(deposited_snapshot, record["stamp"]["commit"])
     assembled = assemble_payload(run, config, version, snapshot, producers, environ)
     request = DepositRequest(
         payload=assembled.payload,

@@ -39,6 +39,7 @@ import pandas as pd
 import yaml
 
 from peacekeeping_interviews import crossref
+from peacekeeping_interviews.deposit_layout import file_digest, fingerprint, input_digests
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
 from peacekeeping_interviews.report_data import CONTEXT_ENVIRONMENT_VARIABLE, VALUE_CLASS
 
@@ -96,7 +97,8 @@ class Stamp:
 
     def line(self) -> str:
         return (
-            f"Version {self.version} · commit {self.commit} · data sha256:{self.data_fingerprint}"
+            f"Version {self.version} · commit {self.commit} · data fingerprint "
+            f"{self.data_fingerprint}"
             f" · rendered by {self.engine} · {self.date}"
         )
 
@@ -111,7 +113,9 @@ class Document:
 @dataclass(frozen=True)
 class RenderRequest:
     """``declared`` are the render rule's inputs relative to ``root``; the documents may read
-    these and nothing else. Those under ``data/`` make the stamp's data fingerprint. ``study``
+    these and nothing else. ``deposited`` names the declared inputs a deposit holds, by their path
+    in its payload (:func:`deposit_layout.deposited_inputs`); they make the stamp's data
+    fingerprint. ``study``
     is the declared study record (:mod:`peacekeeping_interviews.study`) whose title, authors
     and abstract every document carries. ``named`` gives some inputs a role the sources ask for
     by name (``data.named("codebook")``)."""
@@ -125,6 +129,7 @@ class RenderRequest:
     study: str
     engine: str = "auto"
     named: dict[str, str] = field(default_factory=dict)
+    deposited: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -195,22 +200,18 @@ def synthetic_flag(root: Path, declared: list[str]) -> bool:
     return True in seen
 
 
-def recorded_path(path: str) -> str:
-    """A declared input as the public record names it: a file outside the project (a study's
-    restricted folder, a downloaded dataset) by its name alone, so that no location leaks."""
-    if Path(path).is_absolute() or Path(path).parts[:1] == ("..",):
-        return f"(outside the project)/{Path(path).name}"
-    return path
-
-
-def data_fingerprint(root: Path, declared: list[str]) -> str:
-    """First 12 hex digits of a SHA-256 over the declared data files (names and contents)."""
-    digest = hashlib.sha256()
-    for relative in sorted(r for r in declared if r.startswith("data/")):
-        digest.update(
-            relative.encode() + b"\0" + hashlib.sha256((root / relative).read_bytes()).digest()
+def recorded_inputs(declared: list[str], deposited: Mapping[str, str], root: Path) -> dict:
+    """Each declared input's SHA-256, by the name a deposit gives it: a deposited input by its
+    path in the payload (:mod:`deposit_layout`), a results file by its project path. The names
+    are the same in the authors' run and a rerun from the deposit, so ``make verify`` can say
+    which input differs from those the documents were rendered from; no location leaks."""
+    names = {project: payload for payload, project in deposited.items()}
+    unnamed = sorted(p for p in declared if p not in names and not p.startswith("results/"))
+    if unnamed:
+        raise RenderError(
+            "declared inputs that are neither results nor deposited inputs: " + ", ".join(unnamed)
         )
-    return digest.hexdigest()[:12]
+    return {names.get(p, p): file_digest(root / p) for p in sorted(declared)}
 
 
 def git_commit(root: Path) -> str:
@@ -227,6 +228,12 @@ def git_commit(root: Path) -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return commit + ("+dirty" if dirty else "")
+
+
+def source_label(root: Path, environment: Mapping[str, str]) -> str:
+    """The stamp's commit: ``PKI_SOURCE_LABEL`` where ``make verify`` reruns code it has found
+    byte-identical to the deposited snapshot of that label, else the checkout's commit."""
+    return environment.get("PKI_SOURCE_LABEL") or git_commit(root)
 
 
 def render_date(root: Path, environment: Mapping[str, str]) -> datetime.date:
@@ -857,7 +864,10 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
             f"pyproject.toml says version {request.version} but the installed package is "
             f"{installed_version('peacekeeping-interviews')}; reinstall (make venv)"
         )
-    undeclared = sorted({*request.named.values(), request.study} - set(request.declared))
+    undeclared = sorted(
+        {*request.named.values(), *request.deposited.values(), request.study}
+        - set(request.declared)
+    )
     if undeclared:
         raise RenderError("named inputs that are not declared: " + ", ".join(undeclared))
     missing = [r for r in request.declared if not (request.root / r).is_file()]
@@ -868,8 +878,8 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
     date = render_date(request.root, environment)
     stamp = Stamp(
         version=request.version,
-        commit=git_commit(request.root),
-        data_fingerprint=data_fingerprint(request.root, request.declared),
+        commit=source_label(request.root, environment),
+        data_fingerprint=fingerprint(input_digests(request.root, request.deposited)),
         engine=engine.label(),
         date=date.isoformat(),
     )
@@ -934,7 +944,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
         "software": software_versions(engine),
         "stamp": asdict(stamp),
         "synthetic": synthetic,
-        "inputs": sorted(recorded_path(path) for path in request.declared),
+        "inputs": recorded_inputs(request.declared, request.deposited, request.root),
         "documents": documents,
     }
     written[request.record] = json_text(record)

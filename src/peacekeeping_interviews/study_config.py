@@ -19,6 +19,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from peacekeeping_interviews.deposit_layout import LAYOUT
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import CONFIG_FILE, InputError, Problem
 
@@ -87,6 +88,32 @@ def recorded_config(config: Mapping) -> dict:
             value = json.dumps(anonymisation[key], sort_keys=True)
             anonymisation[key] = hashlib.sha256(value.encode()).hexdigest()
     return recorded
+
+
+def public_config(config: Mapping) -> dict:
+    """The run's config as a reviewer reruns it: inputs pointing into the deposit, and no restricted
+    setting: not the names the scrub replaces, the key's location, the cities of non-named
+    interviews (``place_descriptors`` is keyed by them) or the allow-list's place (optional, so
+    left out). A run from the release reads none of them, and the result still matches the
+    config schema."""
+    public = copy.deepcopy(dict(config))
+    public["start_from"] = "release"
+    public["inputs"]["mandates"] = f"{LAYOUT['public']}/mandates.csv"
+    public["inputs"]["codebook"] = f"{LAYOUT['public']}/codebook.yaml"
+    public["inputs"]["interviews"] = "not deposited (confidential)"
+    public["inputs"]["coding"] = "not deposited (confidential)"
+    anonymisation = public["anonymisation"]
+    anonymisation["key_file"] = "not deposited (restricted)"
+    for key in RESTRICTED_SETTINGS:
+        anonymisation.pop(key, None)
+    anonymisation.update(sensitive_names=[], place_descriptors={})
+    return public
+
+
+def public_config_text(config: Mapping) -> str:
+    """:func:`public_config` as the release's ``config.yaml``; loading and writing it again gives
+    the same bytes, so a rerun from the deposit reads the very file the authors' run wrote."""
+    return yaml.safe_dump(public_config(config), sort_keys=False, allow_unicode=True)
 
 
 def texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:

@@ -1,71 +1,95 @@
-"""``make verify``: a reviewer's check that a deposit reproduces, from the deposit alone.
+"""``make verify``: a reviewer's check that a deposit is what the article describes and that
+it reproduces, trusting nothing the deposit says about itself.
 
-The verifier checks the bag's fixity (``bagit``), unpacks the source snapshot it holds, places the
-deposited release and public inputs where the workflow expects them, reruns every stage after
-anonymisation (``start_from: release``) and compares what it made with what was deposited: tables
-cell by cell (exactly, unless the deposit's config declares a tolerance for that file and
-column), figures by bytes or else by pixels, JSON results value by value, and every in-text number
-of the rendered paper and appendix. Each difference is reported under the exhibit that shows the
-file (:mod:`peacekeeping_interviews.exhibits`). Everything it writes stays under its scratch
-folder; ``REPLICATION.md`` there says what reproduced.
+In order, each step before anything runs:
+
+1. **The anchor.** The deposit's data fingerprint (:mod:`deposit_layout`) is recomputed from its
+   input files and compared with the one the reviewer read in the published article
+   (``EXPECT=``); a mismatch is the first thing reported. Fixity alone proves only that the bag
+   agrees with its own manifests, which anyone who re-bags it can regenerate.
+2. **Fixity** (``bagit``): a bag that fails it cannot be verified at all.
+3. **The code** (:mod:`code_check`): the deposit's source snapshot must be byte-identical to the
+   reviewer's own checkout (or a commit they name). Any difference stops the check before
+   anything runs; the rerun always runs the reviewer's files, never the deposit's.
+4. **The rerun**, isolated (:mod:`sandbox`): every stage after anonymisation, from the deposited
+   inputs alone, then the deposit rebuilt from it.
+5. **Every file**: each file of the deposited bag, payload and tag files alike, is compared byte
+   for byte with its rebuilt twin, or (a deposited input) against the digest the documents were
+   rendered from, or listed as not verifiable with the reason. A file only one side has is a
+   difference. Tolerances, for tables and JSON results only, are the reviewer's own; those the
+   deposit's config declares are reported and applied only if the reviewer passes them.
+
+Everything it writes stays under its scratch folder; ``REPLICATION.md`` there lists every file of
+the deposit with how it was checked. Exit status: 0 reproduced, 1 differences, 2 cannot verify.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
-import math
 import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
-import tarfile
 import time
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from importlib import metadata
 from pathlib import Path
 
 import bagit
 import yaml
 
-from peacekeeping_interviews.bagging import LAYOUT, LAYOUT_VERSION
+from peacekeeping_interviews.code_check import CodeCheck, CodeError, check_code, write_tree
+from peacekeeping_interviews.comparison import explain
+from peacekeeping_interviews.deposit_layout import (
+    DEPOSITED_SNAPSHOT,
+    FINGERPRINT_DIGITS,
+    LAYOUT,
+    LAYOUT_VERSION,
+    LEAK_SCAN_REPORT,
+    PAYLOAD,
+    PUBLIC_CONFIG,
+    RELEASE_DIR,
+    bag_input_digests,
+    deposited_inputs,
+    fingerprint,
+    is_input,
+)
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_by_file, exhibits_of
-from peacekeeping_interviews.rendering import midnight_epoch
+from peacekeeping_interviews.rendering import RenderError, midnight_epoch, synthetic_flag
+from peacekeeping_interviews.sandbox import Isolation, run_isolated
+from peacekeeping_interviews.tools import CFFCONVERT_VARIABLE, find_cffconvert
 
-# Deposited files the rerun does not remake: inputs placed from the deposit, the restricted
-# tier's leak-scan report, and the render record (its stamp names the machine's checkout).
-NOT_RERUN = {
-    "results/anonymisation/report.md": "deposited input of the rerun (anonymisation report)",
-    "results/anonymisation/report.json": "deposited input of the rerun (anonymisation summary)",
-    "results/leak_scan/report.json": "restricted tier: needs the confidential inputs",
-    "results/paper/render.json": "render record; its stamp names the checkout that rendered it",
-}
 MAX_SHOWN = 10
+RENDER_RECORD = "results/paper/render.json"
+# Files of the deposit no rerun can check, and why.
+NOT_VERIFIABLE = {
+    f"{PAYLOAD}/{LEAK_SCAN_REPORT}": (
+        "the final leak scan reads the confidential inputs, which are not deposited; its counts "
+        "are the authors' statement"
+    ),
+}
+REPRODUCED, DIFFERS, CHECKED, UNVERIFIABLE, NOT_COMPARABLE = (
+    "reproduced",
+    "differs",
+    "checked",
+    "not verifiable",
+    "not comparable",
+)
 
 
 class VerificationError(Exception):
     """The deposit cannot be verified at all (not a bag, fixity failed, unknown layout…)."""
 
 
-@dataclass(frozen=True)
-class Difference:
-    file: str
-    detail: str
-
-
 @dataclass
 class FileResult:
-    file: str
-    status: str  # reproduced, differs, not rerun
-    note: str = ""
-    differences: list[Difference] = field(default_factory=list)
+    file: str  # path in the bag
+    status: str  # REPRODUCED, DIFFERS, CHECKED, UNVERIFIABLE, NOT_COMPARABLE
+    how: str
+    differences: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,21 +97,38 @@ class Verification:
     deposit: str
     bag_name: str
     bag_info: dict[str, str]
+    fingerprint: str
+    expected: str | None
+    synthetic: bool
+    tolerances: dict[str, dict[str, float]]
+    declared_tolerances: dict
+    code: CodeCheck | None = None
+    isolation: Isolation | None = None
     files: list[FileResult] = field(default_factory=list)
-    in_text: dict[str, tuple[int, list[Difference]]] = field(default_factory=dict)
     exhibits: list[Exhibit] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-    tolerances: dict[str, dict[str, float]] = field(default_factory=dict)
     rerun_failure: str = ""
 
     @property
+    def anchor_matches(self) -> bool:
+        return self.expected is None or self.expected == self.fingerprint
+
+    @property
+    def status(self) -> int:
+        """0 reproduced, 1 differences, 2 cannot verify (some files could not be compared)."""
+        if (
+            not self.anchor_matches
+            or (self.code and self.code.differences)
+            or self.rerun_failure
+            or any(f.status == DIFFERS for f in self.files)
+        ):
+            return 1
+        return 2 if any(f.status == NOT_COMPARABLE for f in self.files) else 0
+
+    @property
     def reproduced(self) -> bool:
-        return (
-            not self.rerun_failure
-            and all(f.status != "differs" for f in self.files)
-            and all(not d for _, d in self.in_text.values())
-        )
+        return self.status == 0
 
 
 # ---------------------------------------------------------------------------- opening the bag
@@ -173,12 +214,11 @@ def check_layout(bag: Path) -> dict[str, str]:
             f"{bag}: bag-info.txt has no Deposit-Layout-Version; this is not a deposit made by "
             "this pipeline"
         )
-    if not layout.isdigit() or int(layout) > LAYOUT_VERSION:
+    if layout != str(LAYOUT_VERSION):
         raise VerificationError(
             f"{bag}: deposit layout {layout!r} (pipeline version "
-            f"{info.get('Pipeline-Version', 'unknown')}) is newer than this verifier reads "
-            f"(layout {LAYOUT_VERSION}); verify it with that version's code, from the snapshot "
-            f"in its {LAYOUT['code']}/ folder"
+            f"{info.get('Pipeline-Version', 'unknown')}); this verifier reads layout "
+            f"{LAYOUT_VERSION} only. Verify it with a checkout of the version that made it"
         )
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(info.get("Bagging-Date", ""))):
         raise VerificationError(
@@ -228,33 +268,110 @@ def _fixity_detail(detail: object) -> str:
     return str(detail)
 
 
+# ---------------------------------------------------------------------------- anchor and tolerances
+
+
+def expected_fingerprint(text: str | None) -> str | None:
+    """The reviewer's fingerprint, as printed: :data:`FINGERPRINT_DIGITS` hex digits."""
+    if text is None or not text.strip():
+        return None
+    value = re.sub(r"[\s:-]", "", text).lower()
+    if not re.fullmatch(rf"[0-9a-f]{{{FINGERPRINT_DIGITS}}}", value):
+        raise VerificationError(
+            f"EXPECT={text!r}: expected the data fingerprint as the article prints it, "
+            f"{FINGERPRINT_DIGITS} hexadecimal digits"
+        )
+    return value
+
+
+def read_tolerances(path: Path | None) -> dict[str, dict[str, float]]:
+    """The reviewer's tolerances: a YAML file mapping a results file (project path, e.g.
+    ``results/saturation/richness.csv``) to columns (CSV) or dotted keys (JSON) and the largest
+    absolute difference accepted."""
+    if path is None:
+        return {}
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise VerificationError(f"{path}: cannot read the tolerances: {error}") from None
+    if not isinstance(document, dict):
+        raise VerificationError(f"{path}: expected a mapping of results files to tolerances")
+    tolerances = {}
+    for file, columns in document.items():
+        if not isinstance(columns, dict):
+            raise VerificationError(f"{path}: {file}: expected a mapping of column to tolerance")
+        for column, value in columns.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise VerificationError(
+                    f"{path}: {file}, {column}: got {value!r}; expected a number >= 0"
+                )
+        tolerances[str(file)] = {str(c): float(v) for c, v in columns.items()}
+    return tolerances
+
+
+def declared_tolerances(bag: Path) -> dict:
+    """What the deposit's own config declares: reported, never applied on its own."""
+    config = _deposited_config(bag)
+    return (config.get("verification") or {}).get("tolerances") or {}
+
+
+def _deposited_config(bag: Path) -> dict:
+    path = bag / PAYLOAD / LAYOUT["public"] / "config.yaml"
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise VerificationError(f"{path}: the deposited config cannot be read: {error}") from None
+    if not isinstance(config, dict):
+        raise VerificationError(f"{path}: the deposited config is not a mapping")
+    return config
+
+
+def data_synthetic(bag: Path) -> bool:
+    """The synthetic flag as the data carry it (the release's and the mandates' own flags),
+    never as ``bag-info.txt`` says."""
+    payload = bag / PAYLOAD
+    declared = [
+        p.relative_to(payload).as_posix()
+        for p in sorted((payload / LAYOUT["release"]).glob("*.csv"))
+    ] + ["results/mandates/numbers.json"]
+    try:
+        return synthetic_flag(payload, [p for p in declared if (payload / p).is_file()])
+    except (RenderError, ValueError, OSError) as error:
+        raise VerificationError(
+            f"{bag}: the data's synthetic flag cannot be read: {error}"
+        ) from None
+
+
 # ---------------------------------------------------------------------------- the rerun
 
 
-def unpack_snapshot(bag: Path, target: Path) -> Path:
-    archives = sorted((bag / "data" / LAYOUT["code"]).glob("source-*.tar.gz"))
-    if len(archives) != 1:
-        raise VerificationError(
-            f"{bag}: expected one source snapshot in data/{LAYOUT['code']}/, found {len(archives)}"
-        )
-    with tarfile.open(archives[0], mode="r:gz") as tar:
-        tar.extractall(target, filter="data")
-    tops = [p for p in target.iterdir() if p.is_dir()]
-    if len(tops) != 1:
-        raise VerificationError(f"{archives[0].name}: expected one top folder in the snapshot")
-    return tops[0]
-
-
-def place_deposited_inputs(bag: Path, source: Path) -> None:
-    """The release and public inputs where a ``start_from: release`` run reads them."""
-    payload = bag / "data"
-    for csv_file in sorted((payload / LAYOUT["release"]).glob("*.csv")):
-        _copy(csv_file, source / "data" / "anonymised" / csv_file.name)
-    for path in NOT_RERUN:
-        if path.startswith("results/anonymisation/"):
-            _copy(payload / path, source / path)
-    for name in ("mandates.csv", "codebook.yaml", "config.yaml"):
-        _copy(payload / LAYOUT["public"] / name, source / LAYOUT["public"] / name)
+def place_deposited_files(bag: Path, source: Path) -> None:
+    """What a run from the deposit reads, where it reads it: the inputs the fingerprint covers,
+    the leak-scan report and the source snapshot (to rebuild the bag)."""
+    payload = bag / PAYLOAD
+    config = _deposited_config(bag)
+    inputs = deposited_inputs(
+        release=[
+            f"{RELEASE_DIR}/{p.name}" for p in sorted((payload / LAYOUT["release"]).glob("*"))
+        ],
+        mandates=str(config["inputs"]["mandates"]),
+        codebook=str(config["inputs"]["codebook"]),
+        config=PUBLIC_CONFIG,
+        reports=[
+            p.relative_to(payload).as_posix()
+            for p in sorted((payload / "results" / "anonymisation").glob("*"))
+        ],
+    )
+    snapshot = next((payload / LAYOUT["code"]).glob("source-*.tar.gz"))
+    placed = {**inputs, LEAK_SCAN_REPORT: LEAK_SCAN_REPORT}
+    for payload_path, project_path in placed.items():
+        target = (source / project_path).resolve()
+        if not target.is_relative_to(source.resolve()):
+            raise VerificationError(
+                f"the deposited config puts an input at {project_path}, outside the project"
+            )
+        _copy(payload / payload_path, target)
+    _copy(snapshot, source / DEPOSITED_SNAPSHOT)
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -264,94 +381,30 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def locked_versions(lock: Path) -> dict[str, str]:
-    pins = {}
-    for line in lock.read_text(encoding="utf-8").splitlines():
-        name, sep, version = line.strip().partition("==")
-        if sep and not line.startswith("#"):
-            pins[name] = version
-    return pins
-
-
-def environment_mismatches(source: Path) -> list[str]:
-    """Where the running interpreter differs from the snapshot's lock file and version."""
-    mismatches = []
-    for name, version in sorted(locked_versions(source / "requirements.lock").items()):
-        try:
-            installed = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            installed = "not installed"
-        if installed != version:
-            mismatches.append(f"{name} {installed} (snapshot: {version})")
-    wanted = _project_version(source)
-    installed = metadata.version("peacekeeping-interviews")
-    if installed != wanted:
-        mismatches.append(f"peacekeeping-interviews {installed} (snapshot: {wanted})")
-    return mismatches
-
-
-def _project_version(source: Path) -> str:
-    import tomllib
-
-    return tomllib.loads((source / "pyproject.toml").read_text())["project"]["version"]
-
-
-def prepare_environment(source: Path, scratch: Path) -> tuple[str, str]:
-    """The Python to rerun with, and how it was chosen: this interpreter when it matches the
-    snapshot's lock file exactly, else a new virtual environment from that lock (needs PyPI)."""
-    mismatches = environment_mismatches(source)
-    if not mismatches:
-        return sys.executable, "this interpreter: every pin of the snapshot's requirements.lock"
-    venv = scratch / "venv"
-    python = venv / "bin" / "python"
-    environ = {**os.environ, **caches_under(scratch)}
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=environ)
-        for arguments in (
-            ["-r", str(source / "requirements.lock")],
-            ["--no-build-isolation", "-e", str(source)],
-        ):
-            subprocess.run(
-                [str(python), "-m", "pip", "install", "--quiet", "--no-deps", *arguments],
-                check=True,
-                env=environ,
-            )
-    except subprocess.CalledProcessError as error:
-        raise VerificationError(
-            f"cannot build the snapshot's environment in {venv}: {error}"
-        ) from None
-    return str(python), (
-        "a new virtual environment from the snapshot's requirements.lock, because this "
-        f"interpreter differs: {'; '.join(mismatches[:5])}"
-    )
-
-
-def caches_under(work: Path) -> dict[str, str]:
-    """Environment variables that keep the tools' caches (Snakemake, matplotlib, pip) inside the
-    scratch folder. Temporary files stay in the system's folder, where they are removed on exit:
-    the kernel's socket path must stay short (a Unix socket's path is at most 107 bytes)."""
-    folders = {
-        "XDG_CACHE_HOME": work / "cache",
-        "MPLCONFIGDIR": work / "cache" / "matplotlib",
-        "PIP_CACHE_DIR": work / "cache" / "pip",
-    }
-    for folder in folders.values():
-        folder.mkdir(parents=True, exist_ok=True)
-    return {name: str(folder) for name, folder in folders.items()}
-
-
-def rerun(source: Path, python: str, date: str, cores: int, log: Path) -> str:
-    """Every stage after anonymisation, in the snapshot; an empty string, or why it failed."""
-    epoch = midnight_epoch(datetime.date.fromisoformat(date))
-    environ = {
-        **os.environ,
-        **caches_under(log.parent),
-        "SOURCE_DATE_EPOCH": str(epoch),
-        "PYTHONPATH": str(source / "src"),
+def rerun(
+    source: Path,
+    checkout: Path,
+    work: Path,
+    date: str,
+    label: str,
+    cores: int,
+    isolation: Isolation | None,
+) -> tuple[str, Isolation]:
+    """Every stage after anonymisation and the rebuilt deposit, isolated; an empty string, or
+    why it failed."""
+    keep = {
+        "SOURCE_DATE_EPOCH": str(midnight_epoch(datetime.date.fromisoformat(date))),
         "PYTHONHASHSEED": "0",
+        "PYTHONPATH": str(source / "src"),
+        "PKI_SOURCE_LABEL": label,
+        "XDG_CACHE_HOME": str(work / "cache"),
+        "MPLCONFIGDIR": str(work / "cache" / "matplotlib"),
     }
+    cffconvert = find_cffconvert(os.environ, checkout)
+    if cffconvert:
+        keep[CFFCONVERT_VARIABLE] = str(Path(cffconvert).resolve())
     command = [
-        python,
+        sys.executable,
         "-m",
         "snakemake",
         "--profile",
@@ -359,388 +412,259 @@ def rerun(source: Path, python: str, date: str, cores: int, log: Path) -> str:
         "--cores",
         str(cores),
         "--configfile",
-        f"{LAYOUT['public']}/config.yaml",
+        PUBLIC_CONFIG,
     ]
-    with log.open("w", encoding="utf-8") as out:
-        result = subprocess.run(command, cwd=source, env=environ, stdout=out, stderr=out)
-    if result.returncode != 0:
-        tail = log.read_text(encoding="utf-8").splitlines()[-15:]
-        return f"the rerun failed (exit {result.returncode}); last lines of {log.name}:\n" + (
-            "\n".join(tail)
+    log = work / "rerun.log"
+    status, used = run_isolated(command, source, work, keep, log, isolation)
+    if status != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+        return (
+            f"the rerun failed (exit {status}); last lines of {log.name}:\n" + "\n".join(tail),
+            used,
         )
-    return ""
+    return "", used
 
 
-# ---------------------------------------------------------------------------- comparison
+# ---------------------------------------------------------------------------- every file
 
 
-def compare_csv(deposited: Path, rerun_: Path, tolerances: Mapping[str, float]) -> list[str]:
-    old, new = _rows(deposited), _rows(rerun_)
-    if not old or not new or old[0] != new[0]:
-        return [f"columns differ: deposit {old[:1]}, rerun {new[:1]}"]
-    header = old[0]
-    problems = []
-    if len(old) != len(new):
-        problems.append(f"{len(old) - 1} rows in the deposit, {len(new) - 1} in the rerun")
-    for number, (a, b) in enumerate(zip(old[1:], new[1:], strict=False), start=1):
-        if len(a) != len(header) or len(b) != len(header):
-            problems.append(f"row {number}: {len(a)} cells in the deposit, {len(b)} in the rerun")
-            continue
-        for column, x, y in zip(header, a, b, strict=True):
-            if x != y and not _within(x, y, tolerances.get(column)):
-                problems.append(f"row {number}, column {column}: deposit {x!r}, rerun {y!r}")
-    return problems
+def bag_files(bag: Path) -> set[str]:
+    return {p.relative_to(bag).as_posix() for p in bag.rglob("*") if p.is_file()}
 
 
-def _rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+def rebuilt_bag(source: Path) -> Path:
+    bags = sorted(p.parent for p in (source / "results" / "deposit").glob("*/bagit.txt"))
+    if len(bags) != 1:
+        raise VerificationError(f"the rerun rebuilt {len(bags)} deposits; expected one")
+    return bags[0]
 
 
-def _within(x: object, y: object, tolerance: float | None) -> bool:
-    if tolerance is None:
-        return False
-    try:
-        a, b = float(x), float(y)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= tolerance
-
-
-def compare_json(deposited: Path, rerun_: Path, tolerances: Mapping[str, float]) -> list[str]:
-    old = dict(_flatten(json.loads(deposited.read_text(encoding="utf-8"))))
-    new = dict(_flatten(json.loads(rerun_.read_text(encoding="utf-8"))))
-    problems = []
-    for key in sorted(old.keys() | new.keys()):
-        a, b = old.get(key, "(absent)"), new.get(key, "(absent)")
-        if a != b and not _within(a, b, tolerances.get(key)):
-            problems.append(f"{key}: deposit {a!r}, rerun {b!r}")
-    return problems
-
-
-def _flatten(value: object, prefix: str = "") -> Iterator[tuple[str, object]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _flatten(item, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _flatten(item, f"{prefix}.{index}" if prefix else str(index))
-    else:
-        yield prefix, value
-
-
-def compare_image(deposited: Path, rerun_: Path) -> tuple[list[str], str]:
-    """Identical bytes; else identical pixels (noted); else the count of differing pixels."""
-    if deposited.read_bytes() == rerun_.read_bytes():
-        return [], ""
-    if deposited.suffix != ".png":
-        return ["the files differ byte by byte"], ""
-    from PIL import Image, ImageChops
-
-    with Image.open(deposited) as a, Image.open(rerun_) as b:
-        if a.size != b.size:
-            return [f"size {a.size} in the deposit, {b.size} in the rerun"], ""
-        difference = ImageChops.difference(a.convert("RGBA"), b.convert("RGBA"))
-        changed = sum(1 for pixel in difference.get_flattened_data() if any(pixel))
-    if changed:
-        return [f"{changed} of {a.size[0] * a.size[1]} pixels differ"], ""
-    return [], "identical pixels, different bytes"
-
-
-VOID_ELEMENTS = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
-
-
-class _RenderedText(HTMLParser):
-    """A rendered document's words (without the stamp header, styles and scripts) and its
-    ``<span class="pki-value" …>`` values as (source, key, text), nested markup included."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.words: list[str] = []
-        self.values: list[tuple[str, str, str]] = []
-        self._stack: list[tuple[str, str, dict[str, str]]] = []
-        self._value_text: list[list[str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in VOID_ELEMENTS:
-            return
-        attributes = {k: v or "" for k, v in attrs}
-        classes = attributes.get("class", "").split()
-        role = ""
-        if tag in {"style", "script"} or (tag == "header" and "pki-top" in classes):
-            role = "skip"
-        elif tag == "span" and "pki-value" in classes:
-            role = "value"
-            self._value_text.append([])
-        self._stack.append((tag, role, attributes))
-
-    def handle_data(self, data: str) -> None:
-        if any(role == "skip" for _, role, _ in self._stack):
-            return
-        self.words.extend(data.split())
-        for text in self._value_text:
-            text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        while self._stack:
-            open_tag, role, attributes = self._stack.pop()
-            if role == "value":
-                text = "".join(self._value_text.pop())
-                self.values.append(
-                    (attributes.get("data-source", ""), attributes.get("data-key", ""), text)
-                )
-            if open_tag == tag:
-                return
-
-
-def rendered_text(html_file: Path) -> _RenderedText:
-    parser = _RenderedText()
-    parser.feed(html_file.read_text(encoding="utf-8"))
-    parser.close()
-    return parser
-
-
-def compare_in_text(
-    deposited: Path, rerun_: Path, commits: tuple[str, ...] = ()
-) -> tuple[int, list[Difference]]:
-    """Every in-text value, in order, with the results file and key it was read from; then the
-    document's whole text, so that nothing typed outside a value (a table cell, a caption) can
-    change unseen. ``commits`` are the stamps' labels of the checkout (:func:`stamp_labels`),
-    the one part of the text that may differ."""
-    old_document, new_document = rendered_text(deposited), rendered_text(rerun_)
-    old, new = old_document.values, new_document.values
-    differences = []
-    if len(old) != len(new):
-        differences.append(
-            Difference(
-                deposited.name,
-                f"{len(old)} in-text values in the deposit, {len(new)} in the rerun",
-            )
-        )
-    for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
-        if a != b:
-            differences.append(
-                Difference(
-                    deposited.name,
-                    f"in-text value {number} ({a[0]}: {a[1]}): deposit {a[2]!r}, rerun {b[2]!r}"
-                    + ("" if a[:2] == b[:2] else f" (rerun reads {b[0]}: {b[1]})"),
-                )
-            )
-    old_words = _without(old_document.words, commits)
-    new_words = _without(new_document.words, commits)
-    if old_words != new_words:
-        at = next(
-            (i for i, (a, b) in enumerate(zip(old_words, new_words, strict=False)) if a != b),
-            min(len(old_words), len(new_words)),
-        )
-        differences.append(
-            Difference(
-                deposited.name,
-                f"the text differs at word {at + 1}: deposit "
-                f"'… {' '.join(old_words[max(0, at - 6) : at + 6])} …', rerun "
-                f"'… {' '.join(new_words[max(0, at - 6) : at + 6])} …'",
-            )
-        )
-    return len(old), differences
-
-
-def _without(words: list[str], phrases: tuple[str, ...]) -> list[str]:
-    text = " ".join(words)
-    for phrase in phrases:
-        text = text.replace(" ".join(phrase.split()), "<commit>")
-    return text.split()
-
-
-def results_files(folder: Path) -> set[str]:
-    return {
-        p.relative_to(folder).as_posix() for p in (folder / "results").rglob("*") if p.is_file()
-    }
-
-
-def compare_results(
+def compare_bags(
     bag: Path,
-    source: Path,
+    rebuilt: Path,
+    rendered_from: Mapping[str, str],
     tolerances: Mapping[str, Mapping[str, float]],
-    shipped: set[str] = frozenset(),
-) -> tuple[list[FileResult], dict[str, tuple[int, list[Difference]]]]:
-    """Compare the deposit's results with the rerun's; ``shipped`` are files the snapshot
-    itself holds under results/ (its README), which no run makes. A file that cannot be read
-    differs; so does a file missing on either side, the not-rerun ones included."""
-    payload = bag / "data"
-    deposited = {
-        p.relative_to(payload).as_posix()
-        for p in (payload / LAYOUT["results"]).rglob("*")
-        if p.is_file()
-    }
-    remade = results_files(source) - shipped
-    commits = stamp_labels(payload, source)
-    files, in_text = [], {}
-    for path in sorted(deposited | remade | set(NOT_RERUN)):
-        if path not in deposited:
-            missing = "missing from the deposit"
-            if path not in NOT_RERUN:
-                missing = "made by the rerun but not in the deposit"
-            files.append(FileResult(path, "differs", differences=[Difference(path, missing)]))
-            continue
-        if path in NOT_RERUN:
-            files.append(FileResult(path, "not rerun", NOT_RERUN[path]))
-            continue
-        if path not in remade:
-            missing = "the rerun did not make it"
-            files.append(FileResult(path, "differs", differences=[Difference(path, missing)]))
-            continue
-        old, new = payload / path, source / path
-        note = ""
-        try:
-            if path.endswith(".html"):
-                count, found = compare_in_text(old, new, commits)
-                in_text[path] = (count, found)
-                files.append(FileResult(path, "text compared", f"{count} in-text values"))
-                continue
-            if path.endswith(".pdf"):
-                files.append(
-                    FileResult(path, "not compared", "its text is checked in the HTML twin")
+    snapshot_check: str,
+) -> list[FileResult]:
+    """Every file of either bag, with how it was checked and what differs."""
+    engines = [_engine(b) for b in (bag, rebuilt)]
+    results = []
+    for path in sorted(bag_files(bag) | bag_files(rebuilt)):
+        payload_path = path.removeprefix(f"{PAYLOAD}/")
+        old, new = bag / path, rebuilt / path
+        if not new.is_file():
+            results.append(
+                FileResult(
+                    path,
+                    DIFFERS,
+                    "none",
+                    ["in the deposit, but the rebuilt deposit has no such file"],
                 )
-                continue
-            if path.endswith(".csv"):
-                problems = compare_csv(old, new, tolerances.get(path, {}))
-            elif path.endswith(".json"):
-                problems = compare_json(old, new, tolerances.get(path, {}))
-            else:
-                problems, note = compare_image(old, new)
-        except (OSError, ValueError, SyntaxError) as error:  # decoding, JSON, image formats
-            problems = [f"cannot be read: {type(error).__name__}: {error}"]
-        if path in tolerances and not problems:
-            note = "; ".join(filter(None, [note, f"within the tolerances {tolerances[path]}"]))
-        files.append(
-            FileResult(
-                path,
-                "differs" if problems else "reproduced",
-                note,
-                [Difference(path, p) for p in problems],
             )
+        elif not old.is_file():
+            results.append(FileResult(path, DIFFERS, "none", ["missing from the deposit"]))
+        elif path in NOT_VERIFIABLE:
+            results.append(FileResult(path, UNVERIFIABLE, NOT_VERIFIABLE[path]))
+        elif path.startswith(PAYLOAD + "/") and is_input(payload_path):
+            results.append(_check_input(path, payload_path, bag, rendered_from))
+        elif payload_path.startswith(f"{LAYOUT['code']}/source-"):
+            results.append(FileResult(path, CHECKED, snapshot_check))
+        elif old.read_bytes() == new.read_bytes():
+            results.append(FileResult(path, REPRODUCED, "rebuilt byte for byte"))
+        elif payload_path.startswith("results/paper/") and engines[0] != engines[1]:
+            results.append(
+                FileResult(
+                    path,
+                    NOT_COMPARABLE,
+                    f"rendered by {engines[0]} in the deposit and by {engines[1]} here; render "
+                    "with the deposit's renderer to compare",
+                )
+            )
+        else:
+            found = explain(old, new, tolerances.get(payload_path, {}))
+            if found:
+                results.append(FileResult(path, DIFFERS, "rebuilt and compared", found))
+            else:
+                results.append(
+                    FileResult(
+                        path,
+                        REPRODUCED,
+                        f"within your tolerances {dict(tolerances[payload_path])}",
+                    )
+                )
+    return results
+
+
+def _engine(bag: Path) -> str:
+    try:
+        return json.loads((bag / PAYLOAD / RENDER_RECORD).read_text(encoding="utf-8"))[
+            "engine_label"
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "an unknown renderer"
+
+
+def _check_input(
+    path: str, payload_path: str, bag: Path, rendered_from: Mapping[str, str]
+) -> FileResult:
+    """A deposited input: the fingerprint covers it, and it must be the file the documents
+    were rendered from (their ``render.json`` records each input's SHA-256)."""
+    digest = bag_input_digests(bag).get(payload_path)
+    how = "deposited input: covered by the data fingerprint, and the documents' record of it"
+    if payload_path not in rendered_from:
+        return FileResult(path, DIFFERS, how, ["the documents were not rendered from this file"])
+    if rendered_from[payload_path] != digest:
+        return FileResult(
+            path,
+            DIFFERS,
+            how,
+            [
+                f"changed after the documents were rendered from it: SHA-256 {digest}, the "
+                f"documents' record says {rendered_from[payload_path]}"
+            ],
         )
-    return files, in_text
+    return FileResult(path, CHECKED, how)
 
 
-def stamp_labels(payload: Path, source: Path) -> tuple[str, ...]:
-    """The parts of the deposit's and the rerun's render stamps that name the checkout, not the
-    results: the commit, and the data fingerprint (a digest over the input files' paths, which
-    differ between the project and the unpacked deposit)."""
-    labels = []
-    for record in (payload / "results/paper/render.json", source / "results/paper/render.json"):
-        try:
-            stamp = json.loads(record.read_text(encoding="utf-8"))["stamp"]
-            labels += [stamp["commit"], stamp["data_fingerprint"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return tuple(labels)
+def rendered_inputs(bag: Path) -> dict[str, str]:
+    """The deposited inputs the documents say they were rendered from, with their SHA-256."""
+    try:
+        record = json.loads((bag / PAYLOAD / RENDER_RECORD).read_text(encoding="utf-8"))
+        return {p: d for p, d in record["inputs"].items() if is_input(p)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def exhibits_in(source: Path, config: Mapping) -> list[Exhibit]:
+    named = {"codebook": config["inputs"]["codebook"], "mandates": config["inputs"]["mandates"]}
+    return [
+        e for qmd in sorted((source / "reports").glob("*.qmd")) for e in exhibits_of(qmd, named)
+    ]
 
 
 # ---------------------------------------------------------------------------- the whole check
 
 
-def verify_deposit(deposit: Path, scratch: Path, cores: int = 2) -> Verification:
+def verify_deposit(
+    deposit: Path,
+    scratch: Path,
+    checkout: Path = Path(),
+    commit: str | None = None,
+    expect: str | None = None,
+    tolerances: Mapping[str, Mapping[str, float]] | None = None,
+    cores: int = 2,
+    isolation: Isolation | None = None,
+) -> Verification:
     """Check one deposit; write ``REPLICATION.md`` in the scratch folder and return the result.
 
     Raises :class:`VerificationError` for input that cannot be verified at all; the scratch
     folder then holds nothing but what was unpacked.
     """
     started = time.perf_counter()
+    expected = expected_fingerprint(expect)
     work = scratch_folder(deposit, scratch)
     bag = open_deposit(deposit, work)
     info = check_layout(bag)
+    result = Verification(
+        deposit=str(deposit),
+        bag_name=info.get("Internal-Sender-Identifier", bag.name),
+        bag_info=info,
+        fingerprint=fingerprint(bag_input_digests(bag)),
+        expected=expected,
+        synthetic=False,
+        tolerances={k: dict(v) for k, v in (tolerances or {}).items()},
+        declared_tolerances={},
+    )
     check_fixity(bag)
-    result = Verification(str(deposit), info.get("Internal-Sender-Identifier", bag.name), info)
+    result.synthetic = data_synthetic(bag)
+    result.declared_tolerances = declared_tolerances(bag)
     result.timings["fixity"] = time.perf_counter() - started
+    report = work / "REPLICATION.md"
 
     step = time.perf_counter()
-    source = unpack_snapshot(bag, work / "source")
-    place_deposited_inputs(bag, source)
-    python, how = prepare_environment(source, work)
-    result.environment = {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "environment": how,
-        "interpreter": python,
-    }
-    result.timings["setup"] = time.perf_counter() - step
+    try:
+        result.code, trusted = check_code(bag, checkout, commit)
+    except CodeError as error:
+        raise VerificationError(str(error)) from None
+    result.timings["code check"] = time.perf_counter() - step
+    if result.code.differences:
+        report.write_text(replication_report(result), encoding="utf-8")
+        return result
 
     step = time.perf_counter()
-    shipped = results_files(source) - set(NOT_RERUN)
-    deposit_config = yaml.safe_load((source / LAYOUT["public"] / "config.yaml").read_text())
-    date = info.get("Bagging-Date", "")
-    result.rerun_failure = rerun(source, python, date, cores, work / "rerun.log")
+    source = work / "source"
+    write_tree(trusted, source)
+    place_deposited_files(bag, source)
+    label = json.loads((bag / PAYLOAD / RENDER_RECORD).read_text(encoding="utf-8"))["stamp"][
+        "commit"
+    ]
+    result.environment = {"python": platform.python_version(), "platform": platform.platform()}
+    result.rerun_failure, result.isolation = rerun(
+        source, checkout, work, info["Bagging-Date"], label, cores, isolation
+    )
     result.timings["rerun"] = time.perf_counter() - step
 
     step = time.perf_counter()
-    result.exhibits = [
-        e
-        for qmd in sorted((source / "reports").glob("*.qmd"))
-        for e in exhibits_of(
-            qmd,
-            {
-                "codebook": deposit_config["inputs"]["codebook"],
-                "mandates": deposit_config["inputs"]["mandates"],
-            },
-        )
-    ]
+    result.exhibits = exhibits_in(source, _deposited_config(bag))
     if not result.rerun_failure:
-        tolerances = (deposit_config.get("verification") or {}).get("tolerances") or {}
-        result.tolerances = tolerances
-        result.files, result.in_text = compare_results(bag, source, tolerances, shipped)
-        record = source / "results" / "paper" / "render.json"
-        if record.is_file():
-            result.environment["renderer"] = json.loads(record.read_text())["engine_label"]
+        rebuilt = rebuilt_bag(source)
+        result.files = compare_bags(
+            bag,
+            rebuilt,
+            rendered_inputs(bag),
+            result.tolerances,
+            f"unpacked and compared with {result.code.trusted}: {result.code.files} files, "
+            "the same bytes",
+        )
+        result.environment["renderer"] = _engine(rebuilt)
     result.timings["compare"] = time.perf_counter() - step
     result.timings["total"] = time.perf_counter() - started
-    (work / "REPLICATION.md").write_text(replication_report(result), encoding="utf-8")
+    report.write_text(replication_report(result), encoding="utf-8")
     return result
 
 
+# ---------------------------------------------------------------------------- the report
+
+
+def verdict(result: Verification) -> str:
+    if result.status == 0:
+        return "reproduced: every file of the deposit is accounted for and matches"
+    if result.status == 2:
+        return "NOT VERIFIED: some files could not be compared here (see below)"
+    return "DIFFERENCES FOUND (see below)"
+
+
 def replication_report(result: Verification) -> str:
-    shown_in = exhibits_by_file(result.exhibits)
-    by_file = {f.file: f for f in result.files}
     lines = [f"# Replication report: {result.bag_name}", ""]
-    if result.bag_info.get("Synthetic-Data") == "true":
+    if result.synthetic:
         lines += ["> **The deposit holds SYNTHETIC EXAMPLE DATA, not the study's interviews.**", ""]
-    verdict = (
-        "every exhibit and in-text value reproduced"
-        if result.reproduced
-        else "DIFFERENCES FOUND (see below)"
-    )
-    if result.reproduced and result.tolerances:
-        verdict += ", within the tolerances the deposit's config declares (listed below)"
     lines += [
         f"- Deposit: `{result.deposit}`",
-        f"- Pipeline version {result.bag_info.get('Pipeline-Version', '?')}, "
-        f"{result.bag_info.get('Internal-Sender-Description', '')}",
-        "- Fixity: every payload file present, none extra, every SHA-256 as in the manifest",
-        f"- Outcome: **{verdict}**",
+        f"- Pipeline version {result.bag_info.get('Pipeline-Version', '?')}",
+        f"- Outcome: **{verdict(result)}**",
         "",
-        "- Compared: every CSV cell, every JSON value, every figure (bytes, else pixels), and the"
-        " whole text and every in-text value of the HTML paper and appendix (the PDFs are"
-        " rendered from the same sources and are not compared)",
+        "## The anchor: data fingerprint",
         "",
-        "## Tolerances declared by the deposit",
+        *anchor_lines(result),
         "",
-        *(
-            [f"- `{f}`: {c}" for f, c in sorted(result.tolerances.items())]
-            or ["- none: every cell had to match exactly"]
-        ),
+        "## Fixity",
+        "",
+        "- Every payload file present, none extra, every SHA-256 as in the bag's own manifests"
+        " (which whoever re-bags a deposit can regenerate: the anchor and the rebuild below are"
+        " what a tamper cannot pass)",
+        f"- Synthetic data, as the data's own flags say: {'yes' if result.synthetic else 'no'}",
+        "",
+        "## The code",
+        "",
+        *code_lines(result.code),
+        "",
+        "## Tolerances",
+        "",
+        *tolerance_lines(result),
+        "",
+        "## Isolation of the rerun",
+        "",
+        f"- {result.isolation.describe() if result.isolation else 'nothing was run'}",
         "",
         "## Environment",
         "",
@@ -753,53 +677,109 @@ def replication_report(result: Verification) -> str:
     ]
     if result.rerun_failure:
         lines += ["## The rerun failed", "", "```", result.rerun_failure, "```", ""]
-        return "\n".join(lines) + "\n"
-    lines += ["## Exhibits", "", "| Document | Exhibit | Files | Result |", "|---|---|---|---|"]
+    if result.files:
+        lines += exhibit_lines(result) + file_lines(result)
+    differences = difference_lines(result)
+    if differences:
+        lines += ["## Differences", "", *[f"- {d}" for d in differences], ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def anchor_lines(result: Verification) -> list[str]:
+    lines = [f"- Recomputed from the deposited inputs: `{result.fingerprint}`"]
+    if result.expected is None:
+        return [
+            *lines,
+            "- Not checked against the article: pass the fingerprint it prints "
+            "(`make verify DEPOSIT=… EXPECT=…`)",
+        ]
+    if result.anchor_matches:
+        return [*lines, f"- The article prints `{result.expected}`: **the same**"]
+    return [
+        *lines,
+        f"- The article prints `{result.expected}`: **MISMATCH**: this is not the deposit the "
+        "article was made from, whatever else matches",
+    ]
+
+
+def code_lines(code: CodeCheck | None) -> list[str]:
+    if code is None:
+        return ["- not checked"]
+    lines = [
+        f"- The deposited snapshot `{code.snapshot}` ({code.files} files) was compared with "
+        f"{code.trusted}",
+        *[f"- Left out of every snapshot by design: `{p}`" for p in code.left_out],
+    ]
+    if code.differences:
+        return [
+            *lines,
+            f"- **{len(code.differences)} files differ: nothing was run.** Check the differences;"
+            " verify against a commit you trust with `COMMIT=`",
+            *[f"  - {d}" for d in code.differences],
+        ]
+    return [*lines, "- The same bytes, file by file: the rerun ran your code"]
+
+
+def tolerance_lines(result: Verification) -> list[str]:
+    applied = [f"- Applied (yours): `{f}`: {c}" for f, c in sorted(result.tolerances.items())]
+    declared = [
+        f"- Declared by the deposit, not applied: `{f}`: {c}"
+        for f, c in sorted(result.declared_tolerances.items())
+    ]
+    return (applied or ["- Applied: none; every file had to match byte for byte"]) + declared
+
+
+def exhibit_lines(result: Verification) -> list[str]:
+    by_file = {f.file.removeprefix(f"{PAYLOAD}/"): f for f in result.files}
+    lines = ["## Exhibits", "", "| Document | Exhibit | Files | Result |", "|---|---|---|---|"]
     for exhibit in result.exhibits:
-        results = [by_file[f] for f in exhibit.results if f in by_file]
-        compared = [r for r in results if r.status in {"reproduced", "differs"}]
-        if any(r.status == "differs" for r in compared):
-            outcome = "**differs**"
-        else:
-            outcome = "reproduced" if compared else "deposited input, not rerun"
+        statuses = {by_file[f].status for f in exhibit.results if f in by_file}
+        outcome = next(
+            (s for s in (DIFFERS, NOT_COMPARABLE, UNVERIFIABLE, CHECKED) if s in statuses),
+            REPRODUCED,
+        )
         files = ", ".join(f"`{f}`" for f in exhibit.results)
         lines.append(
-            f"| {exhibit.document} | {exhibit.name} (`{exhibit.label}`) | {files} | {outcome} |"
+            f"| {exhibit.document} | {exhibit.name} (`{exhibit.label}`) | {files} | "
+            f"{'**' + outcome + '**' if outcome == DIFFERS else outcome} |"
         )
-    lines += [
-        "",
-        "## In-text values",
-        "",
-        "| Document | Values compared | Result |",
-        "|---|---|---|",
-    ]
-    for path, (count, found) in sorted(result.in_text.items()):
-        lines.append(f"| `{path}` | {count} | {'**differs**' if found else 'reproduced'} |")
-    lines += ["", "## Every results file", "", "| File | Result | Note |", "|---|---|---|"]
+    return [*lines, ""]
+
+
+def file_lines(result: Verification) -> list[str]:
+    shown_in = exhibits_by_file(result.exhibits)
+    lines = ["## Every file of the deposit", "", "| File | Result | How |", "|---|---|---|"]
     for item in result.files:
-        names = "; ".join(e.title for e in shown_in.get(item.file, []))
-        note = "; ".join(filter(None, [item.note, f"shown in {names}" if names else ""]))
-        lines.append(f"| `{item.file}` | {item.status} | {note} |")
-    differences = [(f.file, d) for f in result.files for d in f.differences]
-    differences += [(p, d) for p, (_, found) in result.in_text.items() for d in found]
-    if differences:
-        lines += ["", "## Differences", ""]
-        for path, difference in differences:
-            names = "; ".join(e.title for e in shown_in.get(path, [])) or "no exhibit"
-            lines.append(f"- `{path}` ({names}): {difference.detail}")
-    return "\n".join(lines) + "\n"
+        names = "; ".join(e.title for e in shown_in.get(item.file.removeprefix(f"{PAYLOAD}/"), []))
+        how = "; ".join(filter(None, [item.how, f"shown in {names}" if names else ""]))
+        status = f"**{item.status}**" if item.status == DIFFERS else item.status
+        lines.append(f"| `{item.file}` | {status} | {how} |")
+    return [*lines, ""]
+
+
+def difference_lines(result: Verification) -> list[str]:
+    """One line per difference, the anchor first, then the code, then each file."""
+    shown_in = exhibits_by_file(result.exhibits)
+    lines = []
+    if not result.anchor_matches:
+        lines.append(
+            f"data fingerprint: the deposit's is {result.fingerprint}, the article prints "
+            f"{result.expected}"
+        )
+    if result.code:
+        lines += [f"code: {d}" for d in result.code.differences]
+    if result.rerun_failure:
+        lines.append(result.rerun_failure)
+    for item in result.files:
+        names = "; ".join(e.title for e in shown_in.get(item.file.removeprefix(f"{PAYLOAD}/"), []))
+        where = f"{item.file} ({names})" if names else item.file
+        lines += [f"{where}: {d}" for d in item.differences]
+        if item.status == NOT_COMPARABLE:
+            lines.append(f"{where}: not comparable: {item.how}")
+    return lines
 
 
 def differences_summary(result: Verification, limit: int = MAX_SHOWN) -> list[str]:
-    """One line per difference, exhibit first, for the terminal."""
-    shown_in = exhibits_by_file(result.exhibits)
-    lines = []
-    for item in result.files:
-        for difference in item.differences:
-            names = "; ".join(e.title for e in shown_in.get(item.file, [])) or item.file
-            lines.append(f"{names}: {item.file}: {difference.detail}")
-    for path, (_, found) in sorted(result.in_text.items()):
-        lines.extend(f"in-text values of {path}: {d.detail}" for d in found)
-    if result.rerun_failure:
-        lines.append(result.rerun_failure)
+    """The differences for the terminal, the anchor first."""
+    lines = difference_lines(result)
     return lines[:limit] + ([f"… and {len(lines) - limit} more"] if len(lines) > limit else [])

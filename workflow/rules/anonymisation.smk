@@ -42,3 +42,19 @@ rule anonymise_interviews:
         schema_dir=SCHEMA_DIR,
     script:
         "../scripts/anonymise_interviews.py"
+
+
+# The run's config as the release carries it: restricted settings removed, start_from: release.
+rule publish_config:
+    input:
+        code=package_modules("study_config", "deposit_layout", "files"),
+    output:
+        config=RELEASE["config"],
+    log:
+        "logs/anonymisation/publish_config.log",
+    conda:
+        "../../environment.yml"
+    params:
+        config=recorded_config(config),
+    script:
+        "../scripts/publish_config.py"

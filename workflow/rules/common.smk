@@ -3,6 +3,13 @@ import os
 import tomllib
 from pathlib import Path
 
+from peacekeeping_interviews.deposit_layout import (
+    DEPOSITED_SNAPSHOT,
+    LEAK_SCAN_REPORT,
+    PUBLIC_CONFIG,
+    RELEASE_DIR,
+    deposited_inputs,
+)
 from peacekeeping_interviews.files import withdraw
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 from peacekeeping_interviews.study_config import recorded_config
@@ -20,12 +27,28 @@ PAPER_DIR = Path("results") / "paper"
 DEPOSIT_DIR = Path("results") / "deposit"
 # The anonymisation stage's public outputs: written by it, or placed from a deposit.
 RELEASE = {
-    "interviews": "data/anonymised/interviews.csv",
-    "coding": "data/anonymised/coding.csv",
-    "mission_counts": "data/anonymised/mission_counts.csv",
+    "interviews": f"{RELEASE_DIR}/interviews.csv",
+    "coding": f"{RELEASE_DIR}/coding.csv",
+    "mission_counts": f"{RELEASE_DIR}/mission_counts.csv",
+    "config": PUBLIC_CONFIG,
     "report": "results/anonymisation/report.md",
     "summary": "results/anonymisation/report.json",
 }
+# Restricted space where the leak scans move leaking files (never into a public folder).
+QUARANTINE = "data/restricted/quarantine"
+# The public outputs of the restricted-tier rules, which a run from a deposit leaves out.
+RESTRICTED_RULE_PRODUCTS = {
+    "anonymise_interviews": [RELEASE["report"], RELEASE["summary"]],
+    "scan_for_leaks": [LEAK_SCAN_REPORT],
+}
+# What a deposit holds for a rerun, by path in its payload: the stamp's data fingerprint.
+DEPOSITED_INPUTS = deposited_inputs(
+    release=[RELEASE[k] for k in ("interviews", "coding", "mission_counts")],
+    mandates=config["inputs"]["mandates"],
+    codebook=config["inputs"]["codebook"],
+    config=RELEASE["config"],
+    reports=[RELEASE["report"], RELEASE["summary"]],
+)
 
 
 def package_modules(*names):
@@ -61,11 +84,16 @@ def release_inputs():
 
 
 def made_by(*names):
-    """Each output file of the named rules, with the rule and script that write it."""
+    """Each output file of the named rules, with the rule and script that write it; for a
+    restricted-tier rule left out of a run from a deposit, its public outputs."""
     return {
         str(path): f"rule {name} (workflow/scripts/{name}.py)"
         for name in names
-        for path in getattr(rules, name).output
+        for path in (
+            getattr(rules, name).output
+            if FROM_CONFIDENTIAL or name not in RESTRICTED_RULE_PRODUCTS
+            else RESTRICTED_RULE_PRODUCTS[name]
+        )
     }
 
 
@@ -83,8 +111,8 @@ def products_of(*names):
 
 def final_products():
     """What a failed run withdraws (see peacekeeping_interviews.files.withdraw): every rendered
-    document and, from the confidential inputs, the whole deposit folder."""
-    return [PAPER_DIR, *([DEPOSIT_DIR] if FROM_CONFIDENTIAL else [])]
+    document and the whole deposit folder."""
+    return [PAPER_DIR, DEPOSIT_DIR]
 
 
 def published_outputs():

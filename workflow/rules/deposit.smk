@@ -1,16 +1,18 @@
-# Restricted tier, last: the UK Data Service bundle (a BagIt bag and its zips). It reads the
-# confidential inputs only to scan the finished bag for leaks; nothing from them is copied in.
+# Last: the UK Data Service bundle (a BagIt bag and its zips). In the authors' run (restricted
+# tier) it snapshots the code and reads the confidential inputs only to scan the finished bag for
+# leaks; nothing from them is copied in. A run from a deposit (start_from: release) rebuilds the
+# bag from the deposited snapshot and leak-scan report, for make verify to compare file by file.
 
 
 rule build_deposit:
     input:
-        **confidential_inputs(),
+        **(confidential_inputs() if FROM_CONFIDENTIAL else {"snapshot": DEPOSITED_SNAPSHOT}),
         published=[
             *published_outputs(),
             *rules.describe_study.output,
             *rules.render_reports.output,
         ],
-        leak_scan=rules.scan_for_leaks.output.report,
+        leak_scan=LEAK_SCAN_REPORT,
         mandates=config["inputs"]["mandates"],
         schemas=schema_files(
             "anonymised_interviews.table.yaml",
@@ -48,10 +50,7 @@ rule build_deposit:
         config=recorded_config(config),
         version=VERSION,
         name=DEPOSIT_NAME,
-        release={
-            Path(RELEASE[k]).name: RELEASE[k]
-            for k in ("interviews", "coding", "mission_counts")
-        },
+        deposited=DEPOSITED_INPUTS,
         producers=made_by(
             "anonymise_interviews",
             "merge_mandates",
@@ -64,7 +63,7 @@ rule build_deposit:
             "scan_for_leaks",
         ),
         schema_dir=SCHEMA_DIR,
-        quarantine=rules.scan_for_leaks.params.quarantine,
+        quarantine=QUARANTINE,
         settings=recorded_config(config)["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
     script:

@@ -13,7 +13,7 @@ rule scan_for_leaks:
             "anonymisation", "leak_scan", "public_text", "scrub", "text"
         ),
     output:
-        report="results/leak_scan/report.json",
+        report=LEAK_SCAN_REPORT,
     log:
         "logs/leak_scan/scan_for_leaks.log",
     conda:
@@ -23,9 +23,9 @@ rule scan_for_leaks:
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
         public_dirs=["data/anonymised", "results", "logs"],
-        # Restricted space: on a leak, the leaking files are moved here (never into a public folder),
-        # with every output of the rules that wrote them or read them, and the deposit.
-        quarantine="data/restricted/quarantine",
+        # On a leak, the leaking files are moved to QUARANTINE with every output of the rules
+        # that wrote them or read them, and the deposit.
+        quarantine=QUARANTINE,
         products=products_of(
             "anonymise_interviews",
             "merge_mandates",

@@ -53,5 +53,6 @@ rule render_reports:
             "codebook": config["inputs"]["codebook"],
             "mandates": config["inputs"]["mandates"],
         },
+        deposited=DEPOSITED_INPUTS,
     script:
         "../scripts/render_reports.py"

@@ -11,11 +11,9 @@ with logged(snakemake.log[0]):
     summary = build_deposit(
         RunFiles(
             root=Path.cwd(),
-            release=dict(snakemake.params.release),
+            deposited=dict(snakemake.params.deposited),
             results=[p for p in snakemake.input.published if p.startswith("results/")]
             + [snakemake.input.leak_scan],
-            mandates=snakemake.input.mandates,
-            codebook=snakemake.input.codebook,
             schema_dir=Path(snakemake.params.schema_dir),
             reports_dir=Path("reports"),
         ),
@@ -25,7 +23,12 @@ with logged(snakemake.log[0]):
         bag=Path(snakemake.output.bag).parent,
         zips=Path(snakemake.output.zips),
         producers=snakemake.params.producers,
-        confidential=confidential_inputs(snakemake),
+        confidential=confidential_inputs(snakemake)
+        if "interviews" in snakemake.input.keys()
+        else None,
+        deposited_snapshot=Path(snakemake.input.snapshot)
+        if "snapshot" in snakemake.input.keys()
+        else None,
         quarantine=Path(snakemake.params.quarantine),
     )
     print(summary)

@@ -25,5 +25,6 @@ with logged(snakemake.log[0]):
             version=snakemake.params.version,
             record=Path(snakemake.output.record),
             named=snakemake.params.named,
+            deposited=dict(snakemake.params.deposited),
         )
     )

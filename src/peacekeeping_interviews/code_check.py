@@ -1,0 +1,182 @@
+"""Is the deposited code the code the reviewer trusts?
+
+``make verify`` never runs a deposit's own code: whoever tampers with a deposit can edit its
+Snakefile (an ``onsuccess:`` hook that copies the deposited results over the rerun's) as easily as
+its results. It runs the reviewer's checkout instead, and only after finding the deposit's source
+snapshot byte-identical to it, file by file, executable bit included: the reviewer's working tree
+of tracked files, or a commit of the reviewer's repository they name (a published tag). Every
+difference is reported before anything runs.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from peacekeeping_interviews.deposit_layout import EXAMPLE_INPUTS, LAYOUT, PAYLOAD
+
+EXECUTABLE = 0o111
+
+
+class CodeError(Exception):
+    """The code cannot be compared at all (no snapshot, not a git checkout, unknown commit)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    content: bytes
+    executable: bool
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The outcome: what was compared with what, and every difference."""
+
+    trusted: str  # what the reviewer's side is, in words
+    snapshot: str  # the snapshot's name in the bag
+    files: int
+    left_out: tuple[str, ...]  # in the reviewer's tree, left out of every snapshot by design
+    differences: tuple[str, ...]
+
+
+def snapshot_files(bag: Path) -> tuple[str, dict[str, SourceFile]]:
+    """The deposit's source snapshot: its name and its files, without the archive's top folder."""
+    archives = sorted((bag / PAYLOAD / LAYOUT["code"]).glob("source-*.tar.gz"))
+    if len(archives) != 1:
+        raise CodeError(
+            f"{bag}: expected one source snapshot in {PAYLOAD}/{LAYOUT['code']}/, "
+            f"found {len(archives)}"
+        )
+    try:
+        with tarfile.open(archives[0], mode="r:gz") as tar:
+            files = _tar_files(tar, strip_top=True)
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise CodeError(f"{archives[0].name}: the snapshot cannot be read: {error}") from None
+    return archives[0].name, files
+
+
+def _tar_files(tar: tarfile.TarFile, strip_top: bool) -> dict[str, SourceFile]:
+    files = {}
+    for member in tar.getmembers():
+        path = member.name.split("/", 1)[1] if strip_top and "/" in member.name else member.name
+        if member.issym():
+            files[path] = SourceFile(member.linkname.encode(), False)
+        elif member.isfile():
+            extracted = tar.extractfile(member)
+            content = extracted.read() if extracted else b""
+            files[path] = SourceFile(content, bool(member.mode & EXECUTABLE))
+        elif not member.isdir():
+            files[path] = SourceFile(f"<{member.type!r} member>".encode(), False)
+    return files
+
+
+def _git(checkout: Path, *args: str) -> bytes:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(checkout), *args], capture_output=True, check=True
+        ).stdout
+    except FileNotFoundError:
+        raise CodeError("git is not installed; make verify reads your checkout with it") from None
+    except subprocess.CalledProcessError as error:
+        raise CodeError(
+            f"git {' '.join(args[:2])} failed in {checkout}: {error.stderr.decode().strip()}"
+        ) from None
+
+
+def checkout_files(checkout: Path, commit: str | None) -> tuple[str, dict[str, SourceFile]]:
+    """The reviewer's code: a commit of their repository, or the tracked files of their working
+    tree as they are (what their installed package runs)."""
+    if commit:
+        with tarfile.open(
+            fileobj=io.BytesIO(_git(checkout, "archive", "--format=tar", commit))
+        ) as tar:
+            files = _tar_files(tar, strip_top=False)
+        full = _git(checkout, "rev-parse", f"{commit}^{{commit}}").decode().strip()
+        return f"commit {commit} ({full[:12]}) of your repository {checkout.resolve()}", files
+    files = {}
+    for path in sorted(_git(checkout, "ls-files", "-z").decode().split("\0")):
+        target = checkout / path
+        if path and (target.is_file() or target.is_symlink()):
+            if target.is_symlink():
+                files[path] = SourceFile(str(target.readlink()).encode(), False)
+            else:
+                files[path] = SourceFile(
+                    target.read_bytes(), bool(target.stat().st_mode & EXECUTABLE)
+                )
+    head = _git(checkout, "rev-parse", "--short=12", "HEAD").decode().strip()
+    dirty = bool(_git(checkout, "status", "--porcelain", "--untracked-files=no").strip())
+    state = f"commit {head}" + (" with uncommitted changes" if dirty else "")
+    return f"the working tree of your checkout {checkout.resolve()} ({state})", files
+
+
+def version_of(files: Mapping[str, SourceFile]) -> str:
+    try:
+        return tomllib.loads(files["pyproject.toml"].content.decode())["project"]["version"]
+    except (KeyError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+def code_differences(
+    deposited: Mapping[str, SourceFile], trusted: Mapping[str, SourceFile]
+) -> tuple[list[str], list[str]]:
+    """Every file that differs, is missing, or is extra; and the files the snapshot leaves out
+    by design (the synthetic example's confidential-tier inputs)."""
+    left_out = sorted(p for p in EXAMPLE_INPUTS if p in trusted and p not in deposited)
+    differences = []
+    for path in sorted(deposited.keys() | trusted.keys()):
+        if path in left_out:
+            continue
+        if path not in trusted:
+            differences.append(f"{path}: in the deposited snapshot, not in your code")
+        elif path not in deposited:
+            differences.append(f"{path}: in your code, missing from the deposited snapshot")
+        elif deposited[path].content != trusted[path].content:
+            differences.append(f"{path}: {_first_change(deposited[path], trusted[path])}")
+        elif deposited[path].executable != trusted[path].executable:
+            differences.append(f"{path}: executable bit differs")
+    return differences, left_out
+
+
+def _first_change(deposited: SourceFile, trusted: SourceFile) -> str:
+    old = deposited.content.decode("utf-8", "replace").splitlines()
+    new = trusted.content.decode("utf-8", "replace").splitlines()
+    for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
+        if a != b:
+            return f"differs from line {number}: deposit {a[:100]!r}, yours {b[:100]!r}"
+    return f"{len(old)} lines in the deposit, {len(new)} in yours"
+
+
+def check_code(
+    bag: Path, checkout: Path, commit: str | None = None
+) -> tuple[CodeCheck, dict[str, SourceFile]]:
+    """Compare the deposit's snapshot with the reviewer's code; the reviewer's files to run.
+
+    A different version is not a difference but a wrong checkout: :class:`CodeError` says which
+    version to check out."""
+    name, deposited = snapshot_files(bag)
+    described, trusted = checkout_files(checkout, commit)
+    wanted, have = version_of(deposited), version_of(trusted)
+    if wanted != have:
+        raise CodeError(
+            f"the deposit was made by version {wanted} of the code; {described} is version "
+            f"{have}. Check out version {wanted} (or pass COMMIT=<its published commit>) and "
+            "run make verify again"
+        )
+    differences, left_out = code_differences(deposited, trusted)
+    runnable = {p: f for p, f in trusted.items() if p not in left_out}
+    check = CodeCheck(described, name, len(deposited), tuple(left_out), tuple(differences))
+    return check, runnable
+
+
+def write_tree(files: Mapping[str, SourceFile], target: Path) -> None:
+    """The reviewer's checked code, written where the rerun runs it."""
+    for path, file in sorted(files.items()):
+        destination = target / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(file.content)
+        destination.chmod(0o755 if file.executable else 0o644)
