@@ -238,6 +238,8 @@ def workflow_benchmarks(workdir: Path) -> list[tuple[str, float]]:
             str(zips[0]),
             "--scratch",
             str(workdir / "verification"),
+            "--checkout",
+            str(workdir),
         ],
         check=True,
         capture_output=True,

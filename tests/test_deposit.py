@@ -21,13 +21,13 @@ from peacekeeping_interviews.deposit import (
     datacite_metadata,
     mandates_source,
     minted_doi,
-    public_config,
     release_table_schema,
     render_template,
     validate_crate,
     validate_datacite,
 )
 from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.study_config import public_config, public_config_text
 from peacekeeping_interviews.study_config import (
     schema_problems,
     unfinished_metadata_problems,
@@ -40,7 +40,7 @@ def study(project_config) -> dict:
 
 
 def test_datacite_metadata_has_the_mandatory_properties_and_the_funder(study):
-    document = datacite_metadata(study, "1.2.0", "2026", synthetic=False)
+    document = datacite_metadata(study, "1.2.0", "2026", synthetic=False, data_fingerprint="0" * 20)
     validate_datacite(document)
     assert document["fundingReferences"][0]["awardNumber"] == "ES/R004161/1"
     assert document["types"]["resourceTypeGeneral"] == "Dataset"
@@ -54,7 +54,9 @@ def test_a_minted_doi_becomes_the_identifier_and_a_placeholder_stays_one(study):
     assert minted_doi(study["identifier"]) is None
     assert minted_doi("https://doi.org/10.5255/UKDA-SN-123456") == "10.5255/UKDA-SN-123456"
     minted = {**study, "identifier": "10.5255/UKDA-SN-123456"}
-    document = datacite_metadata(minted, "1.2.0", "2026", synthetic=False)
+    document = datacite_metadata(
+        minted, "1.2.0", "2026", synthetic=False, data_fingerprint="0" * 20
+    )
     validate_datacite(document)
     assert document["doi"] == "10.5255/UKDA-SN-123456" and "alternateIdentifiers" not in document
     cff = yaml.safe_load(citation_cff(minted, "1.2.0", "2026-11-23", synthetic=False))
@@ -164,6 +166,13 @@ def test_the_deposited_config_holds_no_restricted_setting_and_still_validates(pr
     assert "Berlin" not in yaml.safe_dump(public) and "allow_list" not in yaml.safe_dump(public)
     assert schema_problems(public, read_yaml(ROOT / "workflow/schemas/config.schema.yaml")) == []
     assert config["anonymisation"]["place_descriptors"]  # the run's own config is untouched
+
+
+def test_the_public_config_file_is_what_a_rerun_from_it_writes_again(project_config):
+    """A run from the deposit reads the release's config.yaml as its config; publishing that
+    config again must give the same bytes, or the rebuilt deposit could never match."""
+    text = public_config_text(project_config)
+    assert public_config_text(yaml.safe_load(text)) == text
 
 
 def test_release_schema_lists_categories_and_the_withheld_code():

@@ -1,6 +1,7 @@
 """The renderer on a tiny fixture report: both outputs, stamp, banner, determinism, engines, and
 bad input that fails with the source, the cell and the cause, leaving nothing behind."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -49,7 +50,24 @@ def request_for(root: Path, out: Path, engine: str = "fallback") -> RenderReques
         record=out / "render.json",
         study="results/demo/study.json",
         engine=engine,
+        deposited={f"release/{Path(p).name}": p for p in declared if p.startswith("data/")},
     )
+
+
+def test_the_stamp_fingerprints_the_deposited_inputs_under_their_deposit_names(rendered):
+    """Recomputed by hand, as a reviewer would from the bag's manifest with coreutils: the
+    SHA-256 of the inputs' manifest lines, sorted by path, cut to 20 hex digits."""
+    root, record = rendered["root"], rendered["record"]
+    data = sorted(p for p in (root / "data").rglob("*") if p.is_file())
+    lines = sorted(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  data/release/{p.name}\n" for p in data
+    )
+    expected = hashlib.sha256("".join(lines).encode()).hexdigest()[:20]
+    assert record["stamp"]["data_fingerprint"] == expected
+    assert f"data fingerprint {expected}" in (rendered["out"] / "mini.html").read_text()
+    names = set(record["inputs"])
+    assert {f"release/{p.name}" for p in data} <= names
+    assert not any(name.startswith("data/") for name in names)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +95,7 @@ def test_html_as_a_reader_sees_it_in_chromium(rendered, tmp_path):
     view = view_in_chromium(rendered["out"] / "mini.html", screenshot)
     assert view.banner_visible and view.banner_at_top
     assert view.stamp.startswith(f"Version {__version__} · commit ")
-    assert "data sha256:" in view.stamp and "2023-11-14" in view.stamp
+    assert "data fingerprint " in view.stamp and "2023-11-14" in view.stamp
     assert view.figures and all(w > 0 and h > 0 for w, h in view.figures)
     assert "??" not in view.body_text and not view.unresolved_citations
     assert "Table 1 lists them" in view.body_text and "Figure 1 draws them" in view.body_text

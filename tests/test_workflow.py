@@ -13,7 +13,7 @@ from project_copy import copy_project, snakemake
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.verification import rendered_text
+from peacekeeping_interviews.comparison import rendered_text
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 RESTRICTED_TIER_RULES = {"anonymise_interviews", "scan_for_leaks", "build_deposit"}

@@ -349,13 +349,27 @@ def place_deposited_files(bag: Path, source: Path) -> None:
     """What a run from the deposit reads, where it reads it: the inputs the fingerprint covers,
     the leak-scan report and the source snapshot (to rebuild the bag)."""
     payload = bag / PAYLOAD
-    config = _deposited_config(bag)
+    public = {
+        "mandates": f"{LAYOUT['public']}/mandates.csv",
+        "codebook": f"{LAYOUT['public']}/codebook.yaml",
+    }
+    inputs_section = _deposited_config(bag).get("inputs")
+    found = (
+        {k: (inputs_section or {}).get(k) for k in public}
+        if isinstance(inputs_section, dict)
+        else None
+    )
+    if found != public:
+        raise VerificationError(
+            f"{bag / PAYLOAD / LAYOUT['public'] / 'config.yaml'}: inputs must read the deposited "
+            f"files {public}, as the pipeline writes them; found {found}"
+        )
     inputs = deposited_inputs(
         release=[
             f"{RELEASE_DIR}/{p.name}" for p in sorted((payload / LAYOUT["release"]).glob("*"))
         ],
-        mandates=str(config["inputs"]["mandates"]),
-        codebook=str(config["inputs"]["codebook"]),
+        mandates=public["mandates"],
+        codebook=public["codebook"],
         config=PUBLIC_CONFIG,
         reports=[
             p.relative_to(payload).as_posix()
@@ -364,11 +378,18 @@ def place_deposited_files(bag: Path, source: Path) -> None:
     )
     snapshot = next((payload / LAYOUT["code"]).glob("source-*.tar.gz"))
     placed = {**inputs, LEAK_SCAN_REPORT: LEAK_SCAN_REPORT}
+    targets = [str((source / path).resolve()) for path in placed.values()]
+    clashing = sorted({t for t in targets if targets.count(t) > 1})
+    if clashing:
+        raise VerificationError(
+            f"{bag}: two deposited files would be placed at {', '.join(clashing)}"
+        )
     for payload_path, project_path in placed.items():
         target = (source / project_path).resolve()
-        if not target.is_relative_to(source.resolve()):
+        if target.exists() or not target.is_relative_to(source.resolve()):
             raise VerificationError(
-                f"the deposited config puts an input at {project_path}, outside the project"
+                f"{bag}: the deposited {payload_path} would be placed over {project_path}, "
+                "which is not a place for data"
             )
         _copy(payload / payload_path, target)
     _copy(snapshot, source / DEPOSITED_SNAPSHOT)
@@ -379,6 +400,21 @@ def _copy(source: Path, target: Path) -> None:
         raise VerificationError(f"the deposit lacks {source}")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
+
+
+def source_label(bag: Path) -> str:
+    """The commit label the deposited documents print, which the rerun's stamp must repeat: a
+    commit of 12 hex digits, ``+dirty`` if uncommitted changes were run."""
+    record = bag / PAYLOAD / RENDER_RECORD
+    try:
+        label = json.loads(record.read_text(encoding="utf-8"))["stamp"]["commit"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise VerificationError(f"{record}: the render record cannot be read: {error}") from None
+    if not isinstance(label, str) or not re.fullmatch(r"[0-9a-f]{12}(\+dirty)?", label):
+        raise VerificationError(
+            f"{record}: stamp.commit is {label!r}; expected 12 hex digits, optionally +dirty"
+        )
+    return label
 
 
 def rerun(
@@ -595,9 +631,7 @@ def verify_deposit(
     source = work / "source"
     write_tree(trusted, source)
     place_deposited_files(bag, source)
-    label = json.loads((bag / PAYLOAD / RENDER_RECORD).read_text(encoding="utf-8"))["stamp"][
-        "commit"
-    ]
+    label = source_label(bag)
     result.environment = {"python": platform.python_version(), "platform": platform.platform()}
     result.rerun_failure, result.isolation = rerun(
         source, checkout, work, info["Bagging-Date"], label, cores, isolation
