@@ -6,7 +6,11 @@
 
 rule build_deposit:
     input:
-        **(confidential_inputs() if FROM_CONFIDENTIAL else {"snapshot": DEPOSITED_SNAPSHOT}),
+        **(
+            confidential_inputs()
+            if FROM_CONFIDENTIAL
+            else {"snapshot": DEPOSITED_SNAPSHOT}
+        ),
         published=[
             *published_outputs(),
             *rules.describe_study.output,
