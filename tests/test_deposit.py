@@ -27,8 +27,9 @@ from peacekeeping_interviews.deposit import (
     validate_datacite,
 )
 from peacekeeping_interviews.files import read_yaml
-from peacekeeping_interviews.study_config import public_config, public_config_text
 from peacekeeping_interviews.study_config import (
+    public_config,
+    public_config_text,
     schema_problems,
     unfinished_metadata_problems,
 )

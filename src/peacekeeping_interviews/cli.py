@@ -40,6 +40,7 @@ def _new_study(args: argparse.Namespace) -> None:
 def _verify(args: argparse.Namespace) -> int:
     from peacekeeping_interviews.verification import (
         differences_summary,
+        printable,
         read_tolerances,
         verdict,
         verify_deposit,
@@ -56,7 +57,7 @@ def _verify(args: argparse.Namespace) -> int:
     )
     report = args.scratch / args.deposit.resolve().name.removesuffix(".zip") / "REPLICATION.md"
     stream = sys.stdout if result.status == 0 else sys.stderr
-    print(f"{verdict(result)} ({report})", file=stream)
+    print(f"{printable(verdict(result))} ({report})", file=stream)
     for line in differences_summary(result):
         print(f"  {line}", file=stream)
     return result.status

@@ -54,16 +54,32 @@ def snapshot_files(bag: Path) -> tuple[str, dict[str, SourceFile]]:
         )
     try:
         with tarfile.open(archives[0], mode="r:gz") as tar:
-            files = _tar_files(tar, strip_top=True)
+            members = tar.getmembers()
+            top = members[0].name.split("/", 1)[0] if members else ""
+            files = _tar_files(tar, top=top)
     except (tarfile.TarError, OSError, EOFError) as error:
         raise CodeError(f"{archives[0].name}: the snapshot cannot be read: {error}") from None
     return archives[0].name, files
 
 
-def _tar_files(tar: tarfile.TarFile, strip_top: bool) -> dict[str, SourceFile]:
-    files = {}
+def _tar_files(tar: tarfile.TarFile, top: str | None) -> dict[str, SourceFile]:
+    """Each member's content, by path below ``top`` (the snapshot's one top folder, as
+    ``git archive --prefix`` writes it). A member elsewhere, twice, or neither a file, a folder
+    nor a symbolic link is refused: what one unpacking tool would show could differ from what
+    this check saw."""
+    files: dict[str, SourceFile] = {}
     for member in tar.getmembers():
-        path = member.name.split("/", 1)[1] if strip_top and "/" in member.name else member.name
+        if member.name.startswith("pax_global_header") or member.type == tarfile.XGLTYPE:
+            continue
+        path = member.name
+        if top is not None:
+            if path.rstrip("/") == top and member.isdir():
+                continue
+            if not path.startswith(f"{top}/"):
+                raise CodeError(f"the snapshot holds {path!r} outside its folder {top}/")
+            path = path.removeprefix(f"{top}/")
+        if path in files:
+            raise CodeError(f"the snapshot holds {path!r} twice")
         if member.issym():
             files[path] = SourceFile(member.linkname.encode(), False)
         elif member.isfile():
@@ -71,7 +87,7 @@ def _tar_files(tar: tarfile.TarFile, strip_top: bool) -> dict[str, SourceFile]:
             content = extracted.read() if extracted else b""
             files[path] = SourceFile(content, bool(member.mode & EXECUTABLE))
         elif not member.isdir():
-            files[path] = SourceFile(f"<{member.type!r} member>".encode(), False)
+            raise CodeError(f"the snapshot's {path!r} is not a file, folder or symbolic link")
     return files
 
 
@@ -88,15 +104,23 @@ def _git(checkout: Path, *args: str) -> bytes:
         ) from None
 
 
+def resolve_commit(checkout: Path, name: str) -> str:
+    """The full hash of a commit the reviewer names (never read as an option of git's)."""
+    return (
+        _git(checkout, "rev-parse", "--verify", "--end-of-options", f"{name}^{{commit}}")
+        .decode()
+        .strip()
+    )
+
+
 def checkout_files(checkout: Path, commit: str | None) -> tuple[str, dict[str, SourceFile]]:
     """The reviewer's code: a commit of their repository, or the tracked files of their working
     tree as they are (what their installed package runs)."""
     if commit:
-        with tarfile.open(
-            fileobj=io.BytesIO(_git(checkout, "archive", "--format=tar", commit))
-        ) as tar:
-            files = _tar_files(tar, strip_top=False)
-        full = _git(checkout, "rev-parse", f"{commit}^{{commit}}").decode().strip()
+        full = resolve_commit(checkout, commit)
+        archive = _git(checkout, "archive", "--format=tar", full)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            files = _tar_files(tar, top=None)
         return f"commit {commit} ({full[:12]}) of your repository {checkout.resolve()}", files
     files = {}
     for path in sorted(_git(checkout, "ls-files", "-z").decode().split("\0")):
@@ -180,3 +204,31 @@ def write_tree(files: Mapping[str, SourceFile], target: Path) -> None:
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(file.content)
         destination.chmod(0o755 if file.executable else 0o644)
+
+
+def check_label(bag: Path, checkout: Path, label: str) -> tuple[bool, str]:
+    """Whether the commit the deposit's documents name is real: a commit of the reviewer's
+    repository whose files are the deposited snapshot's. ``(False, why)`` is a difference;
+    ``(True, note)`` says what was found, including a ``+dirty`` label, whose uncommitted
+    changes no repository holds (the snapshot itself is what the code check compared)."""
+    base, _, dirty = label.partition("+")
+    try:
+        full = resolve_commit(checkout, base)
+    except CodeError:
+        return False, f"the documents name commit {label}, which your repository does not have"
+    archive = _git(checkout, "archive", "--format=tar", full)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        committed = _tar_files(tar, top=None)
+    if dirty:
+        return True, (
+            f"the documents name commit {base} with uncommitted changes: your repository has "
+            f"{base}, but no repository holds the changes; the code ran is the snapshot, "
+            "checked above"
+        )
+    differences, _ = code_differences(snapshot_files(bag)[1], committed)
+    if differences:
+        return False, (
+            f"the documents name commit {label}, but its files differ from the deposited "
+            f"snapshot ({len(differences)} files, first {differences[0]})"
+        )
+    return True, f"the documents name commit {label}: your repository's commit holds the same files"

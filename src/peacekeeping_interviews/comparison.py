@@ -54,22 +54,30 @@ def compare_json(deposited: Path, rerun_: Path, tolerances: Mapping[str, float])
     old = dict(_flatten(json.loads(deposited.read_text(encoding="utf-8"))))
     new = dict(_flatten(json.loads(rerun_.read_text(encoding="utf-8"))))
     problems = []
+    absent = ("absent", "(absent)")
     for key in sorted(old.keys() | new.keys()):
-        a, b = old.get(key, "(absent)"), new.get(key, "(absent)")
-        if a != b and not _within(a, b, tolerances.get(key)):
-            problems.append(f"{key}: deposit {a!r}, rerun {b!r}")
+        (kind_a, a), (kind_b, b) = old.get(key, absent), new.get(key, absent)
+        numbers = {kind_a, kind_b} <= {"int", "float"}
+        if (kind_a, a) != (kind_b, b) and not (numbers and _within(a, b, tolerances.get(key))):
+            shown_types = kind_a != kind_b and "absent" not in {kind_a, kind_b}
+            types = (f" ({kind_a})", f" ({kind_b})") if shown_types else ("", "")
+            problems.append(f"{key}: deposit {a!r}{types[0]}, rerun {b!r}{types[1]}")
     return problems
 
 
 def _flatten(value: object, prefix: str = "") -> Iterator[tuple[str, object]]:
-    if isinstance(value, dict):
+    """Leaves by dotted key, each with its JSON type (so that 1, 1.0 and true stay apart), and
+    empty containers as leaves of their own."""
+    if isinstance(value, dict | list) and not value:
+        yield prefix, (type(value).__name__, "empty")
+    elif isinstance(value, dict):
         for key, item in value.items():
             yield from _flatten(item, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _flatten(item, f"{prefix}.{index}" if prefix else str(index))
     else:
-        yield prefix, value
+        yield prefix, (type(value).__name__, value)
 
 
 def compare_image(deposited: Path, rerun_: Path) -> list[str]:
@@ -198,10 +206,25 @@ def _clip(line: str, width: int = 160) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def changed_entries(deposited: Path, rerun_: Path) -> set[str]:
+    """What two manifests or two ``bag-info.txt`` files disagree on: the paths whose checksum
+    lines differ, or the labels whose values do."""
+    old, new = (set(p.read_text(encoding="utf-8").splitlines()) for p in (deposited, rerun_))
+    if deposited.name == "bag-info.txt":
+        return {line.partition(":")[0] for line in old ^ new}
+    return {line.split(None, 1)[-1] for line in old ^ new}
+
+
+def json_changed_keys(deposited: Path, rerun_: Path) -> set[str]:
+    """The dotted keys whose values differ between two JSON files."""
+    old = dict(_flatten(json.loads(deposited.read_text(encoding="utf-8"))))
+    new = dict(_flatten(json.loads(rerun_.read_text(encoding="utf-8"))))
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
 def manifest_changes(deposited: Path, rerun_: Path) -> list[str]:
     """The payload files whose manifest lines differ (each also reported on its own)."""
-    old, new = (set(p.read_text(encoding="utf-8").splitlines()) for p in (deposited, rerun_))
-    changed = sorted({line.split(None, 1)[-1] for line in old ^ new})
+    changed = sorted(changed_entries(deposited, rerun_))
     return (
         [f"the lines of {', '.join(changed)} differ"]
         if changed

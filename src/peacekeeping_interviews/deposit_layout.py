@@ -70,7 +70,8 @@ def is_input(payload_path: str) -> bool:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def input_digests(root: Path, inputs: Mapping[str, str]) -> dict[str, str]:

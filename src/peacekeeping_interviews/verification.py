@@ -41,8 +41,15 @@ from pathlib import Path
 import bagit
 import yaml
 
-from peacekeeping_interviews.code_check import CodeCheck, CodeError, check_code, write_tree
-from peacekeeping_interviews.comparison import explain
+from peacekeeping_interviews import __version__
+from peacekeeping_interviews.code_check import (
+    CodeCheck,
+    CodeError,
+    check_code,
+    check_label,
+    write_tree,
+)
+from peacekeeping_interviews.comparison import changed_entries, explain, json_changed_keys
 from peacekeeping_interviews.deposit_layout import (
     DEPOSITED_SNAPSHOT,
     FINGERPRINT_DIGITS,
@@ -58,19 +65,27 @@ from peacekeeping_interviews.deposit_layout import (
     is_input,
 )
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_by_file, exhibits_of
+from peacekeeping_interviews.files import json_text
+from peacekeeping_interviews.public_text import HOW
 from peacekeeping_interviews.rendering import RenderError, midnight_epoch, synthetic_flag
 from peacekeeping_interviews.sandbox import Isolation, run_isolated
-from peacekeeping_interviews.tools import CFFCONVERT_VARIABLE, find_cffconvert
+from peacekeeping_interviews.study_config import public_config
+from peacekeeping_interviews.tools import CFFCONVERT_VARIABLE, find_cffconvert, missing_tools
 
 MAX_SHOWN = 10
-RENDER_RECORD = "results/paper/render.json"
-# Files of the deposit no rerun can check, and why.
-NOT_VERIFIABLE = {
-    f"{PAYLOAD}/{LEAK_SCAN_REPORT}": (
-        "the final leak scan reads the confidential inputs, which are not deposited; its counts "
-        "are the authors' statement"
-    ),
+# Files whose bytes depend on the renderer (its name and version are in the stamp and records).
+RENDERED_FOLDER = f"{PAYLOAD}/results/paper/"
+RENDERED = {
+    f"{PAYLOAD}/README.md",
+    f"{PAYLOAD}/README.pdf",
+    f"{PAYLOAD}/ro-crate-metadata.json",
+    f"{PAYLOAD}/datapackage.json",
+    "manifest-sha256.txt",
+    "tagmanifest-sha256.txt",
+    "bag-info.txt",
 }
+WITHIN_TOLERANCES = "within your tolerances"
+RENDER_RECORD = "results/paper/render.json"
 REPRODUCED, DIFFERS, CHECKED, UNVERIFIABLE, NOT_COMPARABLE = (
     "reproduced",
     "differs",
@@ -103,6 +118,8 @@ class Verification:
     tolerances: dict[str, dict[str, float]]
     declared_tolerances: dict
     code: CodeCheck | None = None
+    label_matches: bool = True
+    label_note: str = ""
     isolation: Isolation | None = None
     files: list[FileResult] = field(default_factory=list)
     exhibits: list[Exhibit] = field(default_factory=list)
@@ -120,6 +137,7 @@ class Verification:
         if (
             not self.anchor_matches
             or (self.code and self.code.differences)
+            or not self.label_matches
             or self.rerun_failure
             or any(f.status == DIFFERS for f in self.files)
         ):
@@ -146,6 +164,10 @@ def scratch_folder(deposit: Path, scratch: Path) -> Path:
         raise VerificationError(
             f"--scratch {scratch}: the deposit {deposit} lies inside {work}; choose another folder"
         )
+    if target in work.parents:
+        raise VerificationError(
+            f"--scratch {scratch}: it lies inside the deposit {deposit}; choose another folder"
+        )
     if work.exists():
         if not (work / MARKER).is_file():
             raise VerificationError(
@@ -171,7 +193,19 @@ def open_deposit(deposit: Path, scratch: Path) -> Path:
         )
     if not (bag / "bagit.txt").is_file():
         raise VerificationError(f"{deposit}: not a BagIt bag (no bagit.txt at its top level)")
+    refuse_links(bag)
     return bag
+
+
+def refuse_links(bag: Path) -> None:
+    """Only regular files and folders: a symbolic link (which bagit and a folder walk would not
+    follow, or would follow out of the bag) or a device cannot be accounted for."""
+    for path in sorted(bag.rglob("*")):
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            raise VerificationError(
+                f"{path}: not a regular file or folder (a link or special file); a deposit "
+                "holds only files"
+            )
 
 
 def _zip_parts(first: Path) -> list[Path]:
@@ -195,9 +229,12 @@ def _unpack_zips(parts: list[Path], target: Path) -> Path:
     for part in parts:
         try:
             with zipfile.ZipFile(part) as archive:
-                for name in archive.namelist():
+                names = archive.namelist()
+                for name in names:
                     if name.startswith("/") or ".." in Path(name).parts:
                         raise VerificationError(f"{part}: unsafe path {name!r} in the zip")
+                    if names.count(name) > 1:
+                        raise VerificationError(f"{part}: {name!r} is in the zip twice")
                 archive.extractall(target)
         except (zipfile.BadZipFile, OSError) as error:
             raise VerificationError(f"{part}: the zip cannot be read: {error}") from None
@@ -349,27 +386,14 @@ def place_deposited_files(bag: Path, source: Path) -> None:
     """What a run from the deposit reads, where it reads it: the inputs the fingerprint covers,
     the leak-scan report and the source snapshot (to rebuild the bag)."""
     payload = bag / PAYLOAD
-    public = {
-        "mandates": f"{LAYOUT['public']}/mandates.csv",
-        "codebook": f"{LAYOUT['public']}/codebook.yaml",
-    }
-    inputs_section = _deposited_config(bag).get("inputs")
-    found = (
-        {k: (inputs_section or {}).get(k) for k in public}
-        if isinstance(inputs_section, dict)
-        else None
-    )
-    if found != public:
-        raise VerificationError(
-            f"{bag / PAYLOAD / LAYOUT['public'] / 'config.yaml'}: inputs must read the deposited "
-            f"files {public}, as the pipeline writes them; found {found}"
-        )
+    config = _deposited_config(bag)
+    check_public_config(bag, config)
     inputs = deposited_inputs(
         release=[
             f"{RELEASE_DIR}/{p.name}" for p in sorted((payload / LAYOUT["release"]).glob("*"))
         ],
-        mandates=public["mandates"],
-        codebook=public["codebook"],
+        mandates=config["inputs"]["mandates"],
+        codebook=config["inputs"]["codebook"],
         config=PUBLIC_CONFIG,
         reports=[
             p.relative_to(payload).as_posix()
@@ -393,6 +417,25 @@ def place_deposited_files(bag: Path, source: Path) -> None:
             )
         _copy(payload / payload_path, target)
     _copy(snapshot, source / DEPOSITED_SNAPSHOT)
+
+
+def check_public_config(bag: Path, config: dict) -> None:
+    """The deposited config must be one the pipeline publishes: a run from the release
+    (``start_from: release``), confidential inputs and the key not named, no restricted setting.
+    Anything else could point the reviewer's pipeline at the reviewer's own files."""
+    try:
+        published = public_config(config)
+    except (KeyError, TypeError, AttributeError) as error:
+        published = {"missing": str(error)}
+    if published != config:
+        changed = sorted(
+            key for key in {*config, *published} if config.get(key) != published.get(key)
+        )
+        raise VerificationError(
+            f"{bag / PAYLOAD / LAYOUT['public'] / 'config.yaml'}: not a config this pipeline "
+            f"publishes (start_from: release, no confidential input or restricted setting); "
+            f"it differs in {', '.join(changed)}"
+        )
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -436,9 +479,10 @@ def rerun(
         "XDG_CACHE_HOME": str(work / "cache"),
         "MPLCONFIGDIR": str(work / "cache" / "matplotlib"),
     }
-    cffconvert = find_cffconvert(os.environ, checkout)
-    if cffconvert:
-        keep[CFFCONVERT_VARIABLE] = str(Path(cffconvert).resolve())
+    missing = missing_tools(os.environ, checkout)
+    if missing:
+        raise VerificationError("the rerun rebuilds the deposit and needs: " + "; ".join(missing))
+    keep[CFFCONVERT_VARIABLE] = str(Path(str(find_cffconvert(os.environ, checkout))).resolve())
     command = [
         sys.executable,
         "-m",
@@ -480,6 +524,7 @@ def compare_bags(
     rebuilt: Path,
     rendered_from: Mapping[str, str],
     tolerances: Mapping[str, Mapping[str, float]],
+    synthetic: bool,
     snapshot_check: str,
 ) -> list[FileResult]:
     """Every file of either bag, with how it was checked and what differs."""
@@ -488,46 +533,160 @@ def compare_bags(
     for path in sorted(bag_files(bag) | bag_files(rebuilt)):
         payload_path = path.removeprefix(f"{PAYLOAD}/")
         old, new = bag / path, rebuilt / path
-        if not new.is_file():
-            results.append(
-                FileResult(
-                    path,
-                    DIFFERS,
-                    "none",
-                    ["in the deposit, but the rebuilt deposit has no such file"],
-                )
-            )
+        if not new.is_file() or new.is_symlink():
+            found = ["in the deposit, but the rebuilt deposit has no such file"]
+            results.append(FileResult(path, DIFFERS, "none", found))
         elif not old.is_file():
             results.append(FileResult(path, DIFFERS, "none", ["missing from the deposit"]))
-        elif path in NOT_VERIFIABLE:
-            results.append(FileResult(path, UNVERIFIABLE, NOT_VERIFIABLE[path]))
+        elif path == f"{PAYLOAD}/{LEAK_SCAN_REPORT}":
+            results.append(check_leak_scan_report(path, old, synthetic))
         elif path.startswith(PAYLOAD + "/") and is_input(payload_path):
             results.append(_check_input(path, payload_path, bag, rendered_from))
         elif payload_path.startswith(f"{LAYOUT['code']}/source-"):
             results.append(FileResult(path, CHECKED, snapshot_check))
         elif old.read_bytes() == new.read_bytes():
             results.append(FileResult(path, REPRODUCED, "rebuilt byte for byte"))
-        elif payload_path.startswith("results/paper/") and engines[0] != engines[1]:
-            results.append(
-                FileResult(
-                    path,
-                    NOT_COMPARABLE,
-                    f"rendered by {engines[0]} in the deposit and by {engines[1]} here; render "
-                    "with the deposit's renderer to compare",
-                )
-            )
         else:
-            found = explain(old, new, tolerances.get(payload_path, {}))
-            if found:
-                results.append(FileResult(path, DIFFERS, "rebuilt and compared", found))
-            else:
-                results.append(
-                    FileResult(
-                        path,
-                        REPRODUCED,
-                        f"within your tolerances {dict(tolerances[payload_path])}",
-                    )
-                )
+            results.append(_compared(path, old, new, tolerances.get(payload_path), engines))
+    return accept_records_of_tolerated(results, bag, rebuilt)
+
+
+def _compared(
+    path: str,
+    old: Path,
+    new: Path,
+    tolerance: Mapping[str, float] | None,
+    engines: list[str],
+) -> FileResult:
+    """A rebuilt file whose bytes differ from the deposited one's: within the reviewer's
+    tolerance, not comparable (made by another renderer than the deposit's), or different."""
+    found = explain(old, new, tolerance or {})
+    if tolerance is not None and not found:
+        return FileResult(path, REPRODUCED, f"{WITHIN_TOLERANCES} {dict(tolerance)}")
+    found = found or ["the bytes differ, though the values read from them are the same"]
+    if engines[0] != engines[1] and (path in RENDERED or path.startswith(RENDERED_FOLDER)):
+        how = (
+            f"rendered by {engines[0]} in the deposit and by {engines[1]} here; verify with "
+            "the deposit's renderer to compare"
+        )
+        return FileResult(path, NOT_COMPARABLE, how, found)
+    return FileResult(path, DIFFERS, "rebuilt and compared", found)
+
+
+LEAK_SCAN_KEYS = {
+    "version",
+    "synthetic",
+    "leaks",
+    "public_directories",
+    "scanned_by_format",
+    "not_scannable",
+    "allow_list_file_entries",
+    "restricted_strings",
+}
+RESTRICTED_COUNTS = {"raw_ids", "notes", "unscrubbed_excerpts", "non_named_with_date_or_city"}
+
+
+def check_leak_scan_report(name: str, path: Path, synthetic: bool) -> FileResult:
+    """The leak-scan report cannot be rerun, but it can only say what this code writes: no
+    leak, counts, and the reading methods of :data:`public_text.HOW`, in canonical JSON. Any
+    other content (a claim, a name, markup) is a difference."""
+    how = (
+        "not verifiable: the leak scan reads the confidential inputs; its form is checked "
+        "(no leak, counts only, as this code writes it), its counts are the authors'"
+    )
+    try:
+        text = path.read_text(encoding="utf-8")
+        report = json.loads(text)
+        problems = leak_scan_report_problems(report, synthetic)
+        if not problems and json_text(report) != text:
+            problems = ["not written as this code writes it (canonical JSON)"]
+    except (OSError, ValueError) as error:
+        problems = [f"cannot be read: {error}"]
+    return FileResult(name, DIFFERS if problems else UNVERIFIABLE, how, problems)
+
+
+def leak_scan_report_problems(report: object, synthetic: bool) -> list[str]:
+    def count(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    if not isinstance(report, dict) or set(report) != LEAK_SCAN_KEYS:
+        return [f"expected exactly the keys {sorted(LEAK_SCAN_KEYS)}"]
+    problems = []
+    if report["leaks"] != 0:
+        problems.append(f"leaks is {report['leaks']!r}; a deposit is made only with no leak")
+    if report["synthetic"] is not synthetic:
+        problems.append(f"synthetic is {report['synthetic']!r}; the data say {synthetic}")
+    if report["version"] != __version__:
+        problems.append(f"version is {report['version']!r}, not {__version__}")
+    if report["not_scannable"] != []:
+        problems.append("not_scannable must be empty: an unreadable file fails the scan")
+    directories = report["public_directories"]
+    if not isinstance(directories, list) or not all(isinstance(d, str) for d in directories):
+        problems.append("public_directories must be a list of folders")
+    counts = report["restricted_strings"]
+    if not isinstance(counts, dict) or set(counts) != RESTRICTED_COUNTS:
+        problems.append(f"restricted_strings must count exactly {sorted(RESTRICTED_COUNTS)}")
+    elif not all(count(v) for v in counts.values()):
+        problems.append("restricted_strings must be counts")
+    formats = report["scanned_by_format"]
+    if not isinstance(formats, dict) or any(
+        f not in HOW
+        or not isinstance(entry, dict)
+        or set(entry) != {"files", "archive_members", "how"}
+        or entry["how"] != HOW[f]
+        or not (count(entry["files"]) and count(entry["archive_members"]))
+        for f, entry in formats.items()
+    ):
+        problems.append("scanned_by_format must hold this code's formats, counts and methods")
+    entries = report["allow_list_file_entries"]
+    if not isinstance(entries, list) or any(
+        not isinstance(e, dict)
+        or set(e) != {"entry", "let_through"}
+        or not (count(e["entry"]) and count(e["let_through"]))
+        for e in entries
+    ):
+        problems.append("allow_list_file_entries must be (entry, let_through) counts")
+    return problems
+
+
+def accept_records_of_tolerated(
+    results: list[FileResult], bag: Path, rebuilt: Path
+) -> list[FileResult]:
+    """A file accepted within the reviewer's tolerances changes the files that record its
+    checksum or size: ``render.json``'s input digests, the manifest, ``bag-info.txt``'s
+    Payload-Oxum, the tag manifest. Where those records differ in exactly these entries and
+    nothing else, they are accepted too (in this order, since each records the ones before)."""
+    by_path = {r.file: r for r in results}
+    accepted = {r.file for r in results if r.how.startswith(WITHIN_TOLERANCES)}
+    if not accepted:
+        return results
+    records = {
+        f"{PAYLOAD}/{RENDER_RECORD}": lambda a, b: {
+            f"{PAYLOAD}/{k.removeprefix('inputs.')}" if k.startswith("inputs.") else k
+            for k in json_changed_keys(a, b)
+        },
+        "manifest-sha256.txt": changed_entries,
+        "bag-info.txt": lambda a, b: {
+            "a tolerated file's size" if k == "Payload-Oxum" else k for k in changed_entries(a, b)
+        },
+        "tagmanifest-sha256.txt": changed_entries,
+    }
+    allowed = set(accepted) | {"a tolerated file's size"}
+    for path, changed in records.items():
+        item = by_path.get(path)
+        if item is None or item.status != DIFFERS:
+            continue
+        try:
+            entries = changed(bag / path, rebuilt / path)
+        except (OSError, ValueError):
+            continue
+        if entries <= allowed:
+            item.status, item.how, item.differences = (
+                REPRODUCED,
+                "differs only where it records the files accepted within your tolerances",
+                [],
+            )
+            allowed.add(path)
     return results
 
 
@@ -627,14 +786,16 @@ def verify_deposit(
         report.write_text(replication_report(result), encoding="utf-8")
         return result
 
+    label = source_label(bag)
+    result.label_matches, result.label_note = check_label(bag, checkout, label)
     step = time.perf_counter()
-    source = work / "source"
+    run_folder = work / "rerun"
+    source = run_folder / "source"
     write_tree(trusted, source)
     place_deposited_files(bag, source)
-    label = source_label(bag)
     result.environment = {"python": platform.python_version(), "platform": platform.platform()}
     result.rerun_failure, result.isolation = rerun(
-        source, checkout, work, info["Bagging-Date"], label, cores, isolation
+        source, checkout, run_folder, info["Bagging-Date"], label, cores, isolation
     )
     result.timings["rerun"] = time.perf_counter() - step
 
@@ -647,6 +808,7 @@ def verify_deposit(
             rebuilt,
             rendered_inputs(bag),
             result.tolerances,
+            result.synthetic,
             f"unpacked and compared with {result.code.trusted}: {result.code.files} files, "
             "the same bytes",
         )
@@ -661,11 +823,19 @@ def verify_deposit(
 
 
 def verdict(result: Verification) -> str:
-    if result.status == 0:
-        return "reproduced: every file of the deposit is accounted for and matches"
+    """One line: the outcome, and what it does not cover."""
+    if result.status == 1:
+        return "DIFFERENCES FOUND (see below)"
     if result.status == 2:
         return "NOT VERIFIED: some files could not be compared here (see below)"
-    return "DIFFERENCES FOUND (see below)"
+    unverifiable = [f.file for f in result.files if f.status == UNVERIFIABLE]
+    caveats = [f"{', '.join(unverifiable)} cannot be rerun (form checked)"] if unverifiable else []
+    caveats.append(f"the bagging date {result.bag_info.get('Bagging-Date')} is the deposit's word")
+    if result.expected is None:
+        caveats.append("the data fingerprint was NOT checked against the article (pass EXPECT=)")
+    return "reproduced: every other file of the deposit is accounted for and matches; " + "; ".join(
+        caveats
+    )
 
 
 def replication_report(result: Verification) -> str:
@@ -691,6 +861,7 @@ def replication_report(result: Verification) -> str:
         "## The code",
         "",
         *code_lines(result.code),
+        *label_lines(result),
         "",
         "## Tolerances",
         "",
@@ -754,6 +925,13 @@ def code_lines(code: CodeCheck | None) -> list[str]:
     return [*lines, "- The same bytes, file by file: the rerun ran your code"]
 
 
+def label_lines(result: Verification) -> list[str]:
+    if not result.label_note:
+        return []
+    mark = "" if result.label_matches else "**DIFFERS**: "
+    return [f"- The commit the documents print: {mark}{result.label_note}"]
+
+
 def tolerance_lines(result: Verification) -> list[str]:
     applied = [f"- Applied (yours): `{f}`: {c}" for f, c in sorted(result.tolerances.items())]
     declared = [
@@ -802,6 +980,8 @@ def difference_lines(result: Verification) -> list[str]:
         )
     if result.code:
         lines += [f"code: {d}" for d in result.code.differences]
+    if not result.label_matches:
+        lines.append(f"commit label: {result.label_note}")
     if result.rerun_failure:
         lines.append(result.rerun_failure)
     for item in result.files:
@@ -814,6 +994,11 @@ def difference_lines(result: Verification) -> list[str]:
 
 
 def differences_summary(result: Verification, limit: int = MAX_SHOWN) -> list[str]:
-    """The differences for the terminal, the anchor first."""
-    lines = difference_lines(result)
+    """The differences for the terminal, the anchor first, with any character a terminal would
+    act on (escape sequences in a file name, say) shown escaped."""
+    lines = [printable(line) for line in difference_lines(result)]
     return lines[:limit] + ([f"… and {len(lines) - limit} more"] if len(lines) > limit else [])
+
+
+def printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
