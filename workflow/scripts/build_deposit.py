@@ -24,10 +24,10 @@ with logged(snakemake.log[0]):
         zips=Path(snakemake.output.zips),
         producers=snakemake.params.producers,
         confidential=confidential_inputs(snakemake)
-        if "interviews" in snakemake.input.keys()
+        if snakemake.input.get("interviews") is not None
         else None,
-        deposited_snapshot=Path(snakemake.input.snapshot)
-        if "snapshot" in snakemake.input.keys()
+        deposited_snapshot=Path(snapshot)
+        if (snapshot := snakemake.input.get("snapshot"))
         else None,
         quarantine=Path(snakemake.params.quarantine),
     )
