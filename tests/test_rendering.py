@@ -14,12 +14,12 @@ from conftest import ROOT
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
 
 from peacekeeping_interviews import __version__
+from peacekeeping_interviews.provenance import git_commit
 from peacekeeping_interviews.rendering import (
     Document,
     RenderError,
     RenderRequest,
     choose_engine,
-    git_commit,
     render_date,
     render_reports,
     synthetic_flag,

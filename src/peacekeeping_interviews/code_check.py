@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacekeeping_interviews.deposit_layout import EXAMPLE_INPUTS, LAYOUT, PAYLOAD
+from peacekeeping_interviews.provenance import git_commit
 
 EXECUTABLE = 0o111
 
@@ -132,10 +133,8 @@ def checkout_files(checkout: Path, commit: str | None) -> tuple[str, dict[str, S
                 files[path] = SourceFile(
                     target.read_bytes(), bool(target.stat().st_mode & EXECUTABLE)
                 )
-    head = _git(checkout, "rev-parse", "--short=12", "HEAD").decode().strip()
-    dirty = bool(_git(checkout, "status", "--porcelain", "--untracked-files=no").strip())
-    state = f"commit {head}" + (" with uncommitted changes" if dirty else "")
-    return f"the working tree of your checkout {checkout.resolve()} ({state})", files
+    state = git_commit(checkout).replace("+dirty", " with uncommitted changes")
+    return f"the working tree of your checkout {checkout.resolve()} (commit {state})", files
 
 
 def version_of(files: Mapping[str, SourceFile]) -> str:

@@ -41,6 +41,7 @@ import yaml
 from peacekeeping_interviews import crossref
 from peacekeeping_interviews.deposit_layout import file_digest, fingerprint, input_digests
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
+from peacekeeping_interviews.provenance import source_label
 from peacekeeping_interviews.report_data import CONTEXT_ENVIRONMENT_VARIABLE, VALUE_CLASS
 
 SYNTHETIC_BANNER = (
@@ -212,28 +213,6 @@ def recorded_inputs(declared: list[str], deposited: Mapping[str, str], root: Pat
             "declared inputs that are neither results nor deposited inputs: " + ", ".join(unnamed)
         )
     return {names.get(p, p): file_digest(root / p) for p in sorted(declared)}
-
-
-def git_commit(root: Path) -> str:
-    """The checked-out commit (12 hex digits), ``+dirty`` if tracked files differ from it."""
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
-        ).stdout.strip()
-
-    try:
-        commit = git("rev-parse", "--short=12", "HEAD")
-        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return commit + ("+dirty" if dirty else "")
-
-
-def source_label(root: Path, environment: Mapping[str, str]) -> str:
-    """The stamp's commit: ``PKI_SOURCE_LABEL`` where ``make verify`` reruns code it has found
-    byte-identical to the deposited snapshot of that label, else the checkout's commit."""
-    return environment.get("PKI_SOURCE_LABEL") or git_commit(root)
 
 
 def render_date(root: Path, environment: Mapping[str, str]) -> datetime.date:

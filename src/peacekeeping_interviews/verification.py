@@ -66,6 +66,7 @@ from peacekeeping_interviews.deposit_layout import (
 )
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_by_file, exhibits_of
 from peacekeeping_interviews.files import json_text
+from peacekeeping_interviews.provenance import SOURCE_LABEL_VARIABLE
 from peacekeeping_interviews.public_text import HOW
 from peacekeeping_interviews.rendering import RenderError, midnight_epoch, synthetic_flag
 from peacekeeping_interviews.sandbox import Isolation, run_isolated
@@ -475,7 +476,7 @@ def rerun(
         "SOURCE_DATE_EPOCH": str(midnight_epoch(datetime.date.fromisoformat(date))),
         "PYTHONHASHSEED": "0",
         "PYTHONPATH": str(source / "src"),
-        "PKI_SOURCE_LABEL": label,
+        SOURCE_LABEL_VARIABLE: label,
         "XDG_CACHE_HOME": str(work / "cache"),
         "MPLCONFIGDIR": str(work / "cache" / "matplotlib"),
     }

@@ -33,6 +33,8 @@ rule build_deposit:
             "public_text",
             "anonymisation",
             "rendering",
+            "deposit_layout",
+            "provenance",
         ),
         templates=[
             str(PACKAGE_DIR / "deposit_templates" / name)

@@ -35,7 +35,9 @@ rule render_reports:
             config["inputs"]["codebook"],
             config["inputs"]["mandates"],
         ],
-        code=package_modules("rendering", "crossref", "report_data"),
+        code=package_modules(
+            "rendering", "crossref", "report_data", "provenance", "deposit_layout"
+        ),
     output:
         paper_html=str(PAPER_DIR / f"paper-v{VERSION}.html"),
         paper_pdf=str(PAPER_DIR / f"paper-v{VERSION}.pdf"),
