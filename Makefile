@@ -42,7 +42,7 @@ test: $(VENV)/installed $(CFF_VENV)/installed system-packages
 ifeq ($(MAKECMDGOALS),verify)
 VERIFY_STATUS := $(shell ( \
 	test -n "$(DEPOSIT)" || { echo "usage: make verify DEPOSIT=path/to/bag-or-zip"; exit 2; }; \
-	$(MAKE) --no-print-directory venv PYTHON="$(PYTHON)" VENV="$(VENV)" || exit 2; \
+	$(MAKE) -s --no-print-directory venv PYTHON="$(PYTHON)" VENV="$(VENV)" || exit 2; \
 	$(BIN)/peacekeeping-interviews verify "$(DEPOSIT)" --scratch "$(VERIFY_DIR)" \
 	--cores $(CORES) $(if $(EXPECT),--expect "$(EXPECT)") \
 	$(if $(TOLERANCES),--tolerances "$(TOLERANCES)") $(if $(COMMIT),--commit "$(COMMIT)") \

@@ -159,3 +159,11 @@ def test_a_commit_name_is_never_read_as_an_option_of_git(tmp_path):
     with pytest.raises(CodeError, match="failed"):
         checkout_files(repo, f"--output={written}")
     assert not written.exists()
+
+
+def test_a_link_and_a_file_with_the_same_text_differ():
+    link = SourceFile(b"src/module.py", False, link=True)
+    file = SourceFile(b"src/module.py", False)
+    assert code_differences({"a": link}, {"a": file})[0] == [
+        "a: a symbolic link on one side, a file on the other"
+    ]

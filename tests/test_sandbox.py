@@ -207,3 +207,26 @@ def test_the_clean_environment_drops_secrets_proxies_and_agents(tmp_path, monkey
         "TMPDIR": "/tmp/pki-x",
         **KEEP,
     }
+
+
+def test_read_only_paths_below_the_writable_folder_stay_read_only_under_bubblewrap(tmp_path):
+    """The rerun's copy of the checked code lies below its scratch folder, and stays unchanged."""
+    levels = {level.name: level for level in working_isolations()}
+    if BUBBLEWRAP not in levels:
+        missing_tool("bwrap (Debian package bubblewrap) is not installed or does not work")
+    code = tmp_path / "work" / "src"
+    code.mkdir(parents=True)
+    (code / "module.py").write_text("checked = True\n")
+    child = "import pathlib; pathlib.Path('src/module.py').write_text('changed = True')"
+    status, _ = run_isolated(
+        [sys.executable, "-c", child],
+        tmp_path / "work",
+        tmp_path / "work",
+        {},
+        tmp_path / "work" / "log.txt",
+        levels[BUBBLEWRAP],
+        read_only=[code],
+    )
+    assert status != 0
+    assert "Read-only file system" in (tmp_path / "work" / "log.txt").read_text()
+    assert (code / "module.py").read_text() == "checked = True\n"

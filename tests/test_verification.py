@@ -28,6 +28,7 @@ from project_copy import RUN_ENVIRONMENT, git
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.cli import main as cli
 from peacekeeping_interviews.deposit_layout import LAYOUT_VERSION
+from peacekeeping_interviews.study_config import public_config_text
 from peacekeeping_interviews.verification import (
     CHECKED,
     DIFFERS,
@@ -222,7 +223,7 @@ def _inflate_richness_and_loosen_the_declared_tolerance(payload: Path) -> None:
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     assert settings["verification"]["tolerances"] == {}
     settings["verification"]["tolerances"] = {RICHNESS: {"estimate": 1000}}
-    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    config.write_text(public_config_text(settings), encoding="utf-8")
 
 
 def _forge_the_commit_label_and_the_leak_scan(payload: Path) -> None:
@@ -797,3 +798,52 @@ def test_what_a_terminal_would_act_on_is_printed_escaped():
     from peacekeeping_interviews.verification import printable
 
     assert printable("data/\x1b[2Kreproduced\r.csv") == "data/\\x1b[2Kreproduced\\r.csv"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda text: "__use_yte__: true\n" + text,
+            "not a valid config",
+        ),
+        (
+            lambda text: "# written by hand\n" + text,
+            "not written as the pipeline writes it",
+        ),
+    ],
+    ids=["a key of its own (Snakemake's YAML templating runs such keys)", "other YAML"],
+)
+def test_a_deposited_config_not_as_the_pipeline_writes_it_is_refused(
+    deposit, checkout, tmp_path, edit, message
+):
+    def change(payload: Path) -> None:
+        config = payload / "public/config.yaml"
+        config.write_text(edit(config.read_text(encoding="utf-8")), encoding="utf-8")
+
+    bag = tampered(deposit, tmp_path / "in", change)
+    with pytest.raises(VerificationError, match=message):
+        verify_deposit(bag, tmp_path / "scratch", checkout=checkout)
+    assert not (tmp_path / "scratch" / bag.name / "rerun" / "rerun.log").exists()
+
+
+def test_split_zips_naming_one_file_twice_even_in_other_case_are_refused(tmp_path):
+    for number, name in ((1, "study/data/README.md"), (2, "study/data/readme.md")):
+        with zipfile.ZipFile(tmp_path / f"study.part{number}-of-2.zip", "w") as archive:
+            archive.writestr("study/bagit.txt" if number == 1 else "study/other.txt", "x\n")
+            archive.writestr(name, "text\n")
+    with pytest.raises(VerificationError, match="is in the deposit's zips twice"):
+        verify_deposit(tmp_path / "study.part2-of-2.zip", tmp_path / "scratch")
+
+
+def test_a_bagging_date_that_is_no_date_is_refused(deposit, tmp_path):
+    bag = tampered(deposit, tmp_path / "in", lambda p: None, info={"Bagging-Date": "2025-02-30"})
+    with pytest.raises(VerificationError, match="Bagging-Date as YYYY-MM-DD"):
+        verify_deposit(bag, tmp_path / "scratch")
+
+
+def test_a_renderer_the_documents_do_not_print_cannot_excuse_them(deposit):
+    from peacekeeping_interviews.verification import _documents_name, _engine
+
+    assert _documents_name(deposit, _engine(deposit))
+    assert not _documents_name(deposit, "Quarto 1.6.40")

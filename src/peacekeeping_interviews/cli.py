@@ -6,6 +6,7 @@ The workflow's own rules call stage functions through the thin adapters in ``wor
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +40,7 @@ def _new_study(args: argparse.Namespace) -> None:
 
 def _verify(args: argparse.Namespace) -> int:
     from peacekeeping_interviews.verification import (
+        VerificationError,
         differences_summary,
         printable,
         read_tolerances,
@@ -46,20 +48,34 @@ def _verify(args: argparse.Namespace) -> int:
         verify_deposit,
     )
 
-    result = verify_deposit(
-        args.deposit,
-        args.scratch,
-        checkout=args.checkout,
-        commit=args.commit or None,
-        expect=args.expect or None,
-        tolerances=read_tolerances(args.tolerances),
-        cores=args.cores,
-    )
+    logging.getLogger("bagit").setLevel(logging.CRITICAL)  # its findings come back named
+    try:
+        result = verify_deposit(
+            args.deposit,
+            args.scratch,
+            checkout=args.checkout,
+            commit=args.commit or None,
+            expect=args.expect or None,
+            tolerances=read_tolerances(args.tolerances),
+            cores=args.cores,
+        )
+    except (VerificationError, InputError, FileExistsError):
+        raise
+    except Exception as error:  # a deposit this verifier did not foresee cannot be verified
+        raise VerificationError(
+            f"{args.deposit}: cannot verify: {type(error).__name__}: {error}"
+        ) from error
     report = args.scratch / args.deposit.resolve().name.removesuffix(".zip") / "REPLICATION.md"
     stream = sys.stdout if result.status == 0 else sys.stderr
     print(f"{printable(verdict(result))} ({report})", file=stream)
     for line in differences_summary(result):
         print(f"  {line}", file=stream)
+    if result.expected is None:
+        print(
+            "WARNING: the data fingerprint was not checked against the published article; "
+            "pass the one it prints (make verify EXPECT=…)",
+            file=sys.stderr,
+        )
     return result.status
 
 
@@ -127,13 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand; bad input exits with status 2 and one line per problem on stderr, a
     deposit that does not reproduce with status 1."""
-    from peacekeeping_interviews.verification import VerificationError
+    from peacekeeping_interviews.verification import VerificationError, printable
 
     args = build_parser().parse_args(argv)
     try:
         status = args.handler(args)
     except (InputError, VerificationError, FileExistsError) as error:
-        print(error, file=sys.stderr)
+        print("\n".join(printable(line) for line in str(error).splitlines()), file=sys.stderr)
         return 2
     return status or 0
 

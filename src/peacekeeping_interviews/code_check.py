@@ -30,8 +30,9 @@ class CodeError(Exception):
 
 @dataclass(frozen=True)
 class SourceFile:
-    content: bytes
+    content: bytes  # a symbolic link's target, for a link
     executable: bool
+    link: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _tar_files(tar: tarfile.TarFile, top: str | None) -> dict[str, SourceFile]:
         if path in files:
             raise CodeError(f"the snapshot holds {path!r} twice")
         if member.issym():
-            files[path] = SourceFile(member.linkname.encode(), False)
+            files[path] = SourceFile(member.linkname.encode(), False, link=True)
         elif member.isfile():
             extracted = tar.extractfile(member)
             content = extracted.read() if extracted else b""
@@ -128,7 +129,7 @@ def checkout_files(checkout: Path, commit: str | None) -> tuple[str, dict[str, S
         target = checkout / path
         if path and (target.is_file() or target.is_symlink()):
             if target.is_symlink():
-                files[path] = SourceFile(str(target.readlink()).encode(), False)
+                files[path] = SourceFile(str(target.readlink()).encode(), False, link=True)
             else:
                 files[path] = SourceFile(
                     target.read_bytes(), bool(target.stat().st_mode & EXECUTABLE)
@@ -160,6 +161,8 @@ def code_differences(
             differences.append(f"{path}: in your code, missing from the deposited snapshot")
         elif deposited[path].content != trusted[path].content:
             differences.append(f"{path}: {_first_change(deposited[path], trusted[path])}")
+        elif deposited[path].link != trusted[path].link:
+            differences.append(f"{path}: a symbolic link on one side, a file on the other")
         elif deposited[path].executable != trusted[path].executable:
             differences.append(f"{path}: executable bit differs")
     return differences, left_out

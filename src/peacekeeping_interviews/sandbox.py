@@ -155,12 +155,17 @@ def run_isolated(
     keep: Mapping[str, str],
     log: Path,
     isolation: Isolation | None = None,
+    read_only: Sequence[Path] = (),
 ) -> tuple[int, Isolation]:
     """Run ``command`` in ``cwd`` (below ``writable``) with its stdout and stderr in ``log``
     (below ``writable`` too), in the clean environment, with a private temporary folder, under
     ``isolation`` (by default the strongest available). Returns the exit status and the
     isolation used. Outside bubblewrap the private temporary folder is a new 0700 folder in the
-    system's temporary folder, removed afterwards."""
+    system's temporary folder, removed afterwards.
+
+    Under bubblewrap, ``read_only`` paths stay readable but not writable even below
+    ``writable`` (the code a rerun runs), and the running interpreter's environment stays
+    visible even if it lies in the temporary folder the sandbox replaces."""
     writable, cwd, log = writable.resolve(), cwd.resolve(), log.resolve()
     for path in (cwd, log):
         if not path.is_relative_to(writable):
@@ -171,7 +176,10 @@ def run_isolated(
     if isolation.name == BUBBLEWRAP:
         if Path(BUBBLEWRAP_TMP).is_relative_to(writable):
             raise ValueError(f"the writable folder {writable} would expose {BUBBLEWRAP_TMP}")
-        launcher += ["--bind", str(writable), str(writable), "--chdir", str(cwd), "--"]
+        launcher += ["--bind", str(writable), str(writable)]
+        for path in [Path(sys.prefix), *read_only]:
+            launcher += ["--ro-bind", str(path.resolve()), str(path.resolve())]
+        launcher += ["--chdir", str(cwd), "--"]
         private_tmp = contextlib.nullcontext(BUBBLEWRAP_TMP)
     else:
         private_tmp = tempfile.TemporaryDirectory(prefix="pki-", ignore_cleanup_errors=True)

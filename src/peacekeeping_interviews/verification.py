@@ -26,6 +26,7 @@ the deposit with how it was checked. Exit status: 0 reproduced, 1 differences, 2
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import re
 import shutil
 import sys
 import time
+import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -65,15 +67,19 @@ from peacekeeping_interviews.deposit_layout import (
     is_input,
 )
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_by_file, exhibits_of
-from peacekeeping_interviews.files import json_text
+from peacekeeping_interviews.files import json_text, read_yaml
 from peacekeeping_interviews.provenance import SOURCE_LABEL_VARIABLE
 from peacekeeping_interviews.public_text import HOW
 from peacekeeping_interviews.rendering import RenderError, midnight_epoch, synthetic_flag
 from peacekeeping_interviews.sandbox import Isolation, run_isolated
-from peacekeeping_interviews.study_config import public_config
+from peacekeeping_interviews.study_config import public_config, public_config_text, schema_problems
 from peacekeeping_interviews.tools import CFFCONVERT_VARIABLE, find_cffconvert, missing_tools
 
 MAX_SHOWN = 10
+# A deposit's zips hold CSV, PDF, PNG and a compressed snapshot: a hundredfold expansion is a bomb.
+MAX_EXPANSION = 100
+# Where a run from the deposit writes, in the project: everything else of the code is read-only.
+RUN_WRITES = {"data", "results", "logs", ".snakemake"}
 # Files whose bytes depend on the renderer (its name and version are in the stamp and records).
 RENDERED_FOLDER = f"{PAYLOAD}/results/paper/"
 RENDERED = {
@@ -226,19 +232,39 @@ def _zip_parts(first: Path) -> list[Path]:
 
 
 def _unpack_zips(parts: list[Path], target: Path) -> Path:
+    """Every part into ``target``, after checking all their names: no path out of the folder,
+    and no name twice, in one part or across parts, even differing only in case or Unicode
+    normalisation (one unpacking tool would show one copy, another the other); and no more
+    bytes unpacked than the disk holds or :data:`MAX_EXPANSION` times the zips' size."""
     target.mkdir(parents=True)
-    for part in parts:
-        try:
+    seen: dict[str, Path] = {}
+    unpacked = 0
+    try:
+        for part in parts:
             with zipfile.ZipFile(part) as archive:
-                names = archive.namelist()
-                for name in names:
+                for info in archive.infolist():
+                    name = info.filename
                     if name.startswith("/") or ".." in Path(name).parts:
                         raise VerificationError(f"{part}: unsafe path {name!r} in the zip")
-                    if names.count(name) > 1:
-                        raise VerificationError(f"{part}: {name!r} is in the zip twice")
+                    key = unicodedata.normalize("NFC", name).casefold()
+                    if key in seen and not name.endswith("/"):
+                        raise VerificationError(
+                            f"{part}: {name!r} is in the deposit's zips twice (also in "
+                            f"{seen[key].name})"
+                        )
+                    seen[key] = part
+                    unpacked += info.file_size
+        packed = sum(part.stat().st_size for part in parts)
+        if unpacked > min(MAX_EXPANSION * packed, shutil.disk_usage(target).free):
+            raise VerificationError(
+                f"{parts[0]}: the zips would unpack to {unpacked} bytes from {packed}; refused "
+                "(more than the disk holds, or a zip bomb)"
+            )
+        for part in parts:
+            with zipfile.ZipFile(part) as archive:
                 archive.extractall(target)
-        except (zipfile.BadZipFile, OSError) as error:
-            raise VerificationError(f"{part}: the zip cannot be read: {error}") from None
+    except (zipfile.BadZipFile, OSError) as error:
+        raise VerificationError(f"{part}: the zip cannot be read: {error}") from None
     tops = list(target.iterdir())
     return tops[0] if len(tops) == 1 and tops[0].is_dir() else target
 
@@ -258,12 +284,21 @@ def check_layout(bag: Path) -> dict[str, str]:
             f"{info.get('Pipeline-Version', 'unknown')}); this verifier reads layout "
             f"{LAYOUT_VERSION} only. Verify it with a checkout of the version that made it"
         )
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(info.get("Bagging-Date", ""))):
+    if not _is_date(str(info.get("Bagging-Date", ""))):
         raise VerificationError(
             f"{bag}: bag-info.txt needs Bagging-Date as YYYY-MM-DD (the documents' date), "
             f"found {info.get('Bagging-Date')!r}"
         )
     return {k: str(v) for k, v in info.items()}
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(
+            datetime.date.fromisoformat(text)
+        )
+    except ValueError:
+        return False
 
 
 def check_fixity(bag: Path) -> None:
@@ -349,8 +384,9 @@ def read_tolerances(path: Path | None) -> dict[str, dict[str, float]]:
 
 def declared_tolerances(bag: Path) -> dict:
     """What the deposit's own config declares: reported, never applied on its own."""
-    config = _deposited_config(bag)
-    return (config.get("verification") or {}).get("tolerances") or {}
+    verification = _deposited_config(bag).get("verification")
+    tolerances = verification.get("tolerances") if isinstance(verification, dict) else None
+    return tolerances if isinstance(tolerances, dict) else {}
 
 
 def _deposited_config(bag: Path) -> dict:
@@ -388,7 +424,7 @@ def place_deposited_files(bag: Path, source: Path) -> None:
     the leak-scan report and the source snapshot (to rebuild the bag)."""
     payload = bag / PAYLOAD
     config = _deposited_config(bag)
-    check_public_config(bag, config)
+    check_public_config(bag, config, source / "workflow" / "schemas" / "config.schema.yaml")
     inputs = deposited_inputs(
         release=[
             f"{RELEASE_DIR}/{p.name}" for p in sorted((payload / LAYOUT["release"]).glob("*"))
@@ -420,14 +456,27 @@ def place_deposited_files(bag: Path, source: Path) -> None:
     _copy(snapshot, source / DEPOSITED_SNAPSHOT)
 
 
-def check_public_config(bag: Path, config: dict) -> None:
-    """The deposited config must be one the pipeline publishes: a run from the release
-    (``start_from: release``), confidential inputs and the key not named, no restricted setting.
-    Anything else could point the reviewer's pipeline at the reviewer's own files."""
+def check_public_config(bag: Path, config: dict, schema: Path) -> None:
+    """The deposited config must be one the pipeline publishes, byte for byte: valid against
+    the reviewer's config schema (no key of its own: Snakemake's YAML templating would run one
+    as code), written as :func:`public_config_text` writes it (no tags, anchors or duplicate
+    keys), a run from the release with no confidential input or restricted setting. Anything
+    else could point the reviewer's pipeline at the reviewer's own files, or run code."""
+    where = bag / PAYLOAD / LAYOUT["public"] / "config.yaml"
+    problems = schema_problems(config, read_yaml(schema))
+    if problems:
+        raise VerificationError(
+            f"{where}: not a valid config: " + "; ".join(str(p) for p in problems[:5])
+        )
     try:
         published = public_config(config)
     except (KeyError, TypeError, AttributeError) as error:
         published = {"missing": str(error)}
+    if published == config and public_config_text(config) != where.read_text(encoding="utf-8"):
+        raise VerificationError(
+            f"{where}: not written as the pipeline writes it (its YAML differs from the same "
+            "settings written by the pipeline: tags, anchors, comments or key order)"
+        )
     if published != config:
         changed = sorted(
             key for key in {*config, *published} if config.get(key) != published.get(key)
@@ -469,9 +518,11 @@ def rerun(
     label: str,
     cores: int,
     isolation: Isolation | None,
+    code_folders: set[str],
 ) -> tuple[str, Isolation]:
     """Every stage after anonymisation and the rebuilt deposit, isolated; an empty string, or
-    why it failed."""
+    why it failed. ``code_folders`` (the top-level entries of the reviewer's code, but where a
+    run writes) stay read-only, so that nothing in the run can change the checked code."""
     keep = {
         "SOURCE_DATE_EPOCH": str(midnight_epoch(datetime.date.fromisoformat(date))),
         "PYTHONHASHSEED": "0",
@@ -483,7 +534,8 @@ def rerun(
     missing = missing_tools(os.environ, checkout)
     if missing:
         raise VerificationError("the rerun rebuilds the deposit and needs: " + "; ".join(missing))
-    keep[CFFCONVERT_VARIABLE] = str(Path(str(find_cffconvert(os.environ, checkout))).resolve())
+    cffconvert = Path(str(find_cffconvert(os.environ, checkout))).resolve()
+    keep[CFFCONVERT_VARIABLE] = str(cffconvert)
     command = [
         sys.executable,
         "-m",
@@ -496,7 +548,10 @@ def rerun(
         PUBLIC_CONFIG,
     ]
     log = work / "rerun.log"
-    status, used = run_isolated(command, source, work, keep, log, isolation)
+    code = [source / top for top in sorted(code_folders) if (source / top).exists()]
+    status, used = run_isolated(
+        command, source, work, keep, log, isolation, read_only=[*code, cffconvert.parents[1]]
+    )
     if status != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
         return (
@@ -529,7 +584,9 @@ def compare_bags(
     snapshot_check: str,
 ) -> list[FileResult]:
     """Every file of either bag, with how it was checked and what differs."""
-    engines = [_engine(b) for b in (bag, rebuilt)]
+    engines = [_engine(bag), _engine(rebuilt)]
+    if not _documents_name(bag, engines[0]):
+        engines[0] = engines[1]  # a renderer the documents do not print cannot excuse them
     results = []
     for path in sorted(bag_files(bag) | bag_files(rebuilt)):
         payload_path = path.removeprefix(f"{PAYLOAD}/")
@@ -691,6 +748,15 @@ def accept_records_of_tolerated(
     return results
 
 
+def _documents_name(bag: Path, engine: str) -> bool:
+    """Whether the deposited documents' stamps print the renderer ``render.json`` names."""
+    pages = sorted((bag / PAYLOAD / "results" / "paper").glob("*.html"))
+    return bool(pages) and all(
+        engine in html.unescape(page.read_text(encoding="utf-8", errors="replace"))
+        for page in pages
+    )
+
+
 def _engine(bag: Path) -> str:
     try:
         return json.loads((bag / PAYLOAD / RENDER_RECORD).read_text(encoding="utf-8"))[
@@ -795,8 +861,9 @@ def verify_deposit(
     write_tree(trusted, source)
     place_deposited_files(bag, source)
     result.environment = {"python": platform.python_version(), "platform": platform.platform()}
+    code_folders = {path.split("/", 1)[0] for path in trusted} - RUN_WRITES
     result.rerun_failure, result.isolation = rerun(
-        source, checkout, run_folder, info["Bagging-Date"], label, cores, isolation
+        source, checkout, run_folder, info["Bagging-Date"], label, cores, isolation, code_folders
     )
     result.timings["rerun"] = time.perf_counter() - step
 
@@ -887,7 +954,7 @@ def replication_report(result: Verification) -> str:
         lines += exhibit_lines(result) + file_lines(result)
     differences = difference_lines(result)
     if differences:
-        lines += ["## Differences", "", *[f"- {d}" for d in differences], ""]
+        lines += ["## Differences", "", *[f"- {cell(d)}" for d in differences], ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -934,7 +1001,12 @@ def label_lines(result: Verification) -> list[str]:
 
 
 def tolerance_lines(result: Verification) -> list[str]:
-    applied = [f"- Applied (yours): `{f}`: {c}" for f, c in sorted(result.tolerances.items())]
+    files = {f.file for f in result.files}
+    applied = [
+        f"- Applied (yours): `{f}`: {c}"
+        + ("" if not files or f"{PAYLOAD}/{f}" in files else " (**no such file in the deposit**)")
+        for f, c in sorted(result.tolerances.items())
+    ]
     declared = [
         f"- Declared by the deposit, not applied: `{f}`: {c}"
         for f, c in sorted(result.declared_tolerances.items())
@@ -966,7 +1038,7 @@ def file_lines(result: Verification) -> list[str]:
         names = "; ".join(e.title for e in shown_in.get(item.file.removeprefix(f"{PAYLOAD}/"), []))
         how = "; ".join(filter(None, [item.how, f"shown in {names}" if names else ""]))
         status = f"**{item.status}**" if item.status == DIFFERS else item.status
-        lines.append(f"| `{item.file}` | {status} | {how} |")
+        lines.append(f"| `{cell(item.file)}` | {status} | {cell(how)} |")
     return [*lines, ""]
 
 
@@ -997,9 +1069,15 @@ def difference_lines(result: Verification) -> list[str]:
 def differences_summary(result: Verification, limit: int = MAX_SHOWN) -> list[str]:
     """The differences for the terminal, the anchor first, with any character a terminal would
     act on (escape sequences in a file name, say) shown escaped."""
-    lines = [printable(line) for line in difference_lines(result)]
+    lines = [printable(part) for line in difference_lines(result) for part in line.splitlines()]
     return lines[:limit] + ([f"… and {len(lines) - limit} more"] if len(lines) > limit else [])
 
 
 def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def cell(text: str) -> str:
+    """Text for a Markdown table cell: no line break, pipe or backtick of a file's name can
+    break the table or write lines of its own into the report."""
+    return printable(text).replace("|", "\\|").replace("`", "'")
