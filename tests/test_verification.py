@@ -715,7 +715,9 @@ def test_a_zip_naming_a_file_twice_is_refused(tmp_path):
         archive.writestr("study/bagit.txt", "BagIt-Version: 0.97\n")
         with pytest.warns(UserWarning, match="Duplicate name"):
             archive.writestr("study/bagit.txt", "BagIt-Version: 1.0\n")
-    with pytest.raises(VerificationError, match=re.escape("'study/bagit.txt' is in the deposit's zips twice")):
+    with pytest.raises(
+        VerificationError, match=re.escape("'study/bagit.txt' is in the deposit's zips twice")
+    ):
         verify_deposit(deposit, tmp_path / "scratch")
 
 
