@@ -63,6 +63,7 @@ from peacekeeping_interviews.deposit_layout import (
     RELEASE_DIR,
     bag_input_digests,
     deposited_inputs,
+    file_digest,
     fingerprint,
     is_input,
 )
@@ -771,7 +772,7 @@ def _check_input(
 ) -> FileResult:
     """A deposited input: the fingerprint covers it, and it must be the file the documents
     were rendered from (their ``render.json`` records each input's SHA-256)."""
-    digest = bag_input_digests(bag).get(payload_path)
+    digest = file_digest(bag / path)
     how = "deposited input: covered by the data fingerprint, and the documents' record of it"
     if payload_path not in rendered_from:
         return FileResult(path, DIFFERS, how, ["the documents were not rendered from this file"])
