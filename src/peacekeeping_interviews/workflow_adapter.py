@@ -1,4 +1,6 @@
-"""What every rule adapter shares: its log file and the outcome line in it."""
+"""What every rule adapter shares: its log file and the outcome line in it, and the public
+release as the public-tier rules read it. The restricted tier's own inputs are
+:mod:`restricted_adapter`'s, so that no public rule imports the restricted tier."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.anonymisation import ConfidentialInputs
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.release import PublicRelease, read_release
 
@@ -40,22 +41,6 @@ def logged(log_path: str) -> Iterator[None]:
             traceback.print_exc(limit=-3)
             raise
         print(f"done in {time.perf_counter() - start:.2f} s")
-
-
-def confidential_inputs(snakemake) -> ConfidentialInputs:
-    """The restricted-tier rules' named inputs and params, as the stage functions take them.
-
-    The anonymisation settings come from the config: the rules' ``settings`` param holds them as
-    :func:`~peacekeeping_interviews.study_config.recorded_config` records them, without the
-    sensitive names."""
-    return ConfidentialInputs(
-        interviews=snakemake.input.interviews,
-        coding=snakemake.input.coding,
-        codebook=snakemake.input.codebook,
-        schema_dir=snakemake.params.schema_dir,
-        settings=snakemake.config["anonymisation"],
-        latest_interview_date=snakemake.params.latest_interview_date,
-    )
 
 
 def public_release(snakemake) -> PublicRelease:

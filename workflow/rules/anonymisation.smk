@@ -12,16 +12,7 @@ rule anonymise_interviews:
             "anonymised_coding.table.yaml",
             "anonymised_mission_counts.table.yaml",
         ),
-        code=package_modules(
-            "anonymisation",
-            "disclosure",
-            "scrub",
-            "text",
-            "leak_scan",
-            "validation",
-            "codebook",
-            "files",
-        ),
+        code=package_code("anonymise_interviews"),
     output:
         interviews=RELEASE["interviews"],
         coding=RELEASE["coding"],
@@ -47,7 +38,7 @@ rule anonymise_interviews:
 # The run's config as the release carries it: restricted settings removed, start_from: release.
 rule publish_config:
     input:
-        code=package_modules("study_config", "deposit_layout", "files"),
+        code=package_code("publish_config"),
     output:
         config=RELEASE["config"],
     log:

@@ -11,6 +11,7 @@ from peacekeeping_interviews.deposit_layout import (
     deposited_inputs,
 )
 from peacekeeping_interviews.files import withdraw
+from peacekeeping_interviews.module_imports import module_closure
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 from peacekeeping_interviews.study_config import recorded_config
 
@@ -51,9 +52,11 @@ DEPOSITED_INPUTS = deposited_inputs(
 )
 
 
-def package_modules(*names):
-    """Package source files a rule depends on, so that editing them re-runs the rule."""
-    return [str(PACKAGE_DIR / f"{name}.py") for name in names]
+def package_code(rule):
+    """The package modules the rule's script imports, directly or not, so that editing any of
+    them re-runs the rule (peacekeeping_interviews.module_imports)."""
+    script = Path("workflow") / "scripts" / f"{rule}.py"
+    return [str(path) for path in module_closure(script, PACKAGE_DIR)]
 
 
 def schema_files(*names):

@@ -25,17 +25,7 @@ rule build_deposit:
             "interviews.table.yaml",
         ),
         reports=rules.render_reports.input.sources,
-        code=package_modules(
-            "deposit",
-            "bagging",
-            "exhibits",
-            "leak_scan",
-            "public_text",
-            "anonymisation",
-            "rendering",
-            "deposit_layout",
-            "provenance",
-        ),
+        code=package_code("build_deposit"),
         templates=[
             str(PACKAGE_DIR / "deposit_templates" / name)
             for name in (

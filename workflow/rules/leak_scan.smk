@@ -9,9 +9,7 @@ rule scan_for_leaks:
             *rules.describe_study.output,
             *rules.render_reports.output,
         ],
-        code=package_modules(
-            "anonymisation", "leak_scan", "public_text", "scrub", "text"
-        ),
+        code=package_code("scan_for_leaks"),
     output:
         report=LEAK_SCAN_REPORT,
     log:

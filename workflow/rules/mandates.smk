@@ -6,16 +6,7 @@ rule merge_mandates:
         mandates=config["inputs"]["mandates"],
         mission_counts=RELEASE["mission_counts"],
         schemas=schema_files("anonymised_mission_counts.table.yaml"),
-        code=package_modules(
-            "mandates",
-            "pema",
-            "text",
-            "release",
-            "validation",
-            "figures",
-            "files",
-            "problems",
-        ),
+        code=package_code("merge_mandates"),
     output:
         matrix="results/mandates/figure1_matrix.csv",
         mission_tasks="results/mandates/mission_tasks.csv",

@@ -4,9 +4,7 @@
 rule assess_reliability:
     input:
         **release_inputs(),
-        code=package_modules(
-            "reliability", "release", "codebook", "validation", "files"
-        ),
+        code=package_code("assess_reliability"),
     output:
         alpha="results/reliability/alpha.csv",
         agreement="results/reliability/agreement.csv",

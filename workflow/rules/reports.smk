@@ -6,7 +6,7 @@
 # file they may read, so that no sentence about the study is typed in a source.
 rule describe_study:
     input:
-        code=package_modules("study", "files"),
+        code=package_code("describe_study"),
     output:
         study="results/study/study.json",
     log:
@@ -35,9 +35,7 @@ rule render_reports:
             config["inputs"]["codebook"],
             config["inputs"]["mandates"],
         ],
-        code=package_modules(
-            "rendering", "crossref", "report_data", "provenance", "deposit_layout"
-        ),
+        code=package_code("render_reports"),
     output:
         paper_html=str(PAPER_DIR / f"paper-v{VERSION}.html"),
         paper_pdf=str(PAPER_DIR / f"paper-v{VERSION}.pdf"),

@@ -5,7 +5,7 @@ rule describe_sample:
     input:
         **release_inputs(),
         mission_counts=RELEASE["mission_counts"],
-        code=package_modules("sample_description", "release", "disclosure"),
+        code=package_code("describe_sample"),
     output:
         table="results/sample/sample_description.csv",
         interview_list="results/sample/interview_list.csv",

@@ -5,7 +5,7 @@
 rule analyse_saturation:
     input:
         **release_inputs(),
-        code=package_modules("saturation", "release", "codebook", "figures", "files"),
+        code=package_code("analyse_saturation"),
     output:
         accumulation="results/saturation/accumulation.csv",
         guest_runs="results/saturation/guest_runs.csv",

@@ -4,15 +4,7 @@
 rule tabulate_factors:
     input:
         **release_inputs(),
-        code=package_modules(
-            "tabulation",
-            "release",
-            "codebook",
-            "disclosure",
-            "validation",
-            "figures",
-            "files",
-        ),
+        code=package_code("tabulate_factors"),
     output:
         table1="results/tabulation/table1.csv",
         factor_mentions="results/tabulation/factor_mentions.csv",

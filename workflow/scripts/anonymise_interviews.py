@@ -1,7 +1,8 @@
 """Adapter for rule anonymise_interviews: named inputs and params in, named outputs out."""
 
 from peacekeeping_interviews.anonymisation import AnonymisationOutputs, run_anonymisation
-from peacekeeping_interviews.workflow_adapter import confidential_inputs, logged
+from peacekeeping_interviews.restricted_adapter import confidential_inputs
+from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]
 

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from peacekeeping_interviews.deposit import RunFiles, build_deposit
-from peacekeeping_interviews.workflow_adapter import confidential_inputs, logged
+from peacekeeping_interviews.restricted_adapter import confidential_inputs
+from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]
 

@@ -1,7 +1,8 @@
 """Adapter for rule scan_for_leaks: named inputs and params in, the scan report out."""
 
 from peacekeeping_interviews.anonymisation import run_leak_scan
-from peacekeeping_interviews.workflow_adapter import confidential_inputs, logged
+from peacekeeping_interviews.restricted_adapter import confidential_inputs
+from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]
 
