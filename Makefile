@@ -61,9 +61,17 @@ venv: $(VENV)/installed $(CFF_VENV)/installed
 system-packages:
 	bash tests/install_system_packages.sh
 
+# uv (pinned in the lock) installs the lock in seconds; where it cannot run, pip does, with its
+# progress bars (a few minutes).
+UV := $(shell grep -i '^uv==' requirements.lock)
+
 $(VENV)/installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	@echo "Installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock into $(VENV) with $(UV) (seconds; pip, the fallback, takes minutes)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$(UV)" \
+		&& $(BIN)/python -m uv pip install --python $(BIN)/python --no-deps -r requirements.lock \
+		|| { echo "uv could not install the lock; installing with pip (a few minutes)"; \
+		$(BIN)/python -m pip install --disable-pip-version-check --no-deps -r requirements.lock; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
