@@ -75,9 +75,12 @@ $(VENV)/installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-$(CFF_VENV)/installed: requirements-cffconvert.lock
+$(CFF_VENV)/installed: requirements-cffconvert.lock $(VENV)/installed
 	test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
-	$(CFF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+	@echo "Installing requirements-cffconvert.lock into $(CFF_VENV)"
+	$(BIN)/python -m uv pip install --python $(CFF_VENV)/bin/python --no-deps \
+		-r requirements-cffconvert.lock \
+		|| $(CFF_VENV)/bin/python -m pip install --disable-pip-version-check --no-deps \
 		-r requirements-cffconvert.lock
 	touch $@
 
