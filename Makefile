@@ -69,7 +69,8 @@ $(VENV)/installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock into $(VENV) with $(UV) (seconds; pip, the fallback, takes minutes)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$(UV)" \
-		&& $(BIN)/python -m uv pip install --python $(BIN)/python --no-deps -r requirements.lock \
+		&& $(BIN)/python -m uv pip install --python $(BIN)/python --no-deps --compile-bytecode \
+		-r requirements.lock \
 		|| { echo "uv could not install the lock; installing with pip (a few minutes)"; \
 		$(BIN)/python -m pip install --disable-pip-version-check --no-deps -r requirements.lock; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -78,7 +79,7 @@ $(VENV)/installed: requirements.lock pyproject.toml
 $(CFF_VENV)/installed: requirements-cffconvert.lock $(VENV)/installed
 	test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
 	@echo "Installing requirements-cffconvert.lock into $(CFF_VENV)"
-	$(BIN)/python -m uv pip install --python $(CFF_VENV)/bin/python --no-deps \
+	$(BIN)/python -m uv pip install --python $(CFF_VENV)/bin/python --no-deps --compile-bytecode \
 		-r requirements-cffconvert.lock \
 		|| $(CFF_VENV)/bin/python -m pip install --disable-pip-version-check --no-deps \
 		-r requirements-cffconvert.lock
