@@ -13,7 +13,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from peacekeeping_interviews.leak_scan import (
     quarantine_files,
     scan_readings,
 )
+from peacekeeping_interviews.provenance import run_git
 from peacekeeping_interviews.public_text import MEMBER, file_of, read_public
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -103,17 +103,14 @@ def source_snapshot(root: Path, prefix: str, exclude: list[str]) -> Snapshot:
     environ = dict(os.environ)
 
     def git(*args: str) -> bytes:
-        try:
-            return subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, check=True, env=environ
-            ).stdout
-        except FileNotFoundError:
-            raise DepositError("git is not installed; the source snapshot needs it") from None
-        except subprocess.CalledProcessError as error:
-            raise DepositError(
-                f"git {' '.join(args[:2])} failed in {root}: {error.stderr.decode().strip()} "
-                "(the deposit's source snapshot needs a git checkout)"
-            ) from None
+        return run_git(
+            root,
+            *args,
+            error=DepositError,
+            when_missing="the source snapshot needs it",
+            after_failure=" (the deposit's source snapshot needs a git checkout)",
+            environ=environ,
+        )
 
     commit = git("rev-parse", "HEAD").decode().strip()
     date = git("log", "-1", "--format=%ct", commit).decode().strip()

@@ -11,7 +11,6 @@ difference is reported before anything runs.
 from __future__ import annotations
 
 import io
-import subprocess
 import tarfile
 import tomllib
 from collections.abc import Mapping
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peacekeeping_interviews.deposit_layout import EXAMPLE_INPUTS, LAYOUT, PAYLOAD
-from peacekeeping_interviews.provenance import git_commit
+from peacekeeping_interviews.provenance import git_commit, run_git
 
 EXECUTABLE = 0o111
 
@@ -94,16 +93,12 @@ def _tar_files(tar: tarfile.TarFile, top: str | None) -> dict[str, SourceFile]:
 
 
 def _git(checkout: Path, *args: str) -> bytes:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(checkout), *args], capture_output=True, check=True
-        ).stdout
-    except FileNotFoundError:
-        raise CodeError("git is not installed; make verify reads your checkout with it") from None
-    except subprocess.CalledProcessError as error:
-        raise CodeError(
-            f"git {' '.join(args[:2])} failed in {checkout}: {error.stderr.decode().strip()}"
-        ) from None
+    return run_git(
+        checkout,
+        *args,
+        error=CodeError,
+        when_missing="make verify reads your checkout with it",
+    )
 
 
 def resolve_commit(checkout: Path, name: str) -> str:

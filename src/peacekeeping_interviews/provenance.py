@@ -11,6 +11,33 @@ from pathlib import Path
 SOURCE_LABEL_VARIABLE = "PKI_SOURCE_LABEL"
 
 
+def run_git(
+    root: Path,
+    *args: str,
+    error: type[Exception],
+    when_missing: str,
+    after_failure: str = "",
+    environ: Mapping[str, str] | None = None,
+) -> bytes:
+    """``git -C root args``'s output; where git is missing or fails, ``error`` with a message
+    naming the command, the folder and git's own words, and the caller's ``when_missing`` or
+    ``after_failure`` (what needed git)."""
+    try:
+        return subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            check=True,
+            env=None if environ is None else dict(environ),
+        ).stdout
+    except FileNotFoundError:
+        raise error(f"git is not installed; {when_missing}") from None
+    except subprocess.CalledProcessError as failure:
+        raise error(
+            f"git {' '.join(args[:2])} failed in {root}: {failure.stderr.decode().strip()}"
+            + after_failure
+        ) from None
+
+
 def git_commit(root: Path) -> str:
     """The checked-out commit (12 hex digits), ``+dirty`` if tracked files differ from it."""
 
