@@ -4,6 +4,7 @@ child process (writes, network, environment, temporary folder), and the stronges
 import errno
 import json
 import socket
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -230,3 +231,26 @@ def test_read_only_paths_below_the_writable_folder_stay_read_only_under_bubblewr
     assert status != 0
     assert "Read-only file system" in (tmp_path / "work" / "log.txt").read_text()
     assert (code / "module.py").read_text() == "checked = True\n"
+
+
+def test_an_environment_reached_through_a_link_in_tmp_still_runs_under_bubblewrap(tmp_path):
+    """A checkout under /tmp whose .venv links to another venv: bubblewrap's private /tmp would
+    hide the interpreter's unresolved path."""
+    levels = {level.name: level for level in working_isolations()}
+    if BUBBLEWRAP not in levels:
+        missing_tool("bwrap (Debian package bubblewrap) is not installed or does not work")
+    link = Path(tempfile.mkdtemp(dir="/tmp")) / "venv"
+    link.symlink_to(Path(sys.prefix).resolve())
+    work = Path(tempfile.mkdtemp(dir="/var/tmp"))
+    probe = (
+        "import sys; from pathlib import Path; "
+        "from peacekeeping_interviews.sandbox import run_isolated, working_isolations; "
+        "level = [i for i in working_isolations() if i.name == 'bubblewrap'][0]; "
+        f"w = Path({str(work)!r}); "
+        "print(run_isolated([sys.executable, '-c', 'print(42)'], w, w, {}, w / 'log', level)[0])"
+    )
+    result = subprocess.run(
+        [str(link / "bin" / "python"), "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "0", (work / "log").read_text()
+    assert (work / "log").read_text().strip() == "42"

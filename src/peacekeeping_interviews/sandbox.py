@@ -179,6 +179,10 @@ def run_isolated(
         launcher += ["--bind", str(writable), str(writable)]
         for path in [Path(sys.prefix), *read_only]:
             launcher += ["--ro-bind", str(path.resolve()), str(path.resolve())]
+        if Path(sys.prefix) != Path(sys.prefix).resolve():
+            # The interpreter's environment reached through a link (a checkout's .venv linking
+            # to another) is started by its unresolved path, which must exist inside too.
+            launcher += ["--ro-bind", str(Path(sys.prefix).resolve()), sys.prefix]
         launcher += ["--chdir", str(cwd), "--"]
         private_tmp = contextlib.nullcontext(BUBBLEWRAP_TMP)
     else:
