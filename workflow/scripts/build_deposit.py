@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from peacekeeping_interviews.deposit import RunFiles, build_deposit
-from peacekeeping_interviews.restricted_adapter import confidential_inputs
+from peacekeeping_interviews.restricted_adapter import restricted_strings
 from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]
@@ -24,9 +24,7 @@ with logged(snakemake.log[0]):
         bag=Path(snakemake.output.bag).parent,
         zips=Path(snakemake.output.zips),
         producers=snakemake.params.producers,
-        confidential=confidential_inputs(snakemake)
-        if snakemake.input.get("interviews") is not None
-        else None,
+        restricted=restricted_strings(snakemake),
         deposited_snapshot=Path(snapshot)
         if (snapshot := snakemake.input.get("snapshot"))
         else None,
