@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11 and PyPI:
 #   make all    create .venv from the lock file, then run the whole workflow on the example data
 #   make test   create .venv and install the tests' Debian packages if needed, then format check,
-#               lint, dry-run, unit and end-to-end tests
+#               lint, type check, dry-run, unit and end-to-end tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -30,6 +30,7 @@ test: $(VENV)/installed $(CFF_VENV)/installed system-packages
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
 	$(BIN)/snakemake --lint
+	$(BIN)/mypy
 	$(BIN)/snakemake --profile workflow/profiles/default -n --quiet
 	$(BIN)/snakemake --profile workflow/profiles/slurm -n --quiet
 	$(BIN)/pytest

@@ -306,7 +306,7 @@ def allow_list(settings: Mapping) -> AllowList:
     path = settings.get("allow_list")
     if not path:
         return AllowList()
-    entries = read_yaml(Path(path)) or []
+    entries: object = read_yaml(Path(path)) or []
     if not isinstance(entries, list):
         expected = f"a YAML list of entries, each {ALLOW_LIST_ENTRY}"
         raise InputError([Problem(str(path), None, None, f"a {type(entries).__name__}", expected)])

@@ -76,6 +76,8 @@ def codebook_problems(document: object, schema: dict, file: str) -> list[Problem
     ]
     if problems:
         return problems
+    if not isinstance(document, dict):
+        raise TypeError(f"a schema that accepts a {type(document).__name__}, not an object")
     seen: dict[str, str] = {}
     for where, code_id in _code_ids_with_paths(document):
         if code_id in seen:

@@ -65,7 +65,7 @@ def compare_json(deposited: Path, rerun_: Path, tolerances: Mapping[str, float])
     return problems
 
 
-def _flatten(value: object, prefix: str = "") -> Iterator[tuple[str, object]]:
+def _flatten(value: object, prefix: str = "") -> Iterator[tuple[str, tuple[str, object]]]:
     """Leaves by dotted key, each with its JSON type (so that 1, 1.0 and true stay apart), and
     empty containers as leaves of their own."""
     if isinstance(value, dict | list) and not value:
@@ -88,7 +88,8 @@ def compare_image(deposited: Path, rerun_: Path) -> list[str]:
         if a.size != b.size:
             return [f"size {a.size} in the deposit, {b.size} in the rerun"]
         difference = ImageChops.difference(a.convert("RGBA"), b.convert("RGBA"))
-        changed = sum(1 for pixel in difference.get_flattened_data() if any(pixel))
+        pixels = difference.get_flattened_data()  # RGBA: a tuple of bands per pixel
+        changed = sum(1 for pixel in pixels if isinstance(pixel, tuple) and any(pixel))
     if changed:
         return [f"{changed} of {a.size[0] * a.size[1]} pixels differ"]
     return ["identical pixels, different bytes (metadata or compression)"]

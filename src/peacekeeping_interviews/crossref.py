@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 KINDS = {"fig": "Figure", "tbl": "Table"}
 
@@ -49,7 +50,8 @@ def text_inlines(text: str) -> list[dict]:
 
 def blocks_of(node: dict) -> Iterator[list]:
     """The block lists directly inside a block node, in document order."""
-    kind, content = node.get("t"), node.get("c")
+    kind = node.get("t")
+    content: Any = node.get("c")  # Pandoc JSON: its shape depends on the kind
     if kind in {"Div", "Figure"}:
         yield content[-1]
     elif kind in {"BlockQuote"}:

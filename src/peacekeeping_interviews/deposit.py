@@ -159,11 +159,11 @@ def release_table_schema(schema: Mapping, allowed: Mapping[str, list[str]]) -> d
     control) becomes a missing-value code beside the empty cell, so that each categorical
     column lists the values it can hold; an attribute disclosure control may withhold is then
     no longer required."""
-    schema = copy.deepcopy(dict(schema))
+    table: dict = copy.deepcopy(dict(schema))
     withheld = any(name in allowed for name in ("level", "function"))
     if withheld:
-        schema["missingValues"] = ["", WITHHELD]
-    for field in schema["fields"]:
+        table["missingValues"] = ["", WITHHELD]
+    for field in table["fields"]:
         field.setdefault("title", field["name"].replace("_", " ").capitalize())
         if withheld and field["name"] in RELEASED_ATTRIBUTES:
             constraints = field.get("constraints", {})
@@ -172,7 +172,7 @@ def release_table_schema(schema: Mapping, allowed: Mapping[str, list[str]]) -> d
                 constraints["enum"] = [v for v in constraints["enum"] if v != WITHHELD]
         if field["name"] in allowed:
             field.setdefault("constraints", {})["enum"] = list(allowed[field["name"]])
-    return schema
+    return table
 
 
 def _inferred_schema(path: Path) -> dict:

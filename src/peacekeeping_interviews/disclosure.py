@@ -188,7 +188,7 @@ def _suppression_mask(
             groups[-1] += donors
         for group in groups:
             rows = codes[group]
-            mask[np.ix_(group, np.flatnonzero((rows != rows[0]).any(axis=0)))] = True
+            mask[np.ix_(np.asarray(group), np.flatnonzero((rows != rows[0]).any(axis=0)))] = True
         start = end
     return mask
 
@@ -227,6 +227,23 @@ def _neighbours(node: tuple[int, ...], heights: Sequence[int]) -> list[tuple[int
         for step in (-1, 1)
         if 0 <= node[n] + step <= heights[n]
     ]
+
+
+def _information_loss(
+    node: tuple[int, ...],
+    mask: np.ndarray | None,
+    heights: Sequence[int],
+    weight: np.ndarray,
+    n_rows: int,
+    budget: int,
+) -> float | None:
+    """The loss of releasing ``n_rows`` rows at the levels ``node`` with the cells of ``mask``
+    withheld (see :func:`protect`); ``None`` when there is no mask or it withholds cells in more
+    than ``budget`` rows."""
+    if mask is None or int(mask.any(axis=1).sum()) > budget:
+        return None
+    share = np.array(node) / np.array(heights)
+    return float((weight * (share * n_rows + mask.sum(axis=0) * (1 - share))).sum())
 
 
 def protect(
@@ -285,13 +302,11 @@ def protect(
 
     def loss(node: tuple[int, ...]) -> float | None:
         mask = _suppression_mask(codes_at(node), k_min, fixed_positions, importance)
-        if mask is None or int(mask.any(axis=1).sum()) > budget:
-            return None
-        share = np.array(node) / np.array(heights)
-        return float((weight * (share * n_protected + mask.sum(axis=0) * (1 - share))).sum())
+        return _information_loss(node, mask, heights, weight, n_protected, budget)
 
     best = tuple(heights)
-    best_loss = loss(best) if qis else 0.0
+    best_loss = loss(best)
+    assert best_loss is not None, "every column withheld is one class of n_protected >= k_min"
     while True:
         neighbours = _neighbours(best, heights)
         scored = [(value, node) for node in neighbours if (value := loss(node)) is not None]

@@ -53,6 +53,7 @@ def files_named_in(node: ast.AST, named: Mapping[str, str]) -> list[str]:
             and child.func.attr == "named"
             and child.args
             and isinstance(child.args[0], ast.Constant)
+            and isinstance(child.args[0].value, str)
             and child.args[0].value in named
         ):
             files.append(named[child.args[0].value])

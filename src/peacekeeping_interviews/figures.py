@@ -10,16 +10,19 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "peacekeeping-interviews",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -49,7 +52,10 @@ def figure(width: float, height: float, synthetic: bool) -> Iterator[Figure]:
 def _mark_synthetic(fig: Figure) -> None:
     """Put the mark under the lowest drawn element, right-aligned, so that it never overlaps an
     axis label however the figure is laid out (the tight bounding box then includes it)."""
-    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):  # matplotlib.use("Agg") above
+        raise TypeError(f"an Agg canvas to lay out the synthetic mark, not {type(canvas)}")
+    drawn = fig.get_tightbbox(canvas.get_renderer())
     width, height = fig.get_size_inches()
     fig.text(
         drawn.x1 / width,
@@ -79,7 +85,7 @@ def figure_bytes(fig: Figure) -> dict[str, bytes]:
 def drawn_text(fig: Figure) -> list[str]:
     """Every visible string of the figure (titles, labels, tick labels, legends, notes), once
     each, in drawing order; tick labels exist only once the figure has been drawn."""
-    texts = fig.findobj(lambda artist: isinstance(artist, Text) and artist.get_visible())
+    texts = [a for a in fig.findobj() if isinstance(a, Text) and a.get_visible()]
     return list(dict.fromkeys(text.get_text() for text in texts if text.get_text()))
 
 

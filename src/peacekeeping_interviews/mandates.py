@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -77,8 +78,18 @@ EXAMPLE_ENCOURAGED_SHARE = 0.3
 # Tasks the Council began to mandate only later: gender after Resolution 1325 (2000), the
 # protection of civilians after Resolution 1270 (1999).
 EXAMPLE_TASK_FIRST_YEAR = {"Gender": 2000, "CivProtect": 1999}
+
+
+class _Numbering(TypedDict):
+    """How example resolutions are numbered: ``first`` on ``since``, ``per_year`` after."""
+
+    first: int
+    since: date
+    per_year: int
+
+
 # Invented resolution numbers grow with the date at about the Council's pace (~60 a year).
-EXAMPLE_NUMBERING = {"first": 700, "since": date(1992, 1, 1), "per_year": 62}
+EXAMPLE_NUMBERING: _Numbering = {"first": 700, "since": date(1992, 1, 1), "per_year": 62}
 # Operative paragraphs as PEMA cites them.
 EXAMPLE_PARAGRAPHS = ("2", "3", "4", "5", "7", "8", "11", "12a", "14(b)", "16, 17", "19c(ii)")
 
@@ -582,7 +593,7 @@ def _example_mission(
     years = np.array([day.year for day in dates])
     blank = layout.not_mandated_values[0]
     counted, ignored = layout.modalities, layout.ignored_modalities
-    columns: dict[str, list[str]] = {}
+    columns: dict[str, np.ndarray] = {}
     for task in tasks:
         cells = np.full((len(dates), len(counted) + len(ignored)), blank, dtype=object)
         eligible = np.flatnonzero(years >= EXAMPLE_TASK_FIRST_YEAR.get(task, 0))
@@ -597,7 +608,7 @@ def _example_mission(
             cells[rng.choice(eligible), len(counted)] = rng.choice(EXAMPLE_PARAGRAPHS)
         for position, modality in enumerate((*counted, *ignored)):
             columns[layout.task_column.format(task=task, modality=modality)] = cells[:, position]
-    identity = {layout.mission_column: name, "Country": country}
+    identity: dict[str, str | list[str]] = {layout.mission_column: name, "Country": country}
     if layout.year_column:
         identity[layout.year_column] = [str(day.year) for day in dates]
     if layout.date_column:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -127,7 +128,8 @@ def read_layout(spec: Mapping) -> tuple[Layout | None, list[Problem]]:
     if problems:
         return None, problems
     tuples = ("date_formats", "modalities", "ignored_modalities", "not_mandated_values")
-    return Layout(**{k: tuple(v) if k in tuples else v for k, v in merged.items()}), []
+    fields: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in merged.items()}
+    return Layout(**fields), []
 
 
 def _layout_value_problems(layout: Mapping) -> list[Problem]:
@@ -349,10 +351,13 @@ def _years_and_dates(
     problems = []
     formats = " or ".join(layout.date_formats)
     for row, text in raw_dates.items():
-        if text and parsed[text] is None:
+        if not text:
+            continue
+        date = parsed[text]
+        if date is None:
             expected = f"a date written as {formats} ({LAYOUT_KEY}.date_formats)"
             problems.append(Problem(file, int(row), raw_dates.name, text, expected))
-        elif text and not earliest <= parsed[text] <= latest:
+        elif not earliest <= date <= latest:
             expected = f"a date from {earliest} (mandates.earliest_date) to {latest}"
             problems.append(Problem(file, int(row), raw_dates.name, text, expected))
     dates = raw_dates.map(lambda text: parsed.get(text) or "")

@@ -236,7 +236,7 @@ def alpha_estimate(
     ``undefined_note`` replaces the generic reason when alpha is undefined.
     """
     pairable = counts.sum(axis=1)
-    row = {
+    row: dict[str, float | int | str | None] = {
         "alpha": None,
         "ci_lower": None,
         "ci_upper": None,

@@ -555,12 +555,11 @@ class FallbackEngine:
 
     def versions(self) -> dict[str, str]:
         import pypandoc
-        import typst
 
         return {
             "renderer": "peacekeeping_interviews fallback",
             "pandoc": pypandoc.get_pandoc_version(),
-            "typst (python wheel)": typst.__version__,
+            "typst (python wheel)": installed_version("typst"),
             **{name: installed_version(name) for name in ("jupytext", "nbclient", "ipykernel")},
         }
 

@@ -107,7 +107,9 @@ def guest_grid(settings: Mapping) -> list[GridPoint]:
     ]
 
 
-def guest_runs(curves: np.ndarray, base_size: int, run_length: int) -> tuple[np.ndarray, ...]:
+def guest_runs(
+    curves: np.ndarray, base_size: int, run_length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The runs of Guest, Namey & Chen (2020) for each accumulation curve (rows of ``curves``).
 
     Guest G, Namey E, Chen M (2020), "A simple method to assess and report thematic saturation in
@@ -554,16 +556,16 @@ def richness_table(incidence: np.ndarray) -> pd.DataFrame:
     rows = []
     for name, estimator in ESTIMATORS.items():
         result = estimator(incidence)
-        defined = result.estimate is not None
+        estimate = result.estimate
         rows.append(
             {
                 "estimator": name,
                 "observed": observed,
-                "estimate": _rounded(result.estimate),
+                "estimate": _rounded(estimate),
                 "se": _rounded(result.se),
-                "unseen": _rounded(result.estimate - observed) if defined else None,
+                "unseen": _rounded(estimate - observed) if estimate is not None else None,
                 "observed_ratio": (
-                    _rounded(observed / result.estimate) if defined and result.estimate else None
+                    _rounded(observed / estimate) if estimate is not None and estimate else None
                 ),
                 "note": result.note,
             }

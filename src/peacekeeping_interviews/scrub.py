@@ -521,23 +521,32 @@ _DATE_RULES = (
 def _month_descriptor(parts: Mapping[str, str | None]) -> str:
     """``[July 2019]``, ``[July]`` or ``[2019]`` (see :func:`coarse_date`), or ``""``."""
     day, year = _day(parts), _full_year(parts.get("year"))
-    if parts.get("first"):
-        first, second = int(parts["first"]), int(parts["second"])
+    if first_text := parts.get("first"):
+        first, second = int(first_text), int(_captured(parts, "second"))
         if first > 12 >= second >= 1:
             day, number = first, second
         elif second > 12 >= first >= 1:
             day, number = second, first
         else:
             return f"[{year}]" if first == second and 1 <= first <= 12 else ""
-    elif parts.get("month"):
-        number = _month_number(parts["month"])
-    elif parts.get("roman"):
-        number = ROMAN_MONTHS.index(parts["roman"].casefold()) + 1
+    elif month := parts.get("month"):
+        number = _month_number(month)
+    elif roman := parts.get("roman"):
+        number = ROMAN_MONTHS.index(roman.casefold()) + 1
     else:
-        number = int(parts["number"])
+        number = int(_captured(parts, "number"))
     if not ((day is None or 1 <= day <= 31) and 1 <= number <= 12):
         return ""
     return f"[{' '.join(filter(None, (MONTHS[number - 1], year)))}]"
+
+
+def _captured(parts: Mapping[str, str | None], key: str) -> str:
+    """The text of the group ``key``, which the pattern that matched always captures beside the
+    group its caller tested (``second`` with ``first``; ``number`` when no month is named)."""
+    text = parts[key]
+    if text is None:
+        raise ValueError(f"the date pattern matched without its {key!r} group")
+    return text
 
 
 def _month_number(name: str) -> int:
@@ -549,9 +558,9 @@ def _month_number(name: str) -> int:
 def _day(parts: Mapping[str, str | None]) -> int | None:
     """The day of a date's parts, written in figures or as an ordinal word (``twenty-first``,
     ``twenty first``); ``None`` for a month with its year."""
-    if parts.get("ordinal"):
-        return ORDINAL_DAYS.index(re.sub(r"[-\s]+", "-", parts["ordinal"].casefold())) + 1
-    return int(parts["day"]) if parts.get("day") else None
+    if ordinal := parts.get("ordinal"):
+        return ORDINAL_DAYS.index(re.sub(r"[-\s]+", "-", ordinal.casefold())) + 1
+    return int(day) if (day := parts.get("day")) else None
 
 
 def _full_year(year: str | None) -> str | None:

@@ -24,7 +24,7 @@ import difflib
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -184,7 +184,7 @@ def masked(problems: list[Problem], confidential: frozenset[str]) -> list[Proble
     """``problems`` with the text of every cell of a ``confidential`` column masked (initials
     and length); the file, row, column and what was expected stay as they are."""
     return [
-        replace(problem, value=leak_scan.mask(problem.value, str(problem.column)))
+        replace(problem, value=leak_scan.mask(str(problem.value), str(problem.column)))
         if _quotes_confidential_cell(problem, confidential)
         else problem
         for problem in problems
@@ -275,7 +275,7 @@ def _around_first_bad_byte(cell: str, width: int = 30) -> str:
     return _NOT_UTF8.sub("\ufffd", cell[max(0, start - width) : start + width + 1]).strip()
 
 
-def _cells_matching(text: str, pattern: re.Pattern) -> Iterable[tuple[int | str, str | None, str]]:
+def _cells_matching(text: str, pattern: re.Pattern) -> Iterator[tuple[int | str, str | None, str]]:
     """(data row or ``"header"``, column name, cell) of every CSV cell in which ``pattern``
     occurs, in file order; a cell beyond the header's width has no column name. Stops quietly at
     a row :mod:`csv` cannot read (the row checks report it)."""
