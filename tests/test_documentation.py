@@ -33,18 +33,6 @@ def test_every_table_column_is_documented(table):
     assert [f for f in fields if f"`{f}`" not in README] == []
 
 
-def test_every_schema_property_has_a_description():
-    def missing(schema, path=""):
-        found = []
-        for name, sub in schema.get("properties", {}).items():
-            if "description" not in sub:
-                found.append(f"{path}{name}")
-            found += missing(sub, f"{path}{name}.")
-        return found
-
-    assert missing(yaml.safe_load((SCHEMA_DIR / "config.schema.yaml").read_text())) == []
-
-
 def pins(lines):
     return {
         m.group(1).lower().replace("_", "-"): m.group(2)

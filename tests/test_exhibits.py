@@ -1,6 +1,12 @@
 """Exhibits found in a .qmd source: numbering by kind, and the files behind each."""
 
-from peacekeeping_interviews.exhibits import exhibits_by_file, exhibits_of
+from peacekeeping_interviews.exhibits import (
+    INPUT_FILE,
+    exhibit_map_text,
+    exhibits_by_file,
+    exhibits_of,
+    read_exhibit_map,
+)
 
 SOURCE = """---
 title: Mini
@@ -59,3 +65,29 @@ def test_exhibits_are_numbered_by_kind_with_the_files_behind_them(tmp_path):
     assert [e.label for e in exhibits_by_file(found)["results/tabulation/tests.csv"]] == [
         "tbl-first"
     ]
+
+
+def test_the_exhibit_map_names_files_as_the_deposit_does_with_the_rule_behind_each(tmp_path):
+    """The map a render writes reads back to the same exhibits, each file under its deposit name
+    and with the rule that wrote it, so the authors' run and a rerun from the deposit (where the
+    codebook sits elsewhere in the project) write the same bytes."""
+    source = tmp_path / "mini.qmd"
+    source.write_text(SOURCE)
+    producers = {"results/tabulation/tests.csv": "rule tabulate_factors"}
+    authors = exhibit_map_text(
+        exhibits_of(source, {"codebook": "config/codebook.yaml"}),
+        producers,
+        {"public/codebook.yaml": "config/codebook.yaml"},
+    )
+    rerun = exhibit_map_text(
+        exhibits_of(source, {"codebook": "data/public/codebook.yaml"}),
+        producers,
+        {"public/codebook.yaml": "data/public/codebook.yaml"},
+    )
+    assert authors == rerun
+    (tmp_path / "exhibits.json").write_text(authors)
+    read = read_exhibit_map(tmp_path / "exhibits.json")
+    assert [e.label for e in read] == ["tbl-first", "fig-curve", "tbl-second"]
+    assert read[0].programs == ("rule tabulate_factors",)
+    assert read[1].programs == (INPUT_FILE,)
+    assert read[2].results[0] == "public/codebook.yaml"

@@ -14,16 +14,17 @@ from conftest import ROOT
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
 
 from peacekeeping_interviews import __version__
+from peacekeeping_interviews.exhibits import exhibits_of, read_exhibit_map
 from peacekeeping_interviews.provenance import git_commit
+from peacekeeping_interviews.render_engine import RenderError
 from peacekeeping_interviews.rendering import (
     Document,
-    RenderError,
     RenderRequest,
     choose_engine,
-    render_date,
     render_reports,
     synthetic_flag,
 )
+from peacekeeping_interviews.stamp import render_date
 
 FIXTURE = ROOT / "tests" / "fixtures" / "render"
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -48,6 +49,7 @@ def request_for(root: Path, out: Path, engine: str = "fallback") -> RenderReques
         declared=declared,
         version=__version__,
         record=out / "render.json",
+        exhibits=out / "exhibits.json",
         study="results/demo/study.json",
         engine=engine,
         deposited={f"release/{Path(p).name}": p for p in declared if p.startswith("data/")},
@@ -76,6 +78,15 @@ def rendered(tmp_path_factory) -> dict:
     out = root / "out"
     record = render_reports(request_for(root, out), EPOCH)
     return {"root": root, "out": out, "record": record}
+
+
+def test_the_render_writes_the_exhibit_map_of_its_documents(rendered):
+    exhibits = read_exhibit_map(rendered["out"] / "exhibits.json")
+    source = rendered["root"] / "reports/mini.qmd"
+    assert [(e.document, e.label) for e in exhibits] == [
+        ("mini", e.label) for e in exhibits_of(source)
+    ]
+    assert exhibits, "the fixture has tables and figures"
 
 
 def test_fallback_writes_both_documents_and_names_the_engine(rendered):

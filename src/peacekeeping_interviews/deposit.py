@@ -18,7 +18,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -39,18 +39,22 @@ from peacekeeping_interviews.bagging import (
 from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.deposit_layout import (
     EXAMPLE_INPUTS,
+    EXHIBIT_MAP,
     FINGERPRINT_MEANING,
     LAYOUT,
     LAYOUT_VERSION,
+    LEAK_SCAN_REPORT,
+    RENDER_RECORD,
     fingerprint,
     input_digests,
 )
-from peacekeeping_interviews.exhibits import Exhibit, exhibits_of
+from peacekeeping_interviews.exhibits import Exhibit, read_exhibit_map
 from peacekeeping_interviews.files import csv_text, json_text, read_yaml
-from peacekeeping_interviews.rendering import Stamp, markdown_pdf
 from peacekeeping_interviews.restricted_strings import RestrictedStrings
+from peacekeeping_interviews.stamp import Stamp
 from peacekeeping_interviews.study_config import creator_name
 from peacekeeping_interviews.tools import find_cffconvert, missing_tools
+from peacekeeping_interviews.typst_pdf import markdown_pdf
 
 TEMPLATES = resources.files("peacekeeping_interviews") / "deposit_templates"
 RELEASE_SCHEMAS = {
@@ -594,20 +598,6 @@ def _seed_context_cache(cache: Path) -> None:
 # ---------------------------------------------------------------------------- README
 
 
-def exhibit_rows(exhibits: list[Exhibit], producers: Mapping[str, str]) -> list[dict]:
-    return [
-        {
-            "document": e.document,
-            "name": e.name,
-            "label": e.label,
-            "caption": e.caption,
-            "results": list(e.results),
-            "programs": sorted({producers.get(r, "input file") for r in e.results}),
-        }
-        for e in exhibits
-    ]
-
-
 def render_template(name: str, variables: Mapping) -> str:
     """A deposit document from its Jinja template in ``deposit_templates`` (Markdown: no
     escaping; an undefined variable is an error)."""
@@ -645,7 +635,7 @@ def assemble_payload(
     """Every file of the bag's payload, in memory or as a file to copy, and the checks to run
     on it once written."""
     study = config["study"]
-    record = json.loads(run.path("results/paper/render.json").read_text(encoding="utf-8"))
+    record = json.loads(run.path(RENDER_RECORD).read_text(encoding="utf-8"))
     stamp = Stamp(**record["stamp"])
     synthetic = bool(record["synthetic"])
     date, year = stamp.date, stamp.date[:4]
@@ -660,10 +650,6 @@ def assemble_payload(
             f"rendered from {stamp.data_fingerprint}: an input changed after rendering; rerun "
             "the workflow"
         )
-    named_inputs = {
-        "mandates": f"{LAYOUT['public']}/mandates.csv",
-        "codebook": f"{LAYOUT['public']}/codebook.yaml",
-    }
     for path in run.results:
         if path not in run.deposited:
             payload.add(path, run.path(path))
@@ -710,11 +696,7 @@ def assemble_payload(
     }
     schemas[f"{documentation}/data_list.csv"] = list_schema
 
-    exhibits = [
-        e
-        for source in sorted(run.reports_dir.glob("*.qmd"))
-        for e in exhibits_of(source, named_inputs)
-    ]
+    exhibits = read_exhibit_map(run.path(EXHIBIT_MAP))
     readme = render_template(
         "README.md.j2",
         readme_variables(config, version, snapshot, record, exhibits, producers, payload),
@@ -839,7 +821,7 @@ def readme_variables(
         ),
         "datasets": datasets,
         "files": files,
-        "exhibits": exhibit_rows(exhibits, producers),
+        "exhibits": [asdict(e) for e in exhibits],
         "software": software,
         "python_version": record["software"].get("python", _python_version()),
         "references": [
@@ -870,14 +852,16 @@ def _describe(path: str) -> str:
         "datacite.json": "DataCite 4.5 metadata",
         "LICENCE.txt": "Licence and access tier",
         "results/anonymisation/report.md": "Shareable anonymisation report (never the log)",
-        "results/leak_scan/report.json": "Leak scan of every public file: counts only",
+        LEAK_SCAN_REPORT: "Leak scan of every public file: counts only",
+        RENDER_RECORD: "How the documents were rendered: stamp, software, input digests",
+        EXHIBIT_MAP: "Each table and figure with the results files and rules behind it",
     }
     if path in fixed:
         return fixed[path]
     if path.startswith(f"{LAYOUT['code']}/source-"):
         return "Source code at the deposited commit (git archive)"
     if path.startswith("results/paper/"):
-        return "Rendered paper or appendix, or the record of the render"
+        return "Rendered paper or appendix"
     return "Results file"
 
 
@@ -928,7 +912,7 @@ def build_deposit(
             exclude=[config["inputs"]["interviews"], config["inputs"]["coding"], *EXAMPLE_INPUTS],
         )
     else:
-        record = json.loads(run.path("results/paper/render.json").read_text(encoding="utf-8"))
+        record = json.loads(run.path(RENDER_RECORD).read_text(encoding="utf-8"))
         snapshot = snapshot_as_deposited(deposited_snapshot, record["stamp"]["commit"])
     assembled = assemble_payload(run, config, version, snapshot, producers, environ)
     request = DepositRequest(

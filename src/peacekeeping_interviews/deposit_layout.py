@@ -36,6 +36,11 @@ PAYLOAD = "data"
 RELEASE_DIR = "data/anonymised"
 PUBLIC_CONFIG = f"{RELEASE_DIR}/config.yaml"
 LEAK_SCAN_REPORT = "results/leak_scan/report.json"
+# What the render stage writes beside the documents, which the deposit and make verify read: the
+# stamp and each input's digest, and each table and figure with the files and rules behind it.
+PAPER_DIR = "results/paper"
+RENDER_RECORD = f"{PAPER_DIR}/render.json"
+EXHIBIT_MAP = f"{PAPER_DIR}/exhibits.json"
 DEPOSITED_SNAPSHOT = "data/deposited/source.tar.gz"
 # The synthetic example's confidential-tier inputs: never in a snapshot, whichever study ran, since
 # their invented ids and names may coincide with a real study's restricted strings.

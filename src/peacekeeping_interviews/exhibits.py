@@ -7,19 +7,24 @@ fallback renderer use). Its files are found by reading the code (Python's ``ast`
 literals the cell holds, and those behind every name it uses that an earlier cell defined
 (``SAMPLE = "results/sample/numbers.json"``, ``tests = data.table(…)``, a helper function), and
 ``data.named("codebook")`` resolved to the file playing that role. A figure path without a suffix
-stands for its PNG and SVG. The deposit's README lists the exhibits with the rule behind each
-file; ``make verify`` names them when a file does not reproduce.
+stands for its PNG and SVG.
+
+The render stage writes them, with the rule behind each file, to the exhibit map
+(``results/paper/exhibits.json``, :func:`exhibit_map_text`); the deposit's README lists them from
+it, and ``make verify`` names them from it when a file does not reproduce.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from peacekeeping_interviews.crossref import KINDS, prefix_of
-from peacekeeping_interviews.rendering import front_matter, read_cells
+from peacekeeping_interviews.files import json_text
+from peacekeeping_interviews.qmd import front_matter, read_cells
 
 FIGURE_FORMATS = ("png", "svg")
 _PATH_ROOTS = ("results/", "data/")
@@ -32,6 +37,7 @@ class Exhibit:
     name: str  # "Table 2"
     caption: str
     results: tuple[str, ...]  # project-relative results files
+    programs: tuple[str, ...] = ()  # the rule (and its script) behind each of them
 
     @property
     def title(self) -> str:
@@ -111,3 +117,37 @@ def exhibits_by_file(exhibits: list[Exhibit]) -> dict[str, list[Exhibit]]:
         for path in exhibit.results:
             shown.setdefault(path, []).append(exhibit)
     return shown
+
+
+INPUT_FILE = "input file"
+
+
+def exhibit_map_text(
+    exhibits: list[Exhibit], producers: Mapping[str, str], deposited: Mapping[str, str]
+) -> str:
+    """The exhibit map as canonical JSON: each exhibit with the programs that wrote its files
+    (``producers``: the rule behind each file; a file no rule writes is an input file), and each
+    file by the name a deposit gives it (``deposited``: payload path -> project path), so that the
+    authors' run and a rerun from the deposit write the same map."""
+    names = {project: payload for payload, project in deposited.items()}
+    return json_text(
+        [
+            asdict(
+                replace(
+                    e,
+                    results=tuple(sorted(names.get(r, r) for r in e.results)),
+                    programs=tuple(sorted({producers.get(r, INPUT_FILE) for r in e.results})),
+                )
+            )
+            for e in exhibits
+        ]
+    )
+
+
+def read_exhibit_map(path: Path) -> list[Exhibit]:
+    """The exhibits an exhibit map lists, in document order."""
+    entries = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [
+        Exhibit(**{**e, "results": tuple(e["results"]), "programs": tuple(e["programs"])})
+        for e in entries
+    ]

@@ -1,73 +1,51 @@
-"""Render the paper and appendix from their Quarto sources, with Quarto or without it.
+"""The render stage: the paper and appendix from their Quarto sources, with Quarto or without.
 
-One interface, two engines. :class:`QuartoEngine` runs ``quarto render`` (Jupyter engine; HTML,
-and Typst to PDF) and is the reference whenever ``quarto`` is on PATH. :class:`FallbackEngine`
-renders the same ``.qmd`` from the same building blocks where Quarto cannot be installed: jupytext
-reads the cells (its R Markdown reader knows the ```` ```{python} ```` syntax), nbclient runs them
-in an ipykernel, the outputs and inline values become Pandoc Markdown, :mod:`crossref` numbers
-figures and tables, and Pandoc (``pypandoc-binary``) with citeproc writes HTML and Typst, which
-the ``typst`` wheel compiles to PDF. What the fallback cannot honour is refused with a message,
-never silently dropped (see README, "Rendering without Quarto").
-
-Both engines get the same render context (:mod:`report_data`), the same stamp, the same title,
-authors and abstract (from the study record, never from a source) and the same synthetic-data
-banner, which follows the ``synthetic`` flag in the inputs and has no off switch.
-:func:`render_reports` writes every document and ``render.json`` or, on any failure, nothing.
+One interface (:mod:`render_engine`), two engines: :mod:`quarto_engine`, the reference whenever
+``quarto`` is on PATH, and :mod:`fallback_engine`, which renders the same ``.qmd`` from PyPI parts
+where Quarto cannot be installed. Both engines get the same render context (:mod:`report_data`),
+the same stamp, the same title, authors and abstract (from the study record, never from a source)
+and the same synthetic-data banner, which follows the ``synthetic`` flag in the inputs and has no
+off switch.
+:func:`render_reports` writes every document, ``render.json`` and the exhibit map (each table
+and figure with the results files and rules behind it, :mod:`exhibits`) or, on any failure,
+nothing.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime
 import hashlib
-import html
 import json
 import os
 import platform
-import re
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version as installed_version
 from pathlib import Path
-from typing import Protocol
 
 import pandas as pd
 import yaml
 
-from peacekeeping_interviews import crossref
 from peacekeeping_interviews.deposit_layout import file_digest, fingerprint, input_digests
+from peacekeeping_interviews.exhibits import exhibit_map_text, exhibits_of
+from peacekeeping_interviews.fallback_engine import FallbackEngine
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
 from peacekeeping_interviews.provenance import source_label
-from peacekeeping_interviews.report_data import CONTEXT_ENVIRONMENT_VARIABLE, VALUE_CLASS
-
-SYNTHETIC_BANNER = (
-    "SYNTHETIC EXAMPLE DATA: every number, table and figure here comes from the project's "
-    "seeded generator, not from the study's interviews."
+from peacekeeping_interviews.qmd import front_matter
+from peacekeeping_interviews.quarto_engine import QuartoEngine
+from peacekeeping_interviews.render_engine import Engine, RenderError, Styling
+from peacekeeping_interviews.stamp import (
+    Stamp,
+    banner_html,
+    banner_typst,
+    midnight_epoch,
+    render_date,
 )
+
 SYNTHETIC_TITLE_SUFFIX = " [synthetic example data]"
 # Front matter every document takes from the study record rather than from its source.
 STUDY_METADATA = ("title", "author", "abstract")
-CELL_OPTIONS = {"label", "fig-cap", "tbl-cap", "fig-alt"}
-FRONT_MATTER_KEYS = {
-    "title",
-    "subtitle",
-    "author",
-    "date",
-    "abstract",
-    "bibliography",
-    "csl",
-    "lang",
-}
-LABEL = re.compile(r"[A-Za-z0-9_-]+")
-INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+?)`")
-KERNEL_TIMEOUT_SECONDS = 600
-# crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again; and
-# Pandoc wraps every table in a figure, which must break across pages for long tables.
-FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n#show figure: set block(breakable: true)\n"
 ANALYSIS_SOFTWARE = (
     "snakemake",
     "pandas",
@@ -82,28 +60,6 @@ ANALYSIS_SOFTWARE = (
 )
 
 
-class RenderError(Exception):
-    """A document could not be rendered; the message names the source, the cell and the cause."""
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """What every page says about how it was made."""
-
-    version: str
-    commit: str
-    data_fingerprint: str
-    engine: str
-    date: str
-
-    def line(self) -> str:
-        return (
-            f"Version {self.version} · commit {self.commit} · data fingerprint "
-            f"{self.data_fingerprint}"
-            f" · rendered by {self.engine} · {self.date}"
-        )
-
-
 @dataclass(frozen=True)
 class Document:
     source: Path
@@ -116,10 +72,10 @@ class RenderRequest:
     """``declared`` are the render rule's inputs relative to ``root``; the documents may read
     these and nothing else. ``deposited`` names the declared inputs a deposit holds, by their path
     in its payload (:func:`deposit_layout.deposited_inputs`); they make the stamp's data
-    fingerprint. ``study``
-    is the declared study record (:mod:`peacekeeping_interviews.study`) whose title, authors
-    and abstract every document carries. ``named`` gives some inputs a role the sources ask for
-    by name (``data.named("codebook")``)."""
+    fingerprint. ``study`` is the declared study record (:mod:`peacekeeping_interviews.study`)
+    whose title, authors and abstract every document carries. ``named`` gives some inputs a role
+    the sources ask for by name (``data.named("codebook")``). ``exhibits`` is where the exhibit
+    map goes, ``producers`` the rule behind each results file it names."""
 
     root: Path
     reports_dir: Path
@@ -128,44 +84,11 @@ class RenderRequest:
     version: str
     record: Path
     study: str
+    exhibits: Path
     engine: str = "auto"
     named: dict[str, str] = field(default_factory=dict)
     deposited: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Rendered:
-    html: bytes
-    pdf: bytes
-
-
-@dataclass(frozen=True)
-class Styling:
-    """What both engines add around a document's own content; ``metadata`` (title, author,
-    abstract) overrides nothing, since a source may not set those keys itself."""
-
-    metadata: dict
-    before_body_html: str
-    typst_header: str
-    context_file: Path
-    papersize: str = "a4"
-    timestamp: int = 0
-
-
-class Engine(Protocol):
-    """What both engines offer: a name, the versions of their parts, a label for the stamp,
-    and ``render``, which leaves its outputs in memory for :func:`render_reports` to write."""
-
-    name: str
-
-    def versions(self) -> dict[str, str]: ...
-
-    def label(self) -> str: ...
-
-    def render(self, source: Path, build: Path, styling: Styling) -> Rendered: ...
-
-
-# ---------------------------------------------------------------------------- stamp and banner
+    producers: dict[str, str] = field(default_factory=dict)
 
 
 def synthetic_flag(root: Path, declared: list[str]) -> bool:
@@ -213,574 +136,6 @@ def recorded_inputs(declared: list[str], deposited: Mapping[str, str], root: Pat
             "declared inputs that are neither results nor deposited inputs: " + ", ".join(unnamed)
         )
     return {names.get(p, p): file_digest(root / p) for p in sorted(declared)}
-
-
-def render_date(root: Path, environment: Mapping[str, str]) -> datetime.date:
-    """The date printed on the documents: ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) if
-    set, else the commit's time, so that two renders of one commit print the same date."""
-    epoch = environment.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        try:
-            epoch = subprocess.run(
-                ["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            raise RenderError(
-                "set SOURCE_DATE_EPOCH: the date on the documents must not be "
-                "the clock's, and there is no git commit to take it from"
-            ) from None
-    if not epoch.isdigit():
-        raise RenderError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}")
-    try:
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-    except (OverflowError, ValueError, OSError):
-        raise RenderError(f"SOURCE_DATE_EPOCH {epoch} is out of range") from None
-
-
-def banner_html(stamp: Stamp, synthetic: bool) -> str:
-    """The top of every HTML page: the synthetic-data banner (if any) and the stamp."""
-    banner = (
-        f'<div class="pki-banner" role="alert">{html.escape(SYNTHETIC_BANNER)}</div>\n'
-        if synthetic
-        else ""
-    )
-    return (
-        "<style>\n"
-        ".pki-top{position:sticky!important;top:0;z-index:10;margin:0 0 1.5em 0;"
-        "display:block!important;visibility:visible!important;font-family:sans-serif}\n"
-        ".pki-banner{display:block!important;visibility:visible!important;background:#b00020;"
-        "color:#fff;font-weight:bold;padding:.6em 1em}\n"
-        ".pki-stamp{background:#f2f2f2;color:#333;font-size:.8em;padding:.3em 1em}\n"
-        "</style>\n"
-        f'<header class="pki-top">\n{banner}'
-        f'<div class="pki-stamp">{html.escape(stamp.line())}</div>\n</header>\n'
-    )
-
-
-def typst_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def banner_typst(stamp: Stamp, synthetic: bool) -> str:
-    """Typst set rules that put the banner (if any) at the top and the stamp at the foot of
-    every PDF page."""
-    banner = (
-        'block(width: 100%, fill: rgb("#b00020"), inset: 5pt, '
-        f'text(fill: white, weight: "bold", size: 8pt, {typst_string(SYNTHETIC_BANNER)}))'
-        if synthetic
-        else "none"
-    )
-    return (
-        f"#set page(header: {banner}, footer: context text(size: 7pt, "
-        f'{typst_string(stamp.line())} + h(1fr) + counter(page).display("1")))\n'
-    )
-
-
-# ---------------------------------------------------------------------------- fallback engine
-
-
-def cell_options(source: str) -> dict:
-    """The ``#|`` lines at the top of a cell, read as YAML."""
-    lines = []
-    for line in source.splitlines():
-        if not line.startswith("#|"):
-            break
-        lines.append(line[2:].strip())
-    options = yaml.safe_load("\n".join(lines)) if lines else {}
-    return options or {}
-
-
-def front_matter(text: str, source: Path) -> tuple[dict, str]:
-    match = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
-    if match is None:
-        raise RenderError(f"{source}: no YAML front matter (--- … ---) at the top")
-    metadata = yaml.safe_load(match.group(1)) or {}
-    unknown = sorted(set(metadata) - FRONT_MATTER_KEYS)
-    if unknown:
-        raise RenderError(
-            f"{source}: front matter key(s) {unknown} are not honoured by the fallback renderer "
-            f"(it knows {sorted(FRONT_MATTER_KEYS)}); see README, 'Rendering without Quarto'"
-        )
-    return metadata, text[match.end() :]
-
-
-@dataclass
-class Cell:
-    kind: str
-    source: str
-    options: dict
-    outputs: list = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return str(self.options.get("label", ""))
-
-
-def read_cells(body: str, source: Path) -> list[Cell]:
-    """The document body as markdown and code cells (jupytext's R Markdown reader)."""
-    import jupytext
-
-    notebook = jupytext.reads(body, fmt="Rmd")
-    cells = []
-    for index, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type == "code":
-            options = cell_options(cell.source)
-            where = f"{source}: code cell {index}"
-            if "label" not in options:
-                raise RenderError(f"{where} has no '#| label:'; every cell needs one")
-            if not LABEL.fullmatch(str(options["label"])):
-                raise RenderError(
-                    f"{where}: label {options['label']!r} should be letters, digits, '-' or '_'"
-                )
-            unknown = sorted(set(options) - CELL_OPTIONS)
-            if unknown:
-                raise RenderError(
-                    f"{where} ('{options['label']}'): option(s) {unknown} are not honoured by the "
-                    f"fallback renderer (it knows {sorted(CELL_OPTIONS)})"
-                )
-            cells.append(Cell("code", cell.source, options))
-        elif cell.cell_type == "markdown":
-            cells.append(Cell("markdown", cell.source, {}))
-        else:
-            raise RenderError(f"{source}: cell {index} is neither markdown nor code")
-    return cells
-
-
-@contextmanager
-def environment_variable(name: str, value: str) -> Iterator[None]:
-    previous = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = previous
-
-
-def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, context: Path) -> dict:
-    """Run the code cells, then each inline expression, in one kernel; fill each cell's outputs
-    and return the inline expressions' display data. A failure names the cell."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
-    code = [c for c in cells if c.kind == "code"]
-    notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(c.source) for c in code]
-        + [nbformat.v4.new_code_cell(expression) for expression in inline]
-    )
-    client = NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=KERNEL_TIMEOUT_SECONDS,
-        resources={"metadata": {"path": str(build)}},
-    )
-    kernel = client.create_kernel_manager()
-    kernel.transport, kernel.ip = "ipc", str(build / "kernel")
-    labels = [f"cell '{c.label}'" for c in code] + [f"inline `{{python}} {e}`" for e in inline]
-    with (
-        environment_variable(CONTEXT_ENVIRONMENT_VARIABLE, str(context)),
-        environment_variable("PYTHONHASHSEED", "0"),
-        client.setup_kernel(),
-    ):
-        for index, cell in enumerate(notebook.cells):
-            try:
-                client.execute_cell(cell, index)
-            except CellExecutionError as error:
-                raise RenderError(
-                    f"{source}: {labels[index]} failed: {error.ename}: {error.evalue}"
-                ) from None
-            except (CellTimeoutError, DeadKernelError) as error:
-                raise RenderError(f"{source}: {labels[index]} failed: {error}") from None
-    for cell, executed in zip(code, notebook.cells, strict=False):
-        cell.outputs = executed.outputs
-    values = {}
-    for expression, executed in zip(inline, notebook.cells[len(code) :], strict=True):
-        results = [o for o in executed.outputs if o.output_type == "execute_result"]
-        if not results:
-            raise RenderError(f"{source}: inline `{{python}} {expression}` has no value")
-        values[expression] = results[-1]["data"]
-    return values
-
-
-def inline_markdown(data: Mapping, expression: str, source: Path) -> str:
-    """What an inline value prints: its Markdown form, which must carry at least one value read
-    from a results file (a ``ReportValue`` span), so that no number reaches the text unchecked."""
-    markdown = data.get("text/markdown", "")
-    if f".{VALUE_CLASS} " not in markdown:
-        raise RenderError(
-            f"{source}: inline `{{python}} {expression}` is not a value read from a results file "
-            "(use data.number, data.text, data.month or data.p_value in the setup cell)"
-        )
-    return markdown
-
-
-def caption_text(options: dict, key: str, source: Path, label: str) -> str:
-    caption = options.get(key)
-    if not caption:
-        raise RenderError(f"{source}: cell '{label}' needs '#| {key}:'")
-    return str(caption).replace("\n", " ")
-
-
-def cell_markdown(cell: Cell, source: Path, figures: Path, image_format: str) -> str:
-    """A code cell's outputs as Pandoc Markdown: a captioned table, a captioned figure, Markdown
-    or printed text. Warnings and errors printed by a cell fail the render."""
-    label = cell.label
-    parts = []
-    for output in cell.outputs:
-        if output.output_type == "stream" and output.name == "stderr":
-            raise RenderError(f"{source}: cell '{label}' wrote to stderr: {output.text.strip()}")
-        if output.output_type == "stream":
-            parts.append("```\n" + output.text.rstrip("\n") + "\n```")
-            continue
-        data = output.get("data", {})
-        if label.startswith("fig-") and ("image/svg+xml" in data or "image/png" in data):
-            parts.append(figure_markdown(cell, data, source, figures, image_format))
-        elif "text/markdown" in data:
-            parts.append(data["text/markdown"])
-        elif any(mime.startswith("image/") for mime in data):
-            raise RenderError(f"{source}: cell '{label}' shows an image but is not a fig- cell")
-        elif "text/plain" in data:
-            parts.append("```\n" + data["text/plain"] + "\n```")
-    if label.startswith("tbl-"):
-        if len(parts) != 1:
-            raise RenderError(f"{source}: cell '{label}' should output one Markdown table")
-        caption = caption_text(cell.options, "tbl-cap", source, label)
-        return f"::: {{#{label}}}\n{parts[0]}\n\n: {caption}\n:::"
-    if label.startswith("fig-") and len(parts) != 1:
-        raise RenderError(f"{source}: cell '{label}' should output one figure")
-    return "\n\n".join(parts)
-
-
-def figure_markdown(
-    cell: Cell, data: Mapping, source: Path, figures: Path, image_format: str
-) -> str:
-    """Write the figure's image in the form the output wants (SVG for HTML, PNG for the PDF)."""
-    label = cell.label
-    mime = "image/svg+xml" if image_format == "svg" else "image/png"
-    if mime not in data:
-        raise RenderError(f"{source}: cell '{label}' has no {mime} output for this format")
-    figures.mkdir(parents=True, exist_ok=True)
-    image = figures / f"{label}.{image_format}"
-    if image_format == "svg":
-        image.write_text(data[mime], encoding="utf-8")
-    else:
-        image.write_bytes(base64.b64decode(data[mime]))
-    caption = caption_text(cell.options, "fig-cap", source, label)
-    caption = caption.replace("[", "\\[").replace("]", "\\]")
-    alt = cell.options.get("fig-alt")
-    alt_attribute = f' fig-alt="{html.escape(str(alt))}"' if alt else ""
-    return f"![{caption}]({figures.name}/{image.name}){{#{label}{alt_attribute}}}"
-
-
-def markdown_document(
-    cells: list[Cell], values: Mapping, source: Path, figures: Path, image_format: str
-) -> str:
-    parts = []
-    for cell in cells:
-        if cell.kind == "markdown":
-            parts.append(
-                INLINE_CODE.sub(
-                    lambda m: inline_markdown(
-                        values[m.group(1).strip()], m.group(1).strip(), source
-                    ),
-                    cell.source,
-                )
-            )
-        else:
-            parts.append(cell_markdown(cell, source, figures, image_format))
-    return "\n\n".join(p for p in parts if p)
-
-
-QUARTO_ONLY_CLASSES = ("callout-", "panel-", "content-visible", "content-hidden", "column-")
-
-
-def unsupported_constructs(node: object) -> Iterator[str]:
-    """Raw HTML/Typst/LaTeX (which could hide the banner or stamp), Quarto-only classes
-    (callouts, tabsets, conditional content, margin columns) and shortcodes."""
-    if isinstance(node, list):
-        for item in node:
-            yield from unsupported_constructs(item)
-    elif isinstance(node, dict):
-        kind = node.get("t")
-        if kind in {"RawBlock", "RawInline"}:
-            yield f"raw {node['c'][0]} ({node['c'][1][:40]!r})"
-        elif kind in {"Div", "Span"}:
-            yield from (
-                f"the class '.{name}'"
-                for name in node["c"][0][1]
-                if name.startswith(QUARTO_ONLY_CLASSES)
-            )
-        elif kind == "Str" and "{{<" in node["c"]:
-            yield "a shortcode ({{< … >}})"
-        for value in node.values():
-            yield from unsupported_constructs(value)
-
-
-def refuse_unsupported(document: dict, source: Path) -> None:
-    found = sorted(set(unsupported_constructs(document["blocks"])))
-    if found:
-        raise RenderError(
-            f"{source}: not honoured by the fallback renderer: {'; '.join(found)}; "
-            "see README, 'Rendering without Quarto'"
-        )
-
-
-def apply_figure_alt(node: object) -> None:
-    """Give each figure's image its ``fig-alt`` text as alternative text (Pandoc uses the
-    caption otherwise)."""
-    if isinstance(node, list):
-        for item in node:
-            apply_figure_alt(item)
-    elif isinstance(node, dict):
-        if node.get("t") == "Image":
-            attributes = node["c"][0][2]
-            alt = [value for name, value in attributes if name == "fig-alt"]
-            if alt:
-                node["c"][0][2] = [[n, v] for n, v in attributes if n != "fig-alt"]
-                node["c"][1] = crossref.text_inlines(alt[0])
-        for value in node.values():
-            apply_figure_alt(value)
-
-
-class FallbackEngine:
-    """Quarto's pipeline rebuilt from PyPI parts (see the module docstring)."""
-
-    name = "fallback"
-
-    def versions(self) -> dict[str, str]:
-        import pypandoc
-
-        return {
-            "renderer": "peacekeeping_interviews fallback",
-            "pandoc": pypandoc.get_pandoc_version(),
-            "typst (python wheel)": installed_version("typst"),
-            **{name: installed_version(name) for name in ("jupytext", "nbclient", "ipykernel")},
-        }
-
-    def label(self) -> str:
-        versions = self.versions()
-        return (
-            f"fallback renderer (jupytext {versions['jupytext']}, pandoc {versions['pandoc']}, "
-            f"typst {versions['typst (python wheel)']}); Quarto was not on PATH"
-        )
-
-    def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
-        metadata, body = front_matter(source.read_text(encoding="utf-8"), source)
-        cells = read_cells(body, source)
-        inline = list(
-            dict.fromkeys(
-                m.group(1).strip()
-                for c in cells
-                if c.kind == "markdown"
-                for m in INLINE_CODE.finditer(c.source)
-            )
-        )
-        values = execute(cells, inline, source, build, styling.context_file)
-        bibliography = source.parent / metadata.get("bibliography", "references.bib")
-        keys = bibliography_keys(bibliography)
-        metadata = {**metadata, **styling.metadata}
-        outputs = {}
-        for image_format, writer in (("svg", "html"), ("png", "typst")):
-            markdown = markdown_document(
-                cells, values, source, build / f"{source.stem}-figures-{writer}", image_format
-            )
-            document = pandoc_ast(metadata, markdown, build)
-            refuse_unsupported(document, source)
-            apply_figure_alt(document["blocks"])
-            try:
-                document = crossref.resolve(document, keys, str(source))
-            except crossref.CrossrefError as error:
-                raise RenderError(str(error)) from None
-            outputs[writer] = self.write(document, writer, source, build, styling)
-        return Rendered(html=outputs["html"], pdf=outputs["typst"])
-
-    def write(
-        self, document: dict, writer: str, source: Path, build: Path, styling: Styling
-    ) -> bytes:
-        import pypandoc
-
-        includes = build / f"{source.stem}-{writer}-include"
-        arguments = ["--standalone", "--citeproc", f"--resource-path={build}"]
-        metadata = document["meta"]
-        for key in ("bibliography", "csl"):
-            if key in metadata:
-                arguments.append(f"--{key}={source.parent / pandoc_meta_text(metadata[key])}")
-        if writer == "html":
-            include, target = styling.before_body_html, build / f"{source.stem}.html"
-            arguments += [
-                "--embed-resources",
-                f"--include-before-body={includes}",
-                "--section-divs",
-            ]
-        else:
-            include, target = (
-                styling.typst_header + FALLBACK_TYPST_RULES,
-                build / f"{source.stem}.typ",
-            )
-            arguments += [
-                f"--include-in-header={includes}",
-                f"--variable=papersize:{styling.papersize}",
-            ]
-        includes.write_text(include, encoding="utf-8")
-        pypandoc.convert_text(
-            json.dumps(document),
-            "html5" if writer == "html" else "typst",
-            format="json",
-            outputfile=str(target),
-            extra_args=arguments,
-            cworkdir=str(build),
-        )
-        return (
-            target.read_bytes()
-            if writer == "html"
-            else compile_typst(target, build, styling.timestamp)
-        )
-
-
-def pandoc_meta_text(value: dict) -> str:
-    """The plain text of a Pandoc metadata value (MetaString or MetaInlines)."""
-    if value["t"] == "MetaString":
-        return value["c"]
-    return "".join(
-        item["c"] if item["t"] == "Str" else " "
-        for item in value["c"]
-        if item["t"] in {"Str", "Space"}
-    )
-
-
-def pandoc_ast(metadata: dict, markdown: str, build: Path) -> dict:
-    import pypandoc
-
-    text = (
-        "---\n"
-        + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)
-        + "---\n\n"
-        + markdown
-    )
-    return json.loads(pypandoc.convert_text(text, "json", format="markdown", cworkdir=str(build)))
-
-
-def bibliography_keys(path: Path) -> set[str]:
-    import pypandoc
-
-    if not path.is_file():
-        raise RenderError(f"bibliography {path} not found")
-    try:
-        entries = json.loads(pypandoc.convert_file(str(path), "csljson", format="bibtex"))
-    except RuntimeError as error:
-        raise RenderError(f"bibliography {path.name} cannot be read: {error}") from None
-    return {entry["id"] for entry in entries}
-
-
-def compile_typst(typ: Path, build: Path, timestamp: int) -> bytes:
-    """Typst with its embedded fonts only (no system fonts, so every machine sets the same
-    type) and the render date as the PDF's creation date."""
-    import typst
-
-    try:
-        return typst.compile(
-            str(typ), root=str(build), ignore_system_fonts=True, timestamp=timestamp
-        )
-    except Exception as error:  # the wheel raises its own TypstError
-        raise RenderError(f"{typ.name}: Typst failed: {error}") from None
-
-
-def midnight_epoch(date: datetime.date) -> int:
-    """Seconds since 1970 at 00:00 UTC on ``date``: the time every output of a run carries."""
-    return int(datetime.datetime.combine(date, datetime.time(), datetime.UTC).timestamp())
-
-
-def markdown_pdf(markdown: str, title: str, stamp: Stamp, synthetic: bool) -> bytes:
-    """A plain Markdown document (a README) as PDF, with the same banner and stamp as the
-    paper's pages and the stamp's date as its creation date."""
-    import pypandoc
-
-    date = datetime.date.fromisoformat(stamp.date)
-    timestamp = midnight_epoch(date)
-    with tempfile.TemporaryDirectory(prefix="pki-markdown-pdf-") as scratch:
-        build = Path(scratch)
-        header = build / "header.typ"
-        header.write_text(banner_typst(stamp, synthetic), encoding="utf-8")
-        target = build / "document.typ"
-        pypandoc.convert_text(
-            markdown,
-            "typst",
-            format="gfm",
-            outputfile=str(target),
-            extra_args=[
-                "--standalone",
-                f"--include-in-header={header}",
-                f"--metadata=title:{title}",
-                "--variable=papersize:a4",
-            ],
-            cworkdir=str(build),
-        )
-        return compile_typst(target, build, timestamp)
-
-
-# ---------------------------------------------------------------------------- Quarto engine
-
-
-class QuartoEngine:
-    """``quarto render`` with the Jupyter engine, used whenever ``quarto`` is on PATH."""
-
-    name = "quarto"
-
-    def __init__(self, executable: str):
-        self.executable = executable
-
-    def versions(self) -> dict[str, str]:
-        quarto = subprocess.run(
-            [self.executable, "--version"], capture_output=True, text=True, check=True
-        )
-        return {"renderer": "quarto", "quarto": quarto.stdout.strip()}
-
-    def label(self) -> str:
-        return f"Quarto {self.versions()['quarto']} (Jupyter engine)"
-
-    def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
-        before = build / "_pki_before_body.html"
-        header = build / "_pki_header.typ"
-        metadata = build / "_pki_metadata.yaml"
-        before.write_text(styling.before_body_html, encoding="utf-8")
-        header.write_text(styling.typst_header, encoding="utf-8")
-        metadata.write_text(
-            yaml.safe_dump(styling.metadata, allow_unicode=True, sort_keys=True), encoding="utf-8"
-        )
-        outputs = {}
-        for target, include, suffix in (
-            ("html", f"include-before-body:{before.name}", "html"),
-            ("typst", f"include-in-header:{header.name}", "pdf"),
-        ):
-            output = f"{source.stem}.{suffix}"
-            command = [
-                self.executable,
-                "render",
-                source.name,
-                "--to",
-                target,
-                "--output",
-                output,
-                "--metadata-file",
-                metadata.name,
-                "-M",
-                include,
-                "--execute",
-            ]
-            with environment_variable(CONTEXT_ENVIRONMENT_VARIABLE, str(styling.context_file)):
-                run = subprocess.run(command, cwd=source.parent, capture_output=True, text=True)
-            if run.returncode != 0:
-                raise RenderError(
-                    f"{source}: quarto render --to {target} failed:\n{run.stderr[-4000:]}"
-                )
-            outputs[suffix] = (source.parent / output).read_bytes()
-        return Rendered(html=outputs["html"], pdf=outputs["pdf"])
 
 
 def software_versions(engine: Engine) -> dict[str, str]:
@@ -926,5 +281,11 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
         "documents": documents,
     }
     written[request.record] = json_text(record)
+    exhibits = [
+        exhibit
+        for document in request.documents
+        for exhibit in exhibits_of(request.root / document.source, request.named)
+    ]
+    written[request.exhibits] = exhibit_map_text(exhibits, request.producers, request.deposited)
     write_all_or_nothing(written)
     return record

@@ -54,6 +54,7 @@ from peacekeeping_interviews.code_check import (
 from peacekeeping_interviews.comparison import changed_entries, explain, json_changed_keys
 from peacekeeping_interviews.deposit_layout import (
     DEPOSITED_SNAPSHOT,
+    EXHIBIT_MAP,
     FINGERPRINT_DIGITS,
     LAYOUT,
     LAYOUT_VERSION,
@@ -61,18 +62,21 @@ from peacekeeping_interviews.deposit_layout import (
     PAYLOAD,
     PUBLIC_CONFIG,
     RELEASE_DIR,
+    RENDER_RECORD,
     bag_input_digests,
     deposited_inputs,
     file_digest,
     fingerprint,
     is_input,
 )
-from peacekeeping_interviews.exhibits import Exhibit, exhibits_by_file, exhibits_of
+from peacekeeping_interviews.exhibits import Exhibit, exhibits_by_file, read_exhibit_map
 from peacekeeping_interviews.files import json_text, read_yaml
 from peacekeeping_interviews.provenance import SOURCE_LABEL_VARIABLE
 from peacekeeping_interviews.public_text import HOW
-from peacekeeping_interviews.rendering import RenderError, midnight_epoch, synthetic_flag
+from peacekeeping_interviews.render_engine import RenderError
+from peacekeeping_interviews.rendering import synthetic_flag
 from peacekeeping_interviews.sandbox import Isolation, run_isolated
+from peacekeeping_interviews.stamp import midnight_epoch
 from peacekeeping_interviews.study_config import public_config, public_config_text, schema_problems
 from peacekeeping_interviews.tools import CFFCONVERT_VARIABLE, find_cffconvert, missing_tools
 
@@ -93,7 +97,6 @@ RENDERED = {
     "bag-info.txt",
 }
 WITHIN_TOLERANCES = "within your tolerances"
-RENDER_RECORD = "results/paper/render.json"
 REPRODUCED, DIFFERS, CHECKED, UNVERIFIABLE, NOT_COMPARABLE = (
     "reproduced",
     "differs",
@@ -798,11 +801,16 @@ def rendered_inputs(bag: Path) -> dict[str, str]:
         return {}
 
 
-def exhibits_in(source: Path, config: Mapping) -> list[Exhibit]:
-    named = {"codebook": config["inputs"]["codebook"], "mandates": config["inputs"]["mandates"]}
-    return [
-        e for qmd in sorted((source / "reports").glob("*.qmd")) for e in exhibits_of(qmd, named)
-    ]
+def exhibits_in(rerun: Path, bag: Path) -> list[Exhibit]:
+    """The exhibits, to name them in the report: from the exhibit map the rerun wrote with the
+    reviewer's code, or, when the rerun did not get that far, the deposited one (the deposit's
+    word, used for names only); none if neither can be read."""
+    for path in (rerun / EXHIBIT_MAP, bag / PAYLOAD / EXHIBIT_MAP):
+        try:
+            return read_exhibit_map(path)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return []
 
 
 # ---------------------------------------------------------------------------- the whole check
@@ -869,7 +877,7 @@ def verify_deposit(
     result.timings["rerun"] = time.perf_counter() - step
 
     step = time.perf_counter()
-    result.exhibits = exhibits_in(source, _deposited_config(bag))
+    result.exhibits = exhibits_in(source, bag)
     if not result.rerun_failure:
         rebuilt = rebuilt_bag(source)
         result.files = compare_bags(

@@ -5,9 +5,12 @@ from pathlib import Path
 
 from peacekeeping_interviews.deposit_layout import (
     DEPOSITED_SNAPSHOT,
+    EXHIBIT_MAP,
     LEAK_SCAN_REPORT,
+    PAPER_DIR,
     PUBLIC_CONFIG,
     RELEASE_DIR,
+    RENDER_RECORD,
     deposited_inputs,
 )
 from peacekeeping_interviews.files import withdraw
@@ -22,7 +25,7 @@ VERSION = tomllib.loads(Path("pyproject.toml").read_text())["project"]["version"
 # `release`: the run starts from a deposited release; no rule may read a confidential input.
 FROM_CONFIDENTIAL = config["start_from"] == "confidential"
 # Where the rendered documents go, every version of them.
-PAPER_DIR = Path("results") / "paper"
+PAPER_DIR = Path(PAPER_DIR)
 # Where the deposit stage writes its bags and zips: made from every public file, so a failed leak
 # scan withdraws all that is there, whatever version or study made it.
 DEPOSIT_DIR = Path("results") / "deposit"

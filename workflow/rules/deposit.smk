@@ -7,7 +7,9 @@
 rule build_deposit:
     input:
         **(
-            {"restricted_strings": rules.anonymise_interviews.output.restricted_strings}
+            {
+                "restricted_strings": rules.anonymise_interviews.output.restricted_strings
+            }
             if FROM_CONFIDENTIAL
             else {"snapshot": DEPOSITED_SNAPSHOT}
         ),

@@ -41,7 +41,8 @@ rule render_reports:
         paper_pdf=str(PAPER_DIR / f"paper-v{VERSION}.pdf"),
         appendix_html=str(PAPER_DIR / f"appendix-v{VERSION}.html"),
         appendix_pdf=str(PAPER_DIR / f"appendix-v{VERSION}.pdf"),
-        record=str(PAPER_DIR / "render.json"),
+        record=RENDER_RECORD,
+        exhibits=EXHIBIT_MAP,
     log:
         "logs/paper/render_reports.log",
     conda:
@@ -54,5 +55,15 @@ rule render_reports:
             "mandates": config["inputs"]["mandates"],
         },
         deposited=DEPOSITED_INPUTS,
+        # The rule behind each results file, for the exhibit map.
+        producers=made_by(
+            "anonymise_interviews",
+            "merge_mandates",
+            "describe_sample",
+            "analyse_saturation",
+            "tabulate_factors",
+            "assess_reliability",
+            "describe_study",
+        ),
     script:
         "../scripts/render_reports.py"

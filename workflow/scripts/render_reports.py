@@ -24,6 +24,8 @@ with logged(snakemake.log[0]):
             study=snakemake.input.study,
             version=snakemake.params.version,
             record=Path(snakemake.output.record),
+            exhibits=Path(snakemake.output.exhibits),
+            producers=dict(snakemake.params.producers),
             named=snakemake.params.named,
             deposited=dict(snakemake.params.deposited),
         )

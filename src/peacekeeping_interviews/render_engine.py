@@ -1,0 +1,64 @@
+"""What a rendering engine is: the request's styling in, the rendered bytes out, and
+the error that names the source and cell that failed. :mod:`quarto_engine` and
+:mod:`fallback_engine` implement it; :mod:`rendering` chooses one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+class RenderError(Exception):
+    """A document could not be rendered; the message names the source, the cell and the cause."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: bytes
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class Styling:
+    """What both engines add around a document's own content; ``metadata`` (title, author,
+    abstract) overrides nothing, since a source may not set those keys itself."""
+
+    metadata: dict
+    before_body_html: str
+    typst_header: str
+    context_file: Path
+    papersize: str = "a4"
+    timestamp: int = 0
+
+
+class Engine(Protocol):
+    """What both engines offer: a name, the versions of their parts, a label for the stamp,
+    and ``render``, which leaves its outputs in memory for :func:`render_reports` to write."""
+
+    name: str
+
+    def versions(self) -> dict[str, str]: ...
+
+    def label(self) -> str: ...
+
+    def render(self, source: Path, build: Path, styling: Styling) -> Rendered: ...
+
+
+# ---------------------------------------------------------------------------- stamp and banner
+
+
+@contextmanager
+def environment_variable(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = previous
