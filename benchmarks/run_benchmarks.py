@@ -66,8 +66,8 @@ def stage_benchmarks(n_interviews: int, workdir: Path, config: dict) -> list[tup
         AnonymisationOutputs,
         ConfidentialInputs,
         run_anonymisation,
-        run_leak_scan,
     )
+    from peacekeeping_interviews.leak_scan import run_leak_scan
     from peacekeeping_interviews.synthetic import write_example_data
     from peacekeeping_interviews.validation import validate_inputs
 

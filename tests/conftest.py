@@ -25,6 +25,27 @@ CODEBOOK = ROOT / "config" / "codebook.yaml"
 LATEST = "2026-11-23"
 
 
+# Tests that share an expensive fixture run on one pytest-xdist worker (pyproject.toml's ``--dist
+# loadgroup``), so that the fixture is built once per test session, not once on every worker: the
+# end-to-end runs of the example (``example_runs``: two whole runs of the workflow) and of the
+# second study (``second_study``, module-scoped). Each test that uses one, however indirectly, is
+# put in the group named after it.
+SHARED_FIXTURES = ("example_runs", "second_study")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        shared = [name for name in SHARED_FIXTURES if name in item.fixturenames]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+    yield
+    if hasattr(config, "workerinput"):
+        # On an xdist worker: the end-to-end tests first, so that xdist hands out the longest
+        # tests before the short ones, and no worker is still running one while the others idle.
+        items.sort(key=lambda item: item.get_closest_marker("end_to_end") is None)
+
+
 def missing_tool(reason: str) -> None:
     """A check cannot run because a system tool is missing: skipped with the reason locally, a
     failure in CI (``CI`` set), where ``make test`` installs the tool, so that a missing tool

@@ -15,23 +15,21 @@ from bad_inputs import BAD_INPUT_CASES, build_bad_case
 from conftest import CODEBOOK, ROOT, SCHEMA_DIR, write_files, written_index
 
 from peacekeeping_interviews.anonymisation import (
-    RELEASED_ATTRIBUTES,
     AnonymisationOutputs,
     ConfidentialInputs,
-    anonymisation_summary,
     anonymise_interviews,
     mission_counts,
     pseudonymise,
-    report_markdown,
     run_anonymisation,
     sensitive_name_collisions,
-    tenure_bands,
 )
-from peacekeeping_interviews.disclosure import WITHHELD
+from peacekeeping_interviews.anonymisation_report import anonymisation_summary, report_markdown
 from peacekeeping_interviews.leak_scan import LeakError, run_leak_scan, scan_text
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.pseudonym_key import DEMO_KEY, pseudonym_key
+from peacekeeping_interviews.release import RELEASED_ATTRIBUTES, tenure_bands
 from peacekeeping_interviews.validation import validate_inputs
+from peacekeeping_interviews.vocabulary import WITHHELD
 
 LATEST = "2026-11-23"
 

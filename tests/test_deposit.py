@@ -15,18 +15,18 @@ from reader_checks import BANNER_START, read_pdf
 
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.bagging import DepositError
-from peacekeeping_interviews.deposit import (
+from peacekeeping_interviews.citation import (
     cffconvert_executable,
     citation_cff,
     datacite_metadata,
     mandates_source,
     minted_doi,
-    release_table_schema,
-    render_template,
-    validate_crate,
     validate_datacite,
 )
+from peacekeeping_interviews.data_package import release_table_schema
+from peacekeeping_interviews.deposit_readme import render_template
 from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.ro_crate import validate_crate
 from peacekeeping_interviews.study_config import (
     public_config,
     public_config_text,

@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 from pycanon import anonymity
 
 from peacekeeping_interviews.disclosure import (
-    WITHHELD,
     calendar_hierarchy,
     equivalence_class_sizes,
     generalise,
@@ -18,6 +17,7 @@ from peacekeeping_interviews.disclosure import (
     unique_rows,
     utility_cost,
 )
+from peacekeeping_interviews.vocabulary import WITHHELD
 
 LEVELS = [{"srsg": "leadership", "dsrsg": "leadership", "chief": "senior", "director": "senior"}]
 REGIONS = [{"MONUC": "central_africa", "MONUSCO": "central_africa", "UNMIL": "west_africa"}]

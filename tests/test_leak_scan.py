@@ -20,19 +20,18 @@ from peacekeeping_interviews.leak_scan import (
     scan_for_leaks,
     scan_text,
 )
+from peacekeeping_interviews.masking import KEY, mask
 from peacekeeping_interviews.normalised_text import (
     _ascii_normalised_with_origins,
     _charwise_normalised_with_origins,
     normalise,
 )
 from peacekeeping_interviews.restricted_strings import (
-    KEY,
     AllowedInFiles,
     Restricted,
     RestrictedStrings,
     SubstringSearch,
     id_search,
-    mask,
     name_search,
     notes_search,
 )

@@ -67,5 +67,32 @@ def test_a_module_imported_only_through_another_is_found():
     closure = {
         p.stem for p in module_closure(ROOT / "workflow/scripts/analyse_saturation.py", PACKAGE_DIR)
     }
-    assert {"saturation", "release", "validation", "__init__"} <= closure
+    assert {"saturation", "release", "table_schema", "__init__"} <= closure
     assert "anonymisation" not in closure  # the public tier does not import the restricted one
+
+
+RESTRICTED_TIER = {"anonymisation", "validation", "scrub", "leak_scan", "restricted_strings"}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "merge_mandates",
+        "describe_sample",
+        "analyse_saturation",
+        "tabulate_factors",
+        "assess_reliability",
+        "describe_study",
+        "render_reports",
+    ],
+)
+def test_no_public_rule_imports_the_restricted_tier(rule):
+    closure = {p.stem for p in module_closure(ROOT / f"workflow/scripts/{rule}.py", PACKAGE_DIR)}
+    assert not closure & RESTRICTED_TIER
+
+
+def test_the_deposit_reads_the_restricted_index_not_the_anonymisation_stage():
+    closure = {
+        p.stem for p in module_closure(ROOT / "workflow/scripts/build_deposit.py", PACKAGE_DIR)
+    }
+    assert not closure & {"anonymisation", "validation", "synthetic", "rendering"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -19,16 +18,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from peacekeeping_interviews import __version__
+from peacekeeping_interviews.allow_list import allow_list
+from peacekeeping_interviews.anonymisation_report import anonymisation_summary, report_markdown
 from peacekeeping_interviews.disclosure import (
-    WITHHELD,
     DisclosureResult,
     calendar_hierarchy,
-    k_anonymity,
     masked_counts,
     protect,
-    unique_rows,
-    utility_cost,
 )
 from peacekeeping_interviews.files import (
     csv_text,
@@ -38,46 +34,30 @@ from peacekeeping_interviews.files import (
     write_all_or_nothing,
 )
 from peacekeeping_interviews.leak_scan import LeakError, scan_text
+from peacekeeping_interviews.masking import mask
 from peacekeeping_interviews.normalised_text import normalise, word_text
-from peacekeeping_interviews.problems import CONFIG_FILE, InputError, Problem
+from peacekeeping_interviews.problems import CONFIG_FILE, Problem
 from peacekeeping_interviews.pseudonym_key import pseudonym_key, restricted_key
+from peacekeeping_interviews.release import RELEASED_ATTRIBUTES, tenure_bands
 from peacekeeping_interviews.restricted_strings import (
-    AllowedInFiles,
     Restricted,
     RestrictedIndex,
     RestrictedStrings,
-    mask,
 )
 from peacekeeping_interviews.scrub import (
     CITY,
     CITY_REPLACEMENT,
     INTERVIEWEE_REPLACEMENT,
-    AllowedOccurrence,
     ExcerptScrubber,
     RestrictedName,
     comparable_name,
     name_variants,
 )
 from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
+from peacekeeping_interviews.vocabulary import WITHHELD
 
 PSEUDONYM_HEX_DIGITS = 10
 NON_NAMED_INTERVIEWEE = "non-named interviewee's name"
-# Every attribute the interview table publishes about an interview (besides the pseudonym and the
-# collection order, which identify rows, not people): by default each is a quasi-identifier.
-RELEASED_ATTRIBUTES = (
-    "month",
-    "consent",
-    "descriptor",
-    "location",
-    "status",
-    "level",
-    "function",
-    "posting",
-    "missions",
-    "region_of_origin",
-    "tenure_band",
-)
-ROW_KEYS = ("pseudonym", "collection_order")
 
 
 @dataclass(frozen=True)
@@ -123,18 +103,6 @@ def collection_order(interviews: pd.DataFrame) -> pd.Series:
     keys = interviews[["date", "interview_id"]]
     ranked = keys.sort_values(["date", "interview_id"], kind="stable").index
     return pd.Series(np.arange(1, len(ranked) + 1), index=ranked).reindex(interviews.index)
-
-
-def tenure_bands(years: pd.Series, edges: list[float]) -> pd.Series:
-    """Years at the duty station as bands ``a-b`` (a inclusive, b exclusive) and ``z+``."""
-    labels = [f"{_num(lo)}-{_num(hi)}" for lo, hi in itertools.pairwise(edges)]
-    labels.append(f"{_num(edges[-1])}+")
-    bands = pd.cut(years, bins=[*edges, np.inf], right=False, labels=labels)
-    return bands.astype(object).where(bands.notna(), "")
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
 
 
 def indefinite_article(phrase: str) -> str:
@@ -279,113 +247,6 @@ def restricted_names(
         for position, entry in enumerate(settings["sensitive_names"])
     ]
     return names
-
-
-EXCERPT_ENTRY = frozenset({"interview_id", "segment", "word", "reason"})
-FILE_ENTRY = frozenset({"file", "word", "reason"})
-ALLOW_LIST_ENTRY = (
-    "{interview_id, segment, word, reason} (words let through in one excerpt) or "
-    "{file, word, reason} (words let through in the public files the glob `file` matches)"
-)
-
-
-@dataclass(frozen=True)
-class AllowList:
-    """The authors' restricted allow-list (``anonymisation.allow_list``): occurrences let through
-    in one excerpt, by the scrub and the leak scans, and words of a restricted name let through
-    in public files (a paper citing Cohen's kappa beside an interviewee called Cohen), by the
-    final leak scan and the deposit's."""
-
-    excerpts: tuple[AllowedOccurrence, ...] = ()
-    files: tuple[AllowedInFiles, ...] = ()
-
-
-def allow_list(settings: Mapping) -> AllowList:
-    """The allow-list (a restricted YAML list; empty when the key is absent), every entry checked
-    (:func:`allow_list_entry_problems`)."""
-    path = settings.get("allow_list")
-    if not path:
-        return AllowList()
-    entries: object = read_yaml(Path(path)) or []
-    if not isinstance(entries, list):
-        expected = f"a YAML list of entries, each {ALLOW_LIST_ENTRY}"
-        raise InputError([Problem(str(path), None, None, f"a {type(entries).__name__}", expected)])
-    problems = [
-        problem
-        for position, entry in enumerate(entries)
-        for problem in allow_list_entry_problems(entry, str(path), position)
-    ]
-    if problems:
-        raise InputError(problems)
-    return AllowList(
-        excerpts=tuple(
-            AllowedOccurrence(str(e["interview_id"]), e["segment"], e["word"], e["reason"])
-            for e in entries
-            if set(e) == EXCERPT_ENTRY
-        ),
-        files=tuple(
-            AllowedInFiles(position, e["file"], e["word"], e["reason"])
-            for position, e in enumerate(entries)
-            if set(e) == FILE_ENTRY
-        ),
-    )
-
-
-def allow_list_entry_problems(entry: object, file: str, position: int) -> list[Problem]:
-    """What is wrong with the allow-list's entry at ``position``, each problem at ``[position]``
-    or ``[position].key``. Words, ids and reasons are shown masked: the problems go to public
-    logs, and an entry quotes a restricted name."""
-    where = f"[{position}]"
-    if not isinstance(entry, dict):
-        return [Problem(file, where, None, f"a {type(entry).__name__}", ALLOW_LIST_ENTRY)]
-    if set(entry) not in (EXCERPT_ENTRY, FILE_ENTRY):
-        keys = ", ".join(sorted(map(str, entry)))
-        return [Problem(file, where, None, f"keys {keys}", ALLOW_LIST_ENTRY)]
-    return [
-        Problem(file, f"{where}.{key}", None, shown(value), expected)
-        for key, value in entry.items()
-        for valid, expected, shown in [_ALLOW_LIST_FIELDS[key]]
-        if not valid(value)
-    ]
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _is_words(value: object) -> bool:
-    return isinstance(value, str) and bool(word_text(value))
-
-
-def _is_segment(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
-
-
-def _is_public_glob(value: object) -> bool:
-    return _is_text(value) and not str(value).startswith("/") and ".." not in str(value).split("/")
-
-
-def _masked(value: object) -> str:
-    return mask(str(value), "allow-list entry")
-
-
-def _as_written(value: object) -> object:
-    return value
-
-
-# Each field of an allow-list entry: its check, what is expected, and how a message shows it.
-_ALLOW_LIST_FIELDS = {
-    "interview_id": (_is_text, "the interview id, as in the interviews file", _masked),
-    "segment": (_is_segment, "the segment's number, an integer of at least 1", _as_written),
-    "word": (_is_words, "the words let through (text with a letter or digit)", _masked),
-    "reason": (_is_text, "why the authors let it through (text)", _masked),
-    "file": (
-        _is_public_glob,
-        "a glob of public paths relative to the project folder (`*` crosses folders), such as "
-        "results/paper/*",
-        _as_written,
-    ),
-}
 
 
 def excerpt_scrubber(
@@ -638,175 +499,6 @@ def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: byt
         mission_counts=mission_counts(interviews["missions"], settings["k_min"]),
         attributes=attributes,
     )
-
-
-def anonymisation_summary(
-    validated: ValidatedInputs,
-    release: Release,
-    settings: Mapping,
-    key_source: str,
-    scanned_files: list[str],
-) -> dict:
-    """The shareable numbers of the report (no restricted value among them)."""
-    interviews = validated.interviews
-    named = interviews["consent"] == "named"
-    replacements = release.log.groupby("action").size() if len(release.log) else pd.Series()
-    return {
-        "version": __version__,
-        "synthetic": validated.synthetic,
-        "interviews": len(interviews),
-        "coded_segments": len(validated.coding),
-        "by_consent": {
-            t: int((interviews["consent"] == t).sum()) for t in ("named", "descriptor", "anonymous")
-        },
-        "pseudonym_key_source": key_source,
-        "disclosure": disclosure_summary(release, named, settings),
-        "excerpts": {
-            "coded_segments_with_excerpt": int((validated.coding["excerpt"] != "").sum()),
-            "released_excerpts": int((release.coding["excerpt"] != "").sum()),
-            "log_entries_by_action": {str(k): int(v) for k, v in replacements.items()},
-        },
-        "leak_scan": {
-            "files_scanned": scanned_files,
-            "restricted_strings": release.restricted.counts(),
-            "leaks": 0,
-        },
-    }
-
-
-def class_measures(table: pd.DataFrame, columns: Sequence[str]) -> dict:
-    """k (pycanon) and the number of rows alone in their class, over ``columns``."""
-    return {
-        "columns": list(columns),
-        "k": k_anonymity(table, columns),
-        "unique_rows": unique_rows(table, columns),
-    }
-
-
-def disclosure_summary(release: Release, named: pd.Series, settings: Mapping) -> dict:
-    """k and unique rows over the quasi-identifiers and over every released column (all but the
-    row keys), before and after control, and what control cost each column; counted over the
-    non-named rows."""
-    disclosure, protected = release.disclosure, ~named.to_numpy()
-    qis = list(disclosure.levels)
-    before = release.attributes.loc[protected]
-    after = release.interviews.loc[release.interviews["consent"] != "named"]
-    every_column = [c for c in release.interviews.columns if c not in ROW_KEYS]
-    return {
-        "k_min": settings["k_min"],
-        "quasi_identifiers": qis,
-        "non_identifying": [dict(entry) for entry in settings["non_identifying"]],
-        "non_named_interviews": int(protected.sum()),
-        "k_before": disclosure.k_before,
-        "k_after": disclosure.k_after,
-        "measured": {
-            "quasi_identifiers": {
-                "before": class_measures(before, qis),
-                "after": class_measures(after, qis),
-            },
-            "every_released_column": {
-                "before": class_measures(before, list(RELEASED_ATTRIBUTES)),
-                "after": class_measures(after, every_column),
-            },
-        },
-        "generalisation": {
-            qi: _level_description(lvl, disclosure.maps[qi])
-            for qi, lvl in disclosure.levels.items()
-        },
-        "utility": utility_cost(
-            before[qis], disclosure.table.loc[protected], disclosure.withheld.loc[protected]
-        ),
-        "max_suppression": settings["max_suppression"],
-    }
-
-
-def _level_description(level: int, n_maps: int) -> str:
-    if level == 0:
-        return "as collected"
-    if level > n_maps:
-        return "withheld (*)"
-    return f"generalised to hierarchy level {level}"
-
-
-def disclosure_markdown(d: Mapping) -> list[str]:
-    """The report's disclosure section: what is protected, measured side by side over the
-    quasi-identifiers and over every released column, and what it cost each column."""
-    measured = d["measured"]
-    utility = d["utility"]
-    declared = d["non_identifying"]
-    return [
-        "## Disclosure control (non-named interviews)",
-        "",
-        "Attacker: someone who knows every named interviewee's row and, about a non-named "
-        "interviewee, any of the released attributes (when and how they were interviewed, their "
-        "post, missions and background), and wants to find that person's row.",
-        "",
-        f"- Quasi-identifiers: {', '.join(d['quasi_identifiers']) or 'none'}",
-        "- Declared non-identifying: "
-        + ("; ".join(f"{e['column']} ({e['reason']})" for e in declared) or "none"),
-        f"- Required: every class of non-named rows over all quasi-identifiers together has at "
-        f"least k_min = {d['k_min']} rows ({d['non_named_interviews']} non-named interviews; k "
-        "measured with pycanon, `*` counted as a value)",
-        f"- Rows with a cell withheld by local suppression: {utility['rows_suppressed']} "
-        f"(allowed: {d['max_suppression']:.0%} of non-named)",
-        "",
-        "| measured over | k before | unique rows before | k after | unique rows after |",
-        "|---|---|---|---|---|",
-        *(
-            f"| {label} | {m['before']['k']} | {m['before']['unique_rows']} | {m['after']['k']} "
-            f"| {m['after']['unique_rows']} |"
-            for label, m in (
-                ("the quasi-identifiers", measured["quasi_identifiers"]),
-                ("every released column but the row keys", measured["every_released_column"]),
-            )
-        ),
-        "",
-        "| column | release | cells generalised | cells withheld | of which cell by cell |",
-        "|---|---|---|---|---|",
-        *(
-            f"| {qi} | {how} | {utility['columns'][qi]['cells_generalised']} "
-            f"| {utility['columns'][qi]['cells_withheld']} "
-            f"| {utility['columns'][qi]['cells_withheld_locally']} |"
-            for qi, how in d["generalisation"].items()
-        ),
-        "",
-    ]
-
-
-def report_markdown(summary: Mapping) -> str:
-    """The human-readable anonymisation report."""
-    d, e = summary["disclosure"], summary["excerpts"]
-    lines = []
-    if summary["synthetic"]:
-        lines += [
-            "> **SYNTHETIC DATA.** Made by the project's seeded generator; not real interviews.",
-            "",
-        ]
-    lines += [
-        f"# Anonymisation report (peacekeeping-interviews {summary['version']})",
-        "",
-        f"- Interviews: {summary['interviews']}; coded segments: {summary['coded_segments']}",
-        "- Consent tiers: " + ", ".join(f"{k} {v}" for k, v in summary["by_consent"].items()),
-        f"- Pseudonyms: keyed hash (HMAC-SHA256) of the interview id; key from the "
-        f"{summary['pseudonym_key_source']}",
-        "",
-        *disclosure_markdown(d),
-        "## Excerpts",
-        "",
-        f"- Segments with an excerpt: {e['coded_segments_with_excerpt']}; released after the "
-        f"name scrub: {e['released_excerpts']}",
-        "- Log entries (kept in restricted space): "
-        + (", ".join(f"{k} {v}" for k, v in e["log_entries_by_action"].items()) or "none"),
-        "",
-        "## Leak scan",
-        "",
-        "- Restricted strings checked: "
-        + ", ".join(f"{k} {v}" for k, v in summary["leak_scan"]["restricted_strings"].items()),
-        f"- Files scanned: {', '.join(summary['leak_scan']['files_scanned'])}",
-        f"- Leaks found: {summary['leak_scan']['leaks']}",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def check_release_columns(table: pd.DataFrame, schema: Mapping, file: str) -> None:

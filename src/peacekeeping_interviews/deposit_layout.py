@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 LAYOUT_VERSION = 2
@@ -104,3 +105,20 @@ def fingerprint(digests: Mapping[str, str]) -> str:
     """The first :data:`FINGERPRINT_DIGITS` hex digits of the SHA-256 of :func:`manifest_lines`."""
     text = manifest_lines(digests).encode("utf-8")
     return hashlib.sha256(text).hexdigest()[:FINGERPRINT_DIGITS]
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """The run's files the deposit copies, by project path."""
+
+    root: Path
+    deposited: dict[str, str]  # payload path -> project path (deposit_layout.deposited_inputs)
+    results: list[str]  # every public results file, rendered documents included
+    schema_dir: Path
+    reports_dir: Path
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def deposited_file(self, payload_path: str) -> Path:
+        return self.path(self.deposited[payload_path])

@@ -39,8 +39,8 @@ import pandas as pd
 from pycanon import anonymity
 
 from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.vocabulary import WITHHELD
 
-WITHHELD = "*"
 Hierarchy = Sequence[Mapping[str, str]]
 
 

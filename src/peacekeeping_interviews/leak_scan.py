@@ -35,6 +35,7 @@ from pathlib import Path
 
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
+from peacekeeping_interviews.masking import mask
 from peacekeeping_interviews.normalised_text import Line, normalise, word_text
 from peacekeeping_interviews.pseudonym_key import key_as_restricted
 from peacekeeping_interviews.public_text import HOW, MEMBER, Reading, file_of, read_public
@@ -47,7 +48,6 @@ from peacekeeping_interviews.restricted_strings import (
     WordRunSearch,
     id_groups,
     id_key,
-    mask,
 )
 from peacekeeping_interviews.scrub import TITLES
 from peacekeeping_interviews.text import MONTHS, ORDINAL_DAYS, ROMAN_MONTHS, latin_lookalike
@@ -571,10 +571,7 @@ def run_leak_scan(
     (relative to ``root``), by the entry's position.
     """
     check_quarantine(quarantine, public_dirs)
-    restricted_index = RestrictedIndex.read(index)
-    restricted = restricted_index.search(
-        key_as_restricted(settings, restricted_index.synthetic, environ)
-    )
+    restricted_index, restricted = indexed_restricted_strings(index, settings, environ)
     final = [Path(root) / d for d in final_products]
     leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report, *final], root=root)
     if leaks:
@@ -593,3 +590,13 @@ def run_leak_scan(
     }
     write_all_or_nothing({report: json_text(summary)})
     return summary
+
+
+def indexed_restricted_strings(
+    index: Path, settings: Mapping, environ: Mapping[str, str] = os.environ
+) -> tuple[RestrictedIndex, RestrictedStrings]:
+    """The anonymisation stage's restricted-string ``index``, and what a scan looks for: its
+    strings and the key, where ``settings`` (the config's ``anonymisation`` section) say it is."""
+    restricted_index = RestrictedIndex.read(index)
+    key = key_as_restricted(settings, restricted_index.synthetic, environ)
+    return restricted_index, restricted_index.search(key)

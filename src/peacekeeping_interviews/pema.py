@@ -28,8 +28,8 @@ import pandas as pd
 import yaml
 
 from peacekeeping_interviews.problems import CONFIG_FILE, Problem
+from peacekeeping_interviews.table_schema import check_table
 from peacekeeping_interviews.text import without_invisible_characters
-from peacekeeping_interviews.validation import check_table
 
 LAYOUT_KEY = "mandates.layout"
 SYNTHETIC_COLUMN = "synthetic"

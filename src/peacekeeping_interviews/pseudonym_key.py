@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from peacekeeping_interviews.masking import KEY
 from peacekeeping_interviews.problems import InputError, Problem
-from peacekeeping_interviews.restricted_strings import KEY, Restricted
+from peacekeeping_interviews.restricted_strings import Restricted
 
 # Public on purpose: it only ever pseudonymises the synthetic example (see README, "Pseudonyms").
 DEMO_KEY = b"peacekeeping-interviews synthetic demo key (public, not secret)"

@@ -9,6 +9,7 @@ before a cell that a spreadsheet would take for a formula); they are read back a
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pandas as pd
 from peacekeeping_interviews.codebook import Codebook, load_codebook
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError, Problem
-from peacekeeping_interviews.validation import read_table, repeated_keys, typed_frame
+from peacekeeping_interviews.table_schema import read_table, repeated_keys, typed_frame
 
 
 @dataclass(frozen=True)
@@ -112,3 +113,35 @@ def incidence_matrix(release: PublicRelease) -> pd.DataFrame:
     found = pd.crosstab(release.coding["pseudonym"], release.coding["code"]) > 0
     found = found.reindex(index=release.interviews["pseudonym"], columns=codes, fill_value=False)
     return found.astype(np.bool_)
+
+
+# Every attribute the interview table publishes about an interview (besides the pseudonym and the
+# collection order, which identify rows, not people): by default each is a quasi-identifier.
+RELEASED_ATTRIBUTES = (
+    "month",
+    "consent",
+    "descriptor",
+    "location",
+    "status",
+    "level",
+    "function",
+    "posting",
+    "missions",
+    "region_of_origin",
+    "tenure_band",
+)
+
+
+ROW_KEYS = ("pseudonym", "collection_order")
+
+
+def tenure_bands(years: pd.Series, edges: list[float]) -> pd.Series:
+    """Years at the duty station as bands ``a-b`` (a inclusive, b exclusive) and ``z+``."""
+    labels = [f"{_num(lo)}-{_num(hi)}" for lo, hi in itertools.pairwise(edges)]
+    labels.append(f"{_num(edges[-1])}+")
+    bands = pd.cut(years, bins=[*edges, np.inf], right=False, labels=labels)
+    return bands.astype(object).where(bands.notna(), "")
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

@@ -1,13 +1,10 @@
-"""The restricted-tier rules' adapter: their confidential inputs, as the stage functions take
-them. Only the anonymisation, leak-scan and deposit scripts import it."""
+"""The anonymisation rule's adapter: its confidential inputs, as the stage function takes them.
+Only the anonymisation script imports it; the later restricted-tier rules read the
+restricted-string index instead."""
 
 from __future__ import annotations
 
-import os
-
 from peacekeeping_interviews.anonymisation import ConfidentialInputs
-from peacekeeping_interviews.pseudonym_key import key_as_restricted
-from peacekeeping_interviews.restricted_strings import RestrictedIndex, RestrictedStrings
 
 
 def confidential_inputs(snakemake) -> ConfidentialInputs:
@@ -24,14 +21,3 @@ def confidential_inputs(snakemake) -> ConfidentialInputs:
         settings=snakemake.config["anonymisation"],
         latest_interview_date=snakemake.params.latest_interview_date,
     )
-
-
-def restricted_strings(snakemake) -> RestrictedStrings | None:
-    """What the deposit's bag scan looks for: the anonymisation stage's restricted-string index
-    (input ``restricted_strings``) and the key where the ``settings`` param says it is; None in
-    a run from a deposit, which has no index."""
-    path = snakemake.input.get("restricted_strings")
-    if path is None:
-        return None
-    index = RestrictedIndex.read(path)
-    return index.search(key_as_restricted(snakemake.params.settings, index.synthetic, os.environ))

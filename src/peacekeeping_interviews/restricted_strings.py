@@ -31,7 +31,6 @@ from peacekeeping_interviews.scrub import TITLES
 from peacekeeping_interviews.text import is_common_word
 
 T = TypeVar("T")
-KEY = "pseudonymisation key"
 _MIN_NOTE_LENGTH = 16  # shorter notes ("n/a", "UN official") recur in public text by chance
 NOTE_RUN_WORDS = 5  # a run of this many consecutive words of a note is a leak ...
 _NOTE_RUN_CONTENT_WORDS = 2  # ... when at least this many of them are not stop words
@@ -114,7 +113,6 @@ STOP_WORDS = frozenset(
         "your",
     ]
 )
-_MASKED_WORDS = 3  # initials shown of a masked value's first words
 _ID_GROUP = re.compile(r"[^\W\d_]+|\d+")
 
 
@@ -126,19 +124,6 @@ class Restricted:
     value: str
     kind: str
     source: str
-
-
-def mask(value: str, kind: str) -> str:
-    """What a public report may show of a restricted value: the initials of its first words and
-    its length (``H… Q… (14 characters)``); of the key, only its length."""
-    length = f"({len(value)} characters)"
-    if kind == KEY:
-        return length
-    words = value.split()
-    initials = [f"{word[0]}…" for word in words[:_MASKED_WORDS]]
-    if len(words) > _MASKED_WORDS:
-        initials.append("…")
-    return " ".join([*initials, length])
 
 
 class SubstringSearch(Generic[T]):

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from peacekeeping_interviews.disclosure import WITHHELD, masked_counts, released_order
+from peacekeeping_interviews.disclosure import masked_counts, released_order
 from peacekeeping_interviews.files import csv_text, json_text, write_all_or_nothing
 from peacekeeping_interviews.release import PublicRelease
+from peacekeeping_interviews.vocabulary import WITHHELD
 
 WITHHELD_LABEL = "withheld"
 NOT_RECORDED_LABEL = "not recorded"

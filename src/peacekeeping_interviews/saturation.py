@@ -24,11 +24,12 @@ import numpy as np
 import pandas as pd
 
 from peacekeeping_interviews.codebook import Codebook
-from peacekeeping_interviews.disclosure import WITHHELD, released_order
+from peacekeeping_interviews.disclosure import released_order
 from peacekeeping_interviews.figures import figure, figure_bytes
 from peacekeeping_interviews.files import csv_text, json_records, json_text, write_all_or_nothing
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.release import PublicRelease, incidence_matrix
+from peacekeeping_interviews.vocabulary import WITHHELD
 
 DIGITS = 4
 NOT_RECORDED = "(not recorded)"

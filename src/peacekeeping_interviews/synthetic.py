@@ -28,6 +28,14 @@ import pandas as pd
 
 from peacekeeping_interviews.codebook import Code, Codebook, load_codebook
 from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
+from peacekeeping_interviews.vocabulary import DIRECTIONS
+
+# The invented people excerpts mention (with their scrub descriptors) and the interviewers' notes:
+# kept in a data file that the deposit also reads (see example_vocabulary.yaml).
+EXAMPLE_VOCABULARY = Path(__file__).with_name("example_vocabulary.yaml")
+_VOCABULARY = read_yaml(EXAMPLE_VOCABULARY)
+THIRD_PARTIES = tuple((e["name"], e["replacement"]) for e in _VOCABULARY["third_parties"])
+NOTES = tuple(_VOCABULARY["notes"])
 
 DEFAULT_SEED = 20190701
 DEFAULT_INTERVIEWS = 210
@@ -66,7 +74,6 @@ POSTINGS = ("un_headquarters", "mission_headquarters", "field_office", "outside_
 REGION_SHARES = {"global_north": 0.55, "global_south": 0.40, "": 0.05}  # "": not recorded
 INTERVIEWERS = ("Author A", "Author B", "Author C", "Author D")
 CODERS = ("coder_a", "coder_b", "coder_c", "coder_d")
-DIRECTIONS = ("confrontational", "conciliatory", "none")
 
 # Rows: levels in LEVELS_PER_210 order. Columns: CONSENTS, FUNCTIONS, POSTINGS, and the number of
 # missions (0, 1, 2, 3). Weights, normalised per row.
@@ -153,16 +160,6 @@ SURNAME_TAILS = (
     "anvell", "eskow", "ordane", "ilbrey", "uvard", "emmick", "astrow", "oquine", "ynhart", "ascoe",
 )  # fmt: skip
 
-# Invented people other than interviewees whom excerpts mention, with the bracketed descriptor that
-# the name scrub puts in their place; config/config.yaml lists the same pairs as sensitive_names.
-THIRD_PARTIES = (
-    ("Halvard Quenby", "[a government minister]"),
-    ("Osric Dunmarrow", "[an army general]"),
-    ("Ysolde Farrandine", "[a provincial governor]"),
-    ("Bertil Ockwennan", "[a police commander]"),
-    ("Marisol Quaintree", "[a presidential adviser]"),
-    ("Tobiah Vantrell", "[a militia leader]"),
-)
 
 DESCRIPTORS = {
     "current": ("UN official", "UN peacekeeping official", "mission official"),
@@ -188,18 +185,6 @@ ROLE_TEMPLATES = {
     "external": "NGO leader and former staff member of {mission}",
 }
 ROLE_WITHOUT_MISSION = "independent analyst and former UN official"
-NOTES = (
-    "Asked that the section not be named",
-    "Recording declined; notes taken by hand",
-    "Connection dropped twice; follow-up questions sent by email",
-    "Interview held in French",
-    "Asked to see any quotations before publication",
-    "Referred us to two former colleagues",
-    "Cut short by a security briefing; second session agreed",
-    "Spoke mostly about the period before the elections",
-    "Interview held in a cafe; some background noise on the recording",
-    "Follow-up interview agreed for next year",
-)
 
 # Sentences written for this module (never quotations) that an excerpt is drawn from. Factors have
 # one per direction (confrontational, conciliatory); responses and themes any number.

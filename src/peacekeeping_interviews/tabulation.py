@@ -46,12 +46,12 @@ from scipy import stats
 from scipy.stats.contingency import expected_freq
 
 from peacekeeping_interviews.codebook import Codebook
-from peacekeeping_interviews.disclosure import WITHHELD, released_order
+from peacekeeping_interviews.disclosure import released_order
 from peacekeeping_interviews.figures import figure, figure_bytes
 from peacekeeping_interviews.files import csv_text, json_number, json_text, write_all_or_nothing
 from peacekeeping_interviews.release import PublicRelease, incidence_matrix
+from peacekeeping_interviews.vocabulary import DIRECTIONS, WITHHELD
 
-DIRECTIONS = ("confrontational", "conciliatory", "none")
 FACTOR_FAMILY = "factor_direction"
 SUBGROUP_FAMILY = "subgroup_direction"
 ALL_FACTORS = "all_factors"

@@ -28,6 +28,8 @@ rule build_deposit:
         ),
         reports=rules.render_reports.input.sources,
         code=package_code("build_deposit"),
+        # What the synthetic generator writes into the example: let through in the code snapshot.
+        example_vocabulary=str(PACKAGE_DIR / "example_vocabulary.yaml"),
         templates=[
             str(PACKAGE_DIR / "deposit_templates" / name)
             for name in (

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from peacekeeping_interviews.deposit import RunFiles, build_deposit
-from peacekeeping_interviews.restricted_adapter import restricted_strings
+from peacekeeping_interviews.deposit import build_deposit
+from peacekeeping_interviews.deposit_layout import RunFiles
+from peacekeeping_interviews.leak_scan import indexed_restricted_strings
 from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]
@@ -24,10 +25,13 @@ with logged(snakemake.log[0]):
         bag=Path(snakemake.output.bag).parent,
         zips=Path(snakemake.output.zips),
         producers=snakemake.params.producers,
-        restricted=restricted_strings(snakemake),
+        restricted=indexed_restricted_strings(index, snakemake.params.settings)[1]
+        if (index := snakemake.input.get("restricted_strings"))
+        else None,
         deposited_snapshot=Path(snapshot)
         if (snapshot := snakemake.input.get("snapshot"))
         else None,
         quarantine=Path(snakemake.params.quarantine),
+        example_vocabulary=Path(snakemake.input.example_vocabulary),
     )
     print(summary)
