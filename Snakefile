@@ -58,6 +58,8 @@ rule all:
         rules.assess_reliability.output.numbers,
         rules.render_reports.output,
         rules.build_deposit.output,
+    message:
+        "Done: the paper and appendix in results/paper/, the deposit in results/deposit/"
 
 
 # A failed run leaves no earlier, complete-looking paper or deposit beside its failure.

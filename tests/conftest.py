@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 from project_copy import copy_project, snakemake
+from xdist_sharing import built_once, worker_order
 
-from peacekeeping_interviews.anonymisation import (
+from peacekeeping_interviews.analysis.release import PublicRelease, read_release
+from peacekeeping_interviews.restricted.anonymisation import (
     AnonymisationOutputs,
     ConfidentialInputs,
     run_anonymisation,
 )
-from peacekeeping_interviews.release import PublicRelease, read_release
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -25,25 +26,10 @@ CODEBOOK = ROOT / "config" / "codebook.yaml"
 LATEST = "2026-11-23"
 
 
-# Tests that share an expensive fixture run on one pytest-xdist worker (pyproject.toml's ``--dist
-# loadgroup``), so that the fixture is built once per test session, not once on every worker: the
-# end-to-end runs of the example (``example_runs``: two whole runs of the workflow) and of the
-# second study (``second_study``, module-scoped). Each test that uses one, however indirectly, is
-# put in the group named after it.
-SHARED_FIXTURES = ("example_runs", "second_study")
-
-
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        shared = [name for name in SHARED_FIXTURES if name in item.fixturenames]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))
-    yield
-    if hasattr(config, "workerinput"):
-        # On an xdist worker: the end-to-end tests first, so that xdist hands out the longest
-        # tests before the short ones, and no worker is still running one while the others idle.
-        items.sort(key=lambda item: item.get_closest_marker("end_to_end") is None)
+    if hasattr(config, "workerinput"):  # on a pytest-xdist worker
+        items[:] = worker_order(items, config.workerinput["workercount"])
 
 
 def missing_tool(reason: str) -> None:
@@ -141,15 +127,25 @@ def example_release(example_release_paths) -> PublicRelease:
 
 
 @pytest.fixture(scope="session")
-def example_runs(tmp_path_factory) -> tuple[Path, Path]:
-    """The whole workflow, run twice on the example data in two clean copies."""
-    copies = []
-    for name in ("first", "second"):
-        copy = copy_project(tmp_path_factory.mktemp("example") / name)
-        result = snakemake("--cores", "2", cwd=copy, check=False)
-        assert result.returncode == 0, result.stderr[-3000:]
-        copies.append(copy)
-    return copies[0], copies[1]
+def example_run(pytestconfig, tmp_path_factory) -> Path:
+    """The whole workflow, run on the example data in a clean copy of the project: once per test
+    session, whatever the number of xdist workers. Tests only read it (they may run at the same
+    time on other workers)."""
+    return built_once(pytestconfig, tmp_path_factory, "example_first", _run_example)
+
+
+@pytest.fixture(scope="session")
+def example_runs(example_run, pytestconfig, tmp_path_factory) -> tuple[Path, Path]:
+    """The first run and a second, in another copy and made after it, for the tests that compare
+    the two."""
+    return example_run, built_once(pytestconfig, tmp_path_factory, "example_second", _run_example)
+
+
+def _run_example(folder: Path) -> Path:
+    copy = copy_project(folder)
+    result = snakemake("--cores", "2", cwd=copy, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return copy
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:

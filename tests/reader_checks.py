@@ -14,7 +14,12 @@ from pathlib import Path
 
 from conftest import missing_tool
 
-from peacekeeping_interviews.report_data import format_month, format_number, format_p_value, lookup
+from peacekeeping_interviews.reports.report_data import (
+    format_month,
+    format_number,
+    format_p_value,
+    lookup,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

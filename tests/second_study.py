@@ -25,15 +25,15 @@ import pandas as pd
 import yaml
 
 from peacekeeping_interviews.codebook import load_codebook
-from peacekeeping_interviews.files import csv_text, read_yaml
-from peacekeeping_interviews.study_config import placeholders
-from peacekeeping_interviews.synthetic import (
+from peacekeeping_interviews.examples.synthetic import (
     FUNCTION_TITLES,
     ROLE_TEMPLATES,
     ROLE_WITHOUT_MISSION,
     THIRD_PARTIES,
     generate_example_data,
 )
+from peacekeeping_interviews.files import csv_text, read_yaml
+from peacekeeping_interviews.study_config import placeholders
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "second_study"
 CLI = str(Path(sys.executable).with_name("peacekeeping-interviews"))

@@ -14,7 +14,9 @@ import yaml
 from bad_inputs import BAD_INPUT_CASES, build_bad_case
 from conftest import CODEBOOK, ROOT, SCHEMA_DIR, write_files, written_index
 
-from peacekeeping_interviews.anonymisation import (
+from peacekeeping_interviews.analysis.release import RELEASED_ATTRIBUTES, tenure_bands
+from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.restricted.anonymisation import (
     AnonymisationOutputs,
     ConfidentialInputs,
     anonymise_interviews,
@@ -23,12 +25,13 @@ from peacekeeping_interviews.anonymisation import (
     run_anonymisation,
     sensitive_name_collisions,
 )
-from peacekeeping_interviews.anonymisation_report import anonymisation_summary, report_markdown
-from peacekeeping_interviews.leak_scan import LeakError, run_leak_scan, scan_text
-from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.pseudonym_key import DEMO_KEY, pseudonym_key
-from peacekeeping_interviews.release import RELEASED_ATTRIBUTES, tenure_bands
-from peacekeeping_interviews.validation import validate_inputs
+from peacekeeping_interviews.restricted.anonymisation_report import (
+    anonymisation_summary,
+    report_markdown,
+)
+from peacekeeping_interviews.restricted.leak_scan import LeakError, run_leak_scan, scan_text
+from peacekeeping_interviews.restricted.pseudonym_key import DEMO_KEY, pseudonym_key
+from peacekeeping_interviews.restricted.validation import validate_inputs
 from peacekeeping_interviews.vocabulary import WITHHELD
 
 LATEST = "2026-11-23"
@@ -243,7 +246,7 @@ def test_run_writes_every_output_and_is_byte_identical(
 def test_a_leak_in_the_release_writes_nothing(
     tmp_path, mini_inputs, anonymisation_settings, monkeypatch
 ):
-    import peacekeeping_interviews.anonymisation as stage
+    import peacekeeping_interviews.restricted.anonymisation as stage
 
     monkeypatch.setattr(stage, "report_markdown", lambda summary: "Sabine Quorrell\n")
     with pytest.raises(

@@ -12,7 +12,7 @@ import bagit
 import pytest
 from conftest import written_index
 
-from peacekeeping_interviews.bagging import (
+from peacekeeping_interviews.archive.bagging import (
     DepositError,
     DepositRequest,
     Payload,
@@ -23,9 +23,9 @@ from peacekeeping_interviews.bagging import (
     write_zips,
     zip_parts,
 )
-from peacekeeping_interviews.leak_scan import LeakError
-from peacekeeping_interviews.pseudonym_key import key_as_restricted
-from peacekeeping_interviews.restricted_strings import RestrictedIndex, RestrictedStrings
+from peacekeeping_interviews.restricted.leak_scan import LeakError
+from peacekeeping_interviews.restricted.pseudonym_key import key_as_restricted
+from peacekeeping_interviews.restricted.restricted_strings import RestrictedIndex, RestrictedStrings
 
 
 def tar_gz(files: dict[str, str]) -> bytes:

@@ -4,7 +4,7 @@ mismatch. Pinned here so that a bagit upgrade that changes them fails first in t
 import bagit
 import pytest
 
-from peacekeeping_interviews.bagit_adapter import payload_faults
+from peacekeeping_interviews.archive.bagit_adapter import payload_faults
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from project_copy import git
 
-from peacekeeping_interviews.bagging import source_snapshot
-from peacekeeping_interviews.code_check import (
+from peacekeeping_interviews.archive.bagging import source_snapshot
+from peacekeeping_interviews.archive.code_check import (
     CodeError,
     SourceFile,
     check_code,

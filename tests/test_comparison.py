@@ -6,7 +6,7 @@ import json
 
 from PIL import Image
 
-from peacekeeping_interviews.comparison import (
+from peacekeeping_interviews.archive.comparison import (
     compare_csv,
     compare_image,
     compare_in_text,

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from conftest import ROOT, SCHEMA_DIR
 
+from peacekeeping_interviews.analysis.pema import presets
 from peacekeeping_interviews.config_docs import (
     BEGIN,
     END,
@@ -22,7 +23,6 @@ from peacekeeping_interviews.config_docs import (
     config_keys,
     readme_with_key_table,
 )
-from peacekeeping_interviews.pema import presets
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.study_config import check_config
 

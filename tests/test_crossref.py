@@ -5,7 +5,7 @@ import json
 import pypandoc
 import pytest
 
-from peacekeeping_interviews.crossref import CrossrefError, resolve
+from peacekeeping_interviews.reports.crossref import CrossrefError, resolve
 
 SOURCE = """
 See @fig-b, @tbl-a and @fig-c [@smith2020].

@@ -14,8 +14,8 @@ from conftest import ROOT, missing_tool
 from reader_checks import BANNER_START, read_pdf
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.bagging import DepositError
-from peacekeeping_interviews.citation import (
+from peacekeeping_interviews.archive.bagging import DepositError
+from peacekeeping_interviews.archive.citation import (
     cffconvert_executable,
     citation_cff,
     datacite_metadata,
@@ -23,10 +23,10 @@ from peacekeeping_interviews.citation import (
     minted_doi,
     validate_datacite,
 )
-from peacekeeping_interviews.data_package import release_table_schema
-from peacekeeping_interviews.deposit_readme import render_template
+from peacekeeping_interviews.archive.data_package import release_table_schema
+from peacekeeping_interviews.archive.deposit_readme import render_template
+from peacekeeping_interviews.archive.ro_crate import validate_crate
 from peacekeeping_interviews.files import read_yaml
-from peacekeeping_interviews.ro_crate import validate_crate
 from peacekeeping_interviews.study_config import (
     public_config,
     public_config_text,
@@ -196,8 +196,8 @@ def test_release_schema_lists_categories_and_the_withheld_code():
 
 
 @pytest.fixture(scope="session")
-def bag(example_runs) -> Path:
-    found = [p.parent for p in (example_runs[0] / "results/deposit").glob("*/bagit.txt")]
+def bag(example_run) -> Path:
+    found = [p.parent for p in (example_run / "results/deposit").glob("*/bagit.txt")]
     assert [b.name for b in found] == [
         f"un-peacekeeping-norm-violations-interviews-synthetic-example-v{__version__}"
     ]
@@ -266,7 +266,7 @@ def test_the_data_list_has_one_row_per_released_interview(bag):
 
 
 @pytest.mark.end_to_end
-def test_the_bundle_holds_no_restricted_setting_or_file(bag, example_runs, project_config):
+def test_the_bundle_holds_no_restricted_setting_or_file(bag, project_config):
     public = yaml.safe_load((bag / "data/public/config.yaml").read_text())
     assert public["start_from"] == "release"
     settings = public["anonymisation"]

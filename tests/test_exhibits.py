@@ -1,6 +1,6 @@
 """Exhibits found in a .qmd source: numbering by kind, and the files behind each."""
 
-from peacekeeping_interviews.exhibits import (
+from peacekeeping_interviews.reports.exhibits import (
     INPUT_FILE,
     exhibit_map_text,
     exhibits_by_file,

@@ -1,6 +1,6 @@
 """Figures: same bytes every time; synthetic mark on synthetic figures only, under the labels."""
 
-from peacekeeping_interviews.figures import SYNTHETIC_MARK, figure, figure_bytes
+from peacekeeping_interviews.analysis.figures import SYNTHETIC_MARK, figure, figure_bytes
 
 
 def draw(synthetic: bool):

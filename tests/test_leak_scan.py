@@ -12,7 +12,8 @@ from conftest import EVASIONS, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacekeeping_interviews.leak_scan import (
+from peacekeeping_interviews.masking import KEY, mask
+from peacekeeping_interviews.restricted.leak_scan import (
     UNREADABLE,
     Leak,
     check_quarantine,
@@ -20,13 +21,12 @@ from peacekeeping_interviews.leak_scan import (
     scan_for_leaks,
     scan_text,
 )
-from peacekeeping_interviews.masking import KEY, mask
-from peacekeeping_interviews.normalised_text import (
+from peacekeeping_interviews.restricted.normalised_text import (
     _ascii_normalised_with_origins,
     _charwise_normalised_with_origins,
     normalise,
 )
-from peacekeeping_interviews.restricted_strings import (
+from peacekeeping_interviews.restricted.restricted_strings import (
     AllowedInFiles,
     Restricted,
     RestrictedStrings,

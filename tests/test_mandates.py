@@ -13,11 +13,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacekeeping_interviews import mandates as stage
+from peacekeeping_interviews.analysis import mandates as stage
+from peacekeeping_interviews.analysis.mandates import (
+    MandatesOutputs,
+    interviews_served,
+    run_mandates,
+)
+from peacekeeping_interviews.examples.synthetic_mandates import (
+    EXAMPLE_SEED,
+    generate_example_mandates,
+)
 from peacekeeping_interviews.files import csv_text
-from peacekeeping_interviews.mandates import MandatesOutputs, interviews_served, run_mandates
 from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.synthetic_mandates import EXAMPLE_SEED, generate_example_mandates
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "workflow" / "schemas"

@@ -4,18 +4,19 @@ fresh interpreter actually loads when it imports what the script imports."""
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
-from peacekeeping_interviews.module_imports import imported_modules, module_closure
+from peacekeeping_interviews.module_imports import imported_modules, module_closure, module_files
 
 PACKAGE_DIR = ROOT / "src" / "peacekeeping_interviews"
 SCRIPTS = sorted((ROOT / "workflow" / "scripts").glob("*.py"))
 
 
-def loaded_by_importing(script) -> set[str]:
-    """The package modules Python loads when it runs the script's top-level imports."""
+def loaded_by_importing(script) -> set[Path]:
+    """The package's files Python runs when it runs the script's top-level imports."""
     statements = [
         ast.unparse(node)
         for node in ast.parse(script.read_text(encoding="utf-8")).body
@@ -25,41 +26,57 @@ def loaded_by_importing(script) -> set[str]:
         [
             *statements,
             "import sys",
-            "print('\\n'.join(m for m in sys.modules if m.startswith('peacekeeping_interviews')))",
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items()"
+            " if n.startswith('peacekeeping_interviews')))",
         ]
     )
     output = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
-    return {m.split(".", 1)[1] if "." in m else "__init__" for m in output.split()}
+    return {Path(line).resolve() for line in output.split()}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
 def test_every_module_a_script_loads_is_among_its_rules_inputs(script):
-    declared = {path.stem for path in module_closure(script, PACKAGE_DIR)}
-    assert loaded_by_importing(script) <= declared
+    declared = {path.resolve() for path in module_closure(script, PACKAGE_DIR)}
+    loaded = loaded_by_importing(script)
+    assert loaded, "the probe saw no module of the package"
+    assert loaded <= declared
 
 
 def test_every_form_of_import_is_read():
     source = "\n".join(
         [
             "import peacekeeping_interviews.files",
-            "from peacekeeping_interviews import crossref, __version__",
+            "from peacekeeping_interviews import __version__",
+            "from peacekeeping_interviews.reports import crossref",
             "from peacekeeping_interviews.text import MONTHS",
             "def later():",
-            "    from peacekeeping_interviews.synthetic import NOTES",
+            "    from peacekeeping_interviews.examples.synthetic import NOTES",
             "import pandas",
             "from . import relative",
         ]
     )
     assert imported_modules(source) == {
         "files",
-        "crossref",
+        "",
         "__version__",
-        "__init__",
+        "reports",
+        "reports.crossref",
         "text",
-        "synthetic",
+        "text.MONTHS",
+        "examples.synthetic",
+        "examples.synthetic.NOTES",
     }
+
+
+def test_a_name_below_a_subpackage_brings_its_init_and_the_module():
+    files = module_files("reports.crossref.resolve", PACKAGE_DIR)
+    assert files == [
+        PACKAGE_DIR / "__init__.py",
+        PACKAGE_DIR / "reports" / "__init__.py",
+        PACKAGE_DIR / "reports" / "crossref.py",
+    ]
 
 
 def test_a_module_imported_only_through_another_is_found():
@@ -71,7 +88,10 @@ def test_a_module_imported_only_through_another_is_found():
     assert "anonymisation" not in closure  # the public tier does not import the restricted one
 
 
-RESTRICTED_TIER = {"anonymisation", "validation", "scrub", "leak_scan", "restricted_strings"}
+def tiers(rule: str) -> set[str]:
+    """The package's folders (tiers) a rule's script runs code from."""
+    closure = module_closure(ROOT / f"workflow/scripts/{rule}.py", PACKAGE_DIR)
+    return {p.relative_to(PACKAGE_DIR).parts[0] for p in closure if p.parent != PACKAGE_DIR}
 
 
 @pytest.mark.parametrize(
@@ -84,15 +104,17 @@ RESTRICTED_TIER = {"anonymisation", "validation", "scrub", "leak_scan", "restric
         "assess_reliability",
         "describe_study",
         "render_reports",
+        "publish_config",
     ],
 )
-def test_no_public_rule_imports_the_restricted_tier(rule):
-    closure = {p.stem for p in module_closure(ROOT / f"workflow/scripts/{rule}.py", PACKAGE_DIR)}
-    assert not closure & RESTRICTED_TIER
+def test_no_public_rule_runs_restricted_tier_or_example_code(rule):
+    assert not tiers(rule) & {"restricted", "examples"}
 
 
 def test_the_deposit_reads_the_restricted_index_not_the_anonymisation_stage():
     closure = {
-        p.stem for p in module_closure(ROOT / "workflow/scripts/build_deposit.py", PACKAGE_DIR)
+        p.relative_to(PACKAGE_DIR).as_posix()
+        for p in module_closure(ROOT / "workflow/scripts/build_deposit.py", PACKAGE_DIR)
     }
-    assert not closure & {"anonymisation", "validation", "synthetic", "rendering"}
+    assert "examples" not in tiers("build_deposit")
+    assert not closure & {"restricted/anonymisation.py", "restricted/validation.py"}

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from test_mandates import run, ticks
 
-from peacekeeping_interviews.pema import presets, read_layout, read_resolutions
+from peacekeeping_interviews.analysis.pema import presets, read_layout, read_resolutions
 from peacekeeping_interviews.problems import InputError
 
 FIXTURE = ROOT / "tests" / "fixtures" / "pema" / "published_layout.csv"

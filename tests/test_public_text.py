@@ -13,15 +13,15 @@ import typst
 from conftest import write_files, written_index
 from test_rendering import fixture_copy, request_for
 
-from peacekeeping_interviews.figures import figure, figure_bytes
-from peacekeeping_interviews.leak_scan import (
+from peacekeeping_interviews.analysis.figures import figure, figure_bytes
+from peacekeeping_interviews.reports.rendering import render_reports
+from peacekeeping_interviews.restricted.leak_scan import (
     UNREADABLE,
     LeakError,
     made_with,
     run_leak_scan,
     scan_files,
 )
-from peacekeeping_interviews.rendering import render_reports
 
 NAME = "Teodor Balquist"  # a non-named interviewee of the mini fixture
 KIND = "non-named interviewee's name"

@@ -7,19 +7,19 @@ import pandas as pd
 import pytest
 from conftest import CODEBOOK, LATEST, SCHEMA_DIR
 
-from peacekeeping_interviews.anonymisation import (
-    AnonymisationOutputs,
-    ConfidentialInputs,
-    run_anonymisation,
-)
-from peacekeeping_interviews.codebook import load_codebook
-from peacekeeping_interviews.files import read_yaml
-from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.release import (
+from peacekeeping_interviews.analysis.release import (
     PublicRelease,
     incidence_matrix,
     read_mission_counts,
     read_release,
+)
+from peacekeeping_interviews.codebook import load_codebook
+from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.restricted.anonymisation import (
+    AnonymisationOutputs,
+    ConfidentialInputs,
+    run_anonymisation,
 )
 
 

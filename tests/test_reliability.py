@@ -12,10 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.inter_rater import cohens_kappa as statsmodels_kappa
 
-from peacekeeping_interviews.codebook import Code, Codebook
-from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.release import PublicRelease, read_release
-from peacekeeping_interviews.reliability import (
+from peacekeeping_interviews.analysis.release import PublicRelease, read_release
+from peacekeeping_interviews.analysis.reliability import (
     ReliabilityOutputs,
     agreement_table,
     alpha_table,
@@ -29,6 +27,8 @@ from peacekeeping_interviews.reliability import (
     value_counts,
     weighted_nominal_alphas,
 )
+from peacekeeping_interviews.codebook import Code, Codebook
+from peacekeeping_interviews.problems import InputError
 
 SETTINGS = {"bootstrap_samples": 1000, "seed": 20230903, "confidence": 0.95}
 

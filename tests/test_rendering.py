@@ -14,17 +14,17 @@ from conftest import ROOT
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.exhibits import exhibits_of, read_exhibit_map
 from peacekeeping_interviews.provenance import git_commit
-from peacekeeping_interviews.render_engine import RenderError
-from peacekeeping_interviews.rendering import (
+from peacekeeping_interviews.reports.exhibits import exhibits_of, read_exhibit_map
+from peacekeeping_interviews.reports.render_engine import RenderError
+from peacekeeping_interviews.reports.rendering import (
     Document,
     RenderRequest,
     choose_engine,
     render_reports,
     synthetic_flag,
 )
-from peacekeeping_interviews.stamp import render_date
+from peacekeeping_interviews.reports.stamp import render_date
 
 FIXTURE = ROOT / "tests" / "fixtures" / "render"
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}

@@ -7,7 +7,7 @@ import pandas as pd
 import pypandoc
 import pytest
 
-from peacekeeping_interviews.report_data import (
+from peacekeeping_interviews.reports.report_data import (
     Figure,
     ReportData,
     ReportDataError,
@@ -124,7 +124,7 @@ def test_p_values_never_print_as_zero(data):
 
 
 def test_inline_text_is_printed_as_stored_and_table_cells_cannot_break_lines(tmp_path):
-    from peacekeeping_interviews.report_data import escape_markdown
+    from peacekeeping_interviews.reports.report_data import escape_markdown
 
     stored = 'Côte d\'Ivoire -- "UNOCI" 2004--2017 R&amp;D'
     html = pypandoc.convert_text(escape_markdown(stored), "html", format="markdown")

@@ -7,8 +7,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from peacekeeping_interviews.qmd import cell_options, front_matter, read_cells
-from peacekeeping_interviews.rendering import STUDY_METADATA
+from peacekeeping_interviews.reports.qmd import cell_options, front_matter, read_cells
+from peacekeeping_interviews.reports.rendering import STUDY_METADATA
 
 SOURCES = sorted((ROOT / "reports").glob("*.qmd"))
 CODE_SPAN = re.compile(r"`[^`]*`")

@@ -6,8 +6,8 @@ import json
 import pandas as pd
 from conftest import SCHEMA_DIR
 
-from peacekeeping_interviews.release import read_mission_counts, read_release
-from peacekeeping_interviews.sample_description import (
+from peacekeeping_interviews.analysis.release import read_mission_counts, read_release
+from peacekeeping_interviews.analysis.sample_description import (
     SampleOutputs,
     counts_by,
     describe_sample,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import missing_tool
 
-from peacekeeping_interviews.sandbox import (
+from peacekeeping_interviews.archive.sandbox import (
     BUBBLEWRAP,
     CLEAN_ENVIRONMENT_ONLY,
     NETWORK_NAMESPACE,
@@ -244,7 +244,7 @@ def test_an_environment_reached_through_a_link_in_tmp_still_runs_under_bubblewra
     work = Path(tempfile.mkdtemp(dir="/var/tmp"))
     probe = (
         "import sys; from pathlib import Path; "
-        "from peacekeeping_interviews.sandbox import run_isolated, working_isolations; "
+        "from peacekeeping_interviews.archive.sandbox import run_isolated, working_isolations; "
         "level = [i for i in working_isolations() if i.name == 'bubblewrap'][0]; "
         f"w = Path({str(work)!r}); "
         "print(run_isolated([sys.executable, '-c', 'print(42)'], w, w, {}, w / 'log', level)[0])"

@@ -23,9 +23,8 @@ import pandas as pd
 import pytest
 from conftest import missing_tool
 
-from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.release import incidence_matrix, read_release
-from peacekeeping_interviews.saturation import (
+from peacekeeping_interviews.analysis.release import incidence_matrix, read_release
+from peacekeeping_interviews.analysis.saturation import (
     GridPoint,
     SaturationOutputs,
     accumulation_curve,
@@ -47,6 +46,7 @@ from peacekeeping_interviews.saturation import (
     run_saturation,
     subgroup_tables,
 )
+from peacekeeping_interviews.problems import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "workflow" / "schemas"

@@ -3,7 +3,7 @@
 import pytest
 from conftest import EVASIONS
 
-from peacekeeping_interviews.scrub import (
+from peacekeeping_interviews.restricted.scrub import (
     ALLOWED,
     CITY,
     DATE,

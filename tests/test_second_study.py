@@ -30,6 +30,7 @@ from second_study import (
     write_second_study,
 )
 from statsmodels.stats.multitest import multipletests
+from xdist_sharing import built_once
 
 from peacekeeping_interviews import __version__
 
@@ -93,10 +94,18 @@ class SecondStudy:
         return f"the run failed (status {self.run.returncode}):\n{self.run.stderr[start:][:2500]}"
 
 
-@pytest.fixture(scope="module")
-def second_study(tmp_path_factory) -> SecondStudy:
-    """The project copied, the study set up in a restricted folder beside it, and run once."""
-    root = tmp_path_factory.mktemp("second_study")
+@pytest.fixture(scope="session")
+def second_study(pytestconfig, tmp_path_factory) -> SecondStudy:
+    """The project copied, the study set up in a restricted folder beside it, and run once (once
+    per test session, whatever the number of xdist workers: tests only read it)."""
+    project, config_path, printed, run = built_once(
+        pytestconfig, tmp_path_factory, "second_study", _run_second_study
+    )
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    return SecondStudy(project, config_path.parent, config, printed, run)
+
+
+def _run_second_study(root: Path) -> tuple[Path, Path, str, subprocess.CompletedProcess]:
     project = copy_project(root / "project")
     config_path, printed = write_second_study(project, root / "restricted" / "study")
     run = snakemake(
@@ -109,8 +118,7 @@ def second_study(tmp_path_factory) -> SecondStudy:
         cwd=project,
         check=False,
     )
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    return SecondStudy(project, config_path.parent, config, printed, run)
+    return project, config_path, printed, run
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import json
 
-from peacekeeping_interviews.study import describe_study, write_study_description
+from peacekeeping_interviews.reports.study import describe_study, write_study_description
 
 
 def test_study_record_has_the_byline_abstract_and_related_publication(project_config):

@@ -10,13 +10,13 @@ import pytest
 import yaml
 
 from peacekeeping_interviews.codebook import load_codebook
-from peacekeeping_interviews.files import read_yaml
-from peacekeeping_interviews.synthetic import (
+from peacekeeping_interviews.examples.synthetic import (
     FACTOR_EXCERPTS,
     THIRD_PARTIES,
     generate_example_data,
     write_example_data,
 )
+from peacekeeping_interviews.files import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "example"

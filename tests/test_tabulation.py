@@ -15,10 +15,9 @@ from scipy import stats
 from scipy.stats.contingency import association
 from statsmodels.stats.multitest import multipletests
 
-from peacekeeping_interviews import tabulation
-from peacekeeping_interviews.codebook import Code, Codebook, load_codebook
-from peacekeeping_interviews.release import PublicRelease, read_release
-from peacekeeping_interviews.tabulation import (
+from peacekeeping_interviews.analysis import tabulation
+from peacekeeping_interviews.analysis.release import PublicRelease, read_release
+from peacekeeping_interviews.analysis.tabulation import (
     TabulationOutputs,
     adjusted_p_values,
     coded_segments,
@@ -30,6 +29,7 @@ from peacekeeping_interviews.tabulation import (
     subgroup_table,
     table1,
 )
+from peacekeeping_interviews.codebook import Code, Codebook, load_codebook
 
 CODEBOOK_SCHEMA = yaml.safe_load((SCHEMA_DIR / "codebook.schema.yaml").read_text())
 STUDY = load_codebook(ROOT / "config" / "codebook.yaml", CODEBOOK_SCHEMA)

@@ -23,8 +23,8 @@ from bad_inputs import (
 
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.restricted.validation import ValidatedInputs, validate_inputs
 from peacekeeping_interviews.table_schema import pandera_schema
-from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
 
 # Every kind of fault the contract promises to catch; each needs at least one corpus case.
 REQUIRED_KINDS = [

@@ -26,23 +26,23 @@ import yaml
 from project_copy import RUN_ENVIRONMENT, git
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.cli import main as cli
-from peacekeeping_interviews.deposit_layout import LAYOUT_VERSION
-from peacekeeping_interviews.deposit_opening import check_fixity, open_deposit
-from peacekeeping_interviews.replication_report import differences_summary
-from peacekeeping_interviews.study_config import public_config_text
-from peacekeeping_interviews.verification import (
+from peacekeeping_interviews.archive.deposit_opening import check_fixity, open_deposit
+from peacekeeping_interviews.archive.replication_report import differences_summary
+from peacekeeping_interviews.archive.verification import (
     expected_fingerprint,
     read_tolerances,
     verify_deposit,
 )
-from peacekeeping_interviews.verification_result import (
+from peacekeeping_interviews.archive.verification_result import (
     CHECKED,
     DIFFERS,
     REPRODUCED,
     UNVERIFIABLE,
     VerificationError,
 )
+from peacekeeping_interviews.cli import main as cli
+from peacekeeping_interviews.deposit_layout import LAYOUT_VERSION
+from peacekeeping_interviews.study_config import public_config_text
 
 pytestmark = pytest.mark.end_to_end
 
@@ -54,10 +54,10 @@ CHANGED_INPUT = "changed after the documents were rendered from it"
 
 
 @pytest.fixture(scope="session")
-def checkout(example_runs) -> Path:
+def checkout(example_run) -> Path:
     """The copy that made the deposit: a git checkout whose working tree is the deposit's source
     snapshot, as a reviewer's checkout of the published version would be."""
-    return example_runs[0]
+    return example_run
 
 
 @pytest.fixture(scope="session")
@@ -777,7 +777,7 @@ def test_a_deposited_config_the_pipeline_would_not_publish_is_refused(
 
 def test_the_leak_scan_report_may_say_only_what_this_code_writes(deposit):
     """No rerun can make it, so its form is the check: no leak, counts, this code's methods."""
-    from peacekeeping_interviews.bag_comparison import leak_scan_report_problems
+    from peacekeeping_interviews.archive.bag_comparison import leak_scan_report_problems
 
     report = json.loads((deposit / "data/results/leak_scan/report.json").read_text())
     assert leak_scan_report_problems(report, synthetic=True) == []
@@ -798,7 +798,7 @@ def test_the_leak_scan_report_may_say_only_what_this_code_writes(deposit):
 
 
 def test_what_a_terminal_would_act_on_is_printed_escaped():
-    from peacekeeping_interviews.replication_report import printable
+    from peacekeeping_interviews.archive.replication_report import printable
 
     assert printable("data/\x1b[2Kreproduced\r.csv") == "data/\\x1b[2Kreproduced\\r.csv"
 
@@ -846,7 +846,7 @@ def test_a_bagging_date_that_is_no_date_is_refused(deposit, tmp_path):
 
 
 def test_a_renderer_the_documents_do_not_print_cannot_excuse_them(deposit):
-    from peacekeeping_interviews.bag_comparison import _documents_name, _engine
+    from peacekeeping_interviews.archive.bag_comparison import _documents_name, _engine
 
     assert _documents_name(deposit, _engine(deposit))
     assert not _documents_name(deposit, "Quarto 1.6.40")

@@ -13,7 +13,7 @@ from project_copy import copy_project, snakemake
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
 
 from peacekeeping_interviews import __version__
-from peacekeeping_interviews.comparison import rendered_text
+from peacekeeping_interviews.archive.comparison import rendered_text
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 RESTRICTED_TIER_RULES = {"anonymise_interviews", "scan_for_leaks", "build_deposit"}
@@ -64,6 +64,11 @@ def test_only_the_restricted_tier_reads_confidential_files(project_config):
         if rule not in RESTRICTED_TIER_RULES:
             assert not reads_restricted, f"rule {rule} reads restricted files {reads_restricted}"
     assert confidential <= inputs["anonymise_interviews"]
+    for rule in RESTRICTED_TIER_RULES - {"anonymise_interviews"}:
+        restricted = {
+            f for f in inputs[rule] if f in confidential or f.startswith("data/restricted/")
+        }
+        assert restricted == {"data/restricted/restricted_strings.json"}, rule
 
 
 @pytest.mark.parametrize("profile", ["default", "slurm"])
@@ -85,14 +90,16 @@ def test_example_run_is_complete_safe_and_byte_identical(example_runs):
     report = (first / "results/anonymisation/report.md").read_text()
     assert report.startswith("> **SYNTHETIC DATA.**")
     assert "Leaks found: 0" in report
-    rerun = snakemake("--cores", "2", "-n", cwd=first)
+    # The dry run in the second copy: it writes to .snakemake/, which another test reads in the
+    # first, perhaps on another xdist worker at the same time.
+    rerun = snakemake("--cores", "2", "-n", cwd=second)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
 
 
 @pytest.mark.end_to_end
 @pytest.mark.parametrize("document", ["paper", "appendix"])
-def test_rendered_documents_as_a_reader_sees_them(example_runs, document):
-    root = example_runs[0]
+def test_rendered_documents_as_a_reader_sees_them(example_run, document):
+    root = example_run
     record = json.loads((root / "results/paper/render.json").read_text())
     html = root / f"results/paper/{document}-v{__version__}.html"
     screenshot = ROOT / "tests" / "artefacts" / f"{document}.png"
@@ -130,8 +137,8 @@ def paper_text(root: Path, document: str = "paper") -> str:
 
 
 @pytest.mark.end_to_end
-def test_example_paper_describes_the_configured_study_framework_and_correction(example_runs):
-    root = example_runs[0]
+def test_example_paper_describes_the_configured_study_framework_and_correction(example_run):
+    root = example_run
     study = yaml.safe_load((root / "config/config.yaml").read_text())["study"]
     for document in ("paper", "appendix"):
         text = paper_text(root, document)
@@ -269,9 +276,9 @@ def files_naming(folder: Path, names: list[str]) -> dict[str, list[str]]:
 
 
 @pytest.mark.end_to_end
-def test_snakemake_keeps_no_restricted_name_in_its_own_folder(example_runs):
+def test_snakemake_keeps_no_restricted_name_in_its_own_folder(example_run):
     """.snakemake/ (metadata with every job's params, logs) lies outside data/restricted/."""
-    root = example_runs[0]
+    root = example_run
     assert any((root / ".snakemake" / "metadata").iterdir())
     assert files_naming(root / ".snakemake", restricted_names(root)) == {}
 

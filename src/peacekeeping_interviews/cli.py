@@ -15,9 +15,12 @@ from peacekeeping_interviews.problems import InputError
 
 
 def _generate_example(args: argparse.Namespace) -> None:
+    from peacekeeping_interviews.examples.synthetic import write_example_data
+    from peacekeeping_interviews.examples.synthetic_mandates import (
+        EXAMPLE_SEED,
+        generate_example_mandates,
+    )
     from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
-    from peacekeeping_interviews.synthetic import write_example_data
-    from peacekeeping_interviews.synthetic_mandates import EXAMPLE_SEED, generate_example_mandates
 
     write_example_data(
         args.out,
@@ -39,9 +42,13 @@ def _new_study(args: argparse.Namespace) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from peacekeeping_interviews.replication_report import differences_summary, printable, verdict
-    from peacekeeping_interviews.verification import read_tolerances, verify_deposit
-    from peacekeeping_interviews.verification_result import VerificationError
+    from peacekeeping_interviews.archive.replication_report import (
+        differences_summary,
+        printable,
+        verdict,
+    )
+    from peacekeeping_interviews.archive.verification import read_tolerances, verify_deposit
+    from peacekeeping_interviews.archive.verification_result import VerificationError
 
     logging.getLogger("bagit").setLevel(logging.CRITICAL)  # its findings come back named
     try:
@@ -138,8 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand; bad input exits with status 2 and one line per problem on stderr, a
     deposit that does not reproduce with status 1."""
-    from peacekeeping_interviews.replication_report import printable
-    from peacekeeping_interviews.verification_result import VerificationError
+    from peacekeeping_interviews.archive.replication_report import printable
+    from peacekeeping_interviews.archive.verification_result import VerificationError
 
     args = build_parser().parse_args(argv)
     try:

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from peacekeeping_interviews.files import file_digest
+
 LAYOUT_VERSION = 2
 # Where each kind of file sits in the bag's payload (data/). Results keep their project paths.
 LAYOUT = {
@@ -73,11 +75,6 @@ def deposited_inputs(
 
 def is_input(payload_path: str) -> bool:
     return payload_path.startswith(tuple(f"{folder}/" for folder in INPUT_FOLDERS))
-
-
-def file_digest(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def input_digests(root: Path, inputs: Mapping[str, str]) -> dict[str, str]:

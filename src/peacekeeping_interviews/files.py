@@ -7,6 +7,7 @@ of them were written, so a run that fails or is killed leaves no partial output 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -148,3 +149,8 @@ def withdraw(paths: Iterable[Path | str]) -> list[str]:
             continue
         removed.append(str(path))
     return sorted(removed)
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()

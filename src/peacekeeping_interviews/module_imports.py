@@ -14,8 +14,9 @@ PACKAGE = "peacekeeping_interviews"
 
 
 def imported_modules(source: str) -> set[str]:
-    """The package's modules a Python source imports directly (``from peacekeeping_interviews
-    import crossref`` names ``crossref``; the package itself is ``__init__``)."""
+    """The package's modules a Python source imports directly, dotted below the package
+    (``from peacekeeping_interviews.reports import crossref`` names ``reports`` and
+    ``reports.crossref``; the package itself is the empty name)."""
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -27,20 +28,36 @@ def imported_modules(source: str) -> set[str]:
         for name in names:
             parts = name.split(".")
             if parts[0] == PACKAGE:
-                found.add(parts[1] if len(parts) > 1 else "__init__")
+                found.add(".".join(parts[1:]))
     return found
+
+
+def module_files(name: str, package_dir: Path) -> list[Path]:
+    """The files Python runs to import the dotted ``name`` below the package: the ``__init__``
+    of the package and of each subpackage on the way, and the module itself (nothing more when
+    the name's last part is a function or class, not a module)."""
+    files = [package_dir / "__init__.py"]
+    folder = package_dir
+    for part in name.split(".") if name else []:
+        if (folder / part / "__init__.py").is_file():
+            folder = folder / part
+            files.append(folder / "__init__.py")
+        elif (folder / f"{part}.py").is_file():
+            files.append(folder / f"{part}.py")
+            break
+        else:
+            break
+    return files
 
 
 def module_closure(script: Path, package_dir: Path) -> list[Path]:
     """Every module file of the package that ``script`` imports, directly or through another
-    module, with the package's ``__init__``; sorted."""
-    seen = {"__init__"}
-    pending = imported_modules(script.read_text(encoding="utf-8"))
+    module, with the ``__init__`` files they run; sorted."""
+    seen: set[Path] = set()
+    pending = imported_modules(script.read_text(encoding="utf-8")) | {""}
     while pending:
-        name = pending.pop()
-        path = package_dir / f"{name}.py"
-        if name in seen or not path.is_file():
-            continue
-        seen.add(name)
-        pending |= imported_modules(path.read_text(encoding="utf-8"))
-    return sorted(package_dir / f"{name}.py" for name in seen)
+        for path in module_files(pending.pop(), package_dir):
+            if path not in seen:
+                seen.add(path)
+                pending |= imported_modules(path.read_text(encoding="utf-8"))
+    return sorted(seen)

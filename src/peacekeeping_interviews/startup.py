@@ -14,14 +14,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from peacekeeping_interviews.anonymisation import sensitive_name_collisions
-from peacekeeping_interviews.mandates import mandates_problems, unmapped_missions
-from peacekeeping_interviews.pema import Resolutions
+from peacekeeping_interviews.analysis.mandates import mandates_problems, unmapped_missions
+from peacekeeping_interviews.analysis.pema import Resolutions
+from peacekeeping_interviews.analysis.release import (
+    PublicRelease,
+    read_mission_counts,
+    read_release,
+)
 from peacekeeping_interviews.problems import InputError, Problem
-from peacekeeping_interviews.release import PublicRelease, read_mission_counts, read_release
+from peacekeeping_interviews.restricted.anonymisation import sensitive_name_collisions
+from peacekeeping_interviews.restricted.validation import ValidatedInputs, validate_inputs
 from peacekeeping_interviews.study_config import unfinished_metadata_problems
 from peacekeeping_interviews.tools import missing_tools
-from peacekeeping_interviews.validation import ValidatedInputs, validate_inputs
 
 # Problems quote the cells they concern, and a confidential input's cells (names, notes, raw ids)
 # must stay in restricted space; a run from a release has nothing confidential to quote.

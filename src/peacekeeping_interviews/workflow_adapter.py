@@ -5,19 +5,21 @@ release as the public-tier rules read it. The restricted tier's own inputs are
 from __future__ import annotations
 
 import contextlib
+import resource
 import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 from peacekeeping_interviews import __version__
+from peacekeeping_interviews.analysis.release import PublicRelease, read_release
 from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.release import PublicRelease, read_release
 
 
 @contextlib.contextmanager
 def logged(log_path: str) -> Iterator[None]:
-    """Send the step's stdout and stderr to its log; record version, outcome and duration.
+    """Send the step's stdout and stderr to its log; record version, outcome, duration and peak
+    memory (what ``make benchmark`` reads per stage).
 
     An exception is logged (without local values) and re-raised so that Snakemake marks the job
     failed and removes its outputs; bad input is logged with every problem, however many.
@@ -40,7 +42,12 @@ def logged(log_path: str) -> Iterator[None]:
             print(f"FAILED after {time.perf_counter() - start:.2f} s: {error}")
             traceback.print_exc(limit=-3)
             raise
-        print(f"done in {time.perf_counter() - start:.2f} s")
+        print(f"done in {time.perf_counter() - start:.2f} s, peak memory {peak_mib():.0f} MiB")
+
+
+def peak_mib() -> float:
+    """The process's peak resident memory so far, in MiB (Linux reports kibibytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def public_release(snakemake) -> PublicRelease:

@@ -4,6 +4,7 @@
 rule anonymise_interviews:
     input:
         **confidential_inputs(),
+        validated=VALIDATED_INPUTS,
         schemas=schema_files(
             "interviews.table.yaml",
             "coding.table.yaml",
@@ -14,14 +15,7 @@ rule anonymise_interviews:
         ),
         code=package_code("anonymise_interviews"),
     output:
-        interviews=RELEASE["interviews"],
-        coding=RELEASE["coding"],
-        mission_counts=RELEASE["mission_counts"],
-        crosswalk="data/restricted/crosswalk.csv",
-        log="data/restricted/anonymisation_log.csv",
-        report=RELEASE["report"],
-        summary=RELEASE["summary"],
-        restricted_strings="data/restricted/restricted_strings.json",
+        **AnonymisationOutputs.layout(),
     log:
         "logs/anonymisation/anonymise_interviews.log",
     conda:
@@ -32,6 +26,9 @@ rule anonymise_interviews:
         settings=recorded_config(config)["anonymisation"],
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
+        package_dir=PACKAGE_DIR,
+    message:
+        "Restricted tier: anonymising the interviews (pseudonyms, disclosure control, excerpt scrub) into data/anonymised/; log {log}"
     script:
         "../scripts/anonymise_interviews.py"
 
@@ -48,5 +45,7 @@ rule publish_config:
         "../../environment.yml"
     params:
         config=recorded_config(config),
+    message:
+        "Release: the run's config without its restricted settings, {output}"
     script:
         "../scripts/publish_config.py"

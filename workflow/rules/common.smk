@@ -15,8 +15,17 @@ from peacekeeping_interviews.deposit_layout import (
 )
 from peacekeeping_interviews.files import withdraw
 from peacekeeping_interviews.module_imports import module_closure
+from peacekeeping_interviews.stage_outputs import (
+    AnonymisationOutputs,
+    MandatesOutputs,
+    ReliabilityOutputs,
+    SampleOutputs,
+    SaturationOutputs,
+    TabulationOutputs,
+)
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 from peacekeeping_interviews.study_config import recorded_config
+from peacekeeping_interviews.restricted.validation import keep_validated, validation_digest
 
 SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
@@ -31,12 +40,12 @@ PAPER_DIR = Path(PAPER_DIR)
 DEPOSIT_DIR = Path("results") / "deposit"
 # The anonymisation stage's public outputs: written by it, or placed from a deposit.
 RELEASE = {
-    "interviews": f"{RELEASE_DIR}/interviews.csv",
-    "coding": f"{RELEASE_DIR}/coding.csv",
-    "mission_counts": f"{RELEASE_DIR}/mission_counts.csv",
+    **{
+        name: path
+        for name, path in AnonymisationOutputs.layout().items()
+        if name in ("interviews", "coding", "mission_counts", "report", "summary")
+    },
     "config": PUBLIC_CONFIG,
-    "report": "results/anonymisation/report.md",
-    "summary": "results/anonymisation/report.json",
 }
 # Restricted space where the leak scans move leaking files (never into a public folder).
 QUARANTINE = "data/restricted/quarantine"
@@ -140,6 +149,24 @@ except InputError as error:
     if not workflow.output_settings.dryrun:
         withdraw(final_products())
     raise WorkflowError(report_failure(error, log)) from None
+
+# The confidential inputs are validated once per run, by the start-up check above: the
+# anonymisation stage reads its product (restricted space) instead of validating them again, and
+# refuses it if the inputs, their schemas or the package's code changed since.
+VALIDATED_INPUTS = "data/restricted/validated_inputs.pickle"
+if FROM_CONFIDENTIAL:
+    keep_validated(
+        STARTING_DATA,
+        VALIDATED_INPUTS,
+        validation_digest(
+            config["inputs"]["interviews"],
+            config["inputs"]["coding"],
+            config["inputs"]["codebook"],
+            SCHEMA_DIR,
+            config["latest_interview_date"],
+            PACKAGE_DIR,
+        ),
+    )
 
 # The deposit's folder name says when its data are the synthetic example.
 DEPOSIT_NAME = "-".join(

@@ -29,9 +29,9 @@ rule build_deposit:
         reports=rules.render_reports.input.sources,
         code=package_code("build_deposit"),
         # What the synthetic generator writes into the example: let through in the code snapshot.
-        example_vocabulary=str(PACKAGE_DIR / "example_vocabulary.yaml"),
+        example_vocabulary=str(PACKAGE_DIR / "examples" / "example_vocabulary.yaml"),
         templates=[
-            str(PACKAGE_DIR / "deposit_templates" / name)
+            str(PACKAGE_DIR / "archive" / "deposit_templates" / name)
             for name in (
                 "README.md.j2",
                 "consent_tiers.md",
@@ -65,5 +65,7 @@ rule build_deposit:
         schema_dir=SCHEMA_DIR,
         quarantine=QUARANTINE,
         settings=recorded_config(config)["anonymisation"],
+    message:
+        "Archive: the UK Data Service deposit, bagged, checked and zipped (about 30 s on the example), results/deposit/; log {log}"
     script:
         "../scripts/build_deposit.py"

@@ -34,5 +34,7 @@ rule scan_for_leaks:
             "render_reports",
         ),
         final_products=[DEPOSIT_DIR],
+    message:
+        "Restricted tier: scanning every public file for restricted strings (seconds), {output}; log {log}"
     script:
         "../scripts/scan_for_leaks.py"

@@ -8,13 +8,7 @@ rule merge_mandates:
         schemas=schema_files("anonymised_mission_counts.table.yaml"),
         code=package_code("merge_mandates"),
     output:
-        matrix="results/mandates/figure1_matrix.csv",
-        mission_tasks="results/mandates/mission_tasks.csv",
-        missions="results/mandates/missions.csv",
-        exclusions="results/mandates/exclusions.csv",
-        numbers="results/mandates/numbers.json",
-        figure_svg="results/mandates/figure1.svg",
-        figure_png="results/mandates/figure1.png",
+        **MandatesOutputs.layout(),
     log:
         "logs/mandates/merge_mandates.log",
     conda:
@@ -23,5 +17,7 @@ rule merge_mandates:
         settings=config["mandates"],
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
+    message:
+        "Analysis: mandates merged with the missions interviewees served in, results/mandates/; log {log}"
     script:
         "../scripts/merge_mandates.py"

@@ -6,10 +6,7 @@ rule assess_reliability:
         **release_inputs(),
         code=package_code("assess_reliability"),
     output:
-        alpha="results/reliability/alpha.csv",
-        agreement="results/reliability/agreement.csv",
-        disagreements="results/reliability/disagreements.csv",
-        numbers="results/reliability/numbers.json",
+        **ReliabilityOutputs.layout(),
     log:
         "logs/reliability/assess_reliability.log",
     conda:
@@ -17,5 +14,7 @@ rule assess_reliability:
     params:
         settings=config["reliability"],
         schema_dir=SCHEMA_DIR,
+    message:
+        "Analysis: inter-coder reliability, results/reliability/; log {log}"
     script:
         "../scripts/assess_reliability.py"

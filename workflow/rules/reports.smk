@@ -15,6 +15,8 @@ rule describe_study:
         "../../environment.yml"
     params:
         study=config["study"],
+    message:
+        "Reports: the study record the documents read, {output}"
     script:
         "../scripts/describe_study.py"
 
@@ -65,5 +67,7 @@ rule render_reports:
             "assess_reliability",
             "describe_study",
         ),
+    message:
+        "Reports: rendering the paper and appendix to HTML and PDF (10-20 s on the example), results/paper/; log {log}"
     script:
         "../scripts/render_reports.py"

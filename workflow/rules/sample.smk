@@ -7,9 +7,7 @@ rule describe_sample:
         mission_counts=RELEASE["mission_counts"],
         code=package_code("describe_sample"),
     output:
-        table="results/sample/sample_description.csv",
-        interview_list="results/sample/interview_list.csv",
-        numbers="results/sample/numbers.json",
+        **SampleOutputs.layout(),
     log:
         "logs/sample/describe_sample.log",
     conda:
@@ -18,5 +16,7 @@ rule describe_sample:
         settings=config["sample"],
         k_min=config["anonymisation"]["k_min"],
         schema_dir=SCHEMA_DIR,
+    message:
+        "Analysis: the sample description, results/sample/; log {log}"
     script:
         "../scripts/describe_sample.py"

@@ -7,20 +7,7 @@ rule analyse_saturation:
         **release_inputs(),
         code=package_code("analyse_saturation"),
     output:
-        accumulation="results/saturation/accumulation.csv",
-        guest_runs="results/saturation/guest_runs.csv",
-        guest_saturation="results/saturation/guest_saturation.csv",
-        order_effect_curve="results/saturation/order_effect_curve.csv",
-        order_effect_saturation="results/saturation/order_effect_saturation.csv",
-        order_effect_saturation_counts="results/saturation/order_effect_saturation_counts.csv",
-        richness="results/saturation/richness.csv",
-        subgroups="results/saturation/subgroups.csv",
-        subgroup_saturation="results/saturation/subgroup_saturation.csv",
-        numbers="results/saturation/numbers.json",
-        accumulation_svg="results/saturation/accumulation.svg",
-        accumulation_png="results/saturation/accumulation.png",
-        new_information_svg="results/saturation/new_information.svg",
-        new_information_png="results/saturation/new_information.png",
+        **SaturationOutputs.layout(),
     log:
         "logs/saturation/analyse_saturation.log",
     conda:
@@ -28,5 +15,7 @@ rule analyse_saturation:
     params:
         settings=config["saturation"],
         schema_dir=SCHEMA_DIR,
+    message:
+        "Analysis: code accumulation and saturation, results/saturation/; log {log}"
     script:
         "../scripts/analyse_saturation.py"

@@ -6,14 +6,7 @@ rule tabulate_factors:
         **release_inputs(),
         code=package_code("tabulate_factors"),
     output:
-        table1="results/tabulation/table1.csv",
-        factor_mentions="results/tabulation/factor_mentions.csv",
-        response_spectrum="results/tabulation/response_spectrum.csv",
-        crosstabs="results/tabulation/crosstabs.csv",
-        tests="results/tabulation/tests.csv",
-        numbers="results/tabulation/numbers.json",
-        spectrum_svg="results/tabulation/spectrum.svg",
-        spectrum_png="results/tabulation/spectrum.png",
+        **TabulationOutputs.layout(),
     log:
         "logs/tabulation/tabulate_factors.log",
     conda:
@@ -21,5 +14,7 @@ rule tabulate_factors:
     params:
         settings=config["tabulation"],
         schema_dir=SCHEMA_DIR,
+    message:
+        "Analysis: factor and response tables and tests, results/tabulation/; log {log}"
     script:
         "../scripts/tabulate_factors.py"

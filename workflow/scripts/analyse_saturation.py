@@ -1,6 +1,6 @@
 """Adapter for rule analyse_saturation: named inputs and params in, named outputs out."""
 
-from peacekeeping_interviews.saturation import SaturationOutputs, run_saturation
+from peacekeeping_interviews.analysis.saturation import SaturationOutputs, run_saturation
 from peacekeeping_interviews.workflow_adapter import logged, public_release
 
 snakemake = globals()["snakemake"]

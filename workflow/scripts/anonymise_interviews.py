@@ -1,7 +1,7 @@
 """Adapter for rule anonymise_interviews: named inputs and params in, named outputs out."""
 
-from peacekeeping_interviews.anonymisation import AnonymisationOutputs, run_anonymisation
-from peacekeeping_interviews.restricted_adapter import confidential_inputs
+from peacekeeping_interviews.restricted.anonymisation import AnonymisationOutputs, run_anonymisation
+from peacekeeping_interviews.restricted.restricted_adapter import confidential_inputs
 from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]

@@ -1,6 +1,6 @@
 """Adapter for rule assess_reliability: named inputs and params in, named outputs out."""
 
-from peacekeeping_interviews.reliability import ReliabilityOutputs, run_reliability
+from peacekeeping_interviews.analysis.reliability import ReliabilityOutputs, run_reliability
 from peacekeeping_interviews.workflow_adapter import logged, public_release
 
 snakemake = globals()["snakemake"]

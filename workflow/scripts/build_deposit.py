@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from peacekeeping_interviews.deposit import build_deposit
+from peacekeeping_interviews.archive.deposit import build_deposit
 from peacekeeping_interviews.deposit_layout import RunFiles
-from peacekeeping_interviews.leak_scan import indexed_restricted_strings
+from peacekeeping_interviews.restricted.leak_scan import indexed_restricted_strings
 from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]

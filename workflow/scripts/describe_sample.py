@@ -1,7 +1,10 @@
 """Adapter for rule describe_sample."""
 
-from peacekeeping_interviews.release import read_mission_counts
-from peacekeeping_interviews.sample_description import SampleOutputs, run_sample_description
+from peacekeeping_interviews.analysis.release import read_mission_counts
+from peacekeeping_interviews.analysis.sample_description import (
+    SampleOutputs,
+    run_sample_description,
+)
 from peacekeeping_interviews.workflow_adapter import logged, public_release
 
 snakemake = globals()["snakemake"]

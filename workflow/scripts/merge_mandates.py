@@ -1,6 +1,6 @@
 """Adapter for rule merge_mandates: named inputs and params in, named outputs out."""
 
-from peacekeeping_interviews.mandates import MandatesOutputs, run_mandates
+from peacekeeping_interviews.analysis.mandates import MandatesOutputs, run_mandates
 from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]

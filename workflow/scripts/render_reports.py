@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from peacekeeping_interviews.rendering import Document, RenderRequest, render_reports
+from peacekeeping_interviews.reports.rendering import Document, RenderRequest, render_reports
 from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]

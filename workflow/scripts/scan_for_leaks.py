@@ -1,6 +1,6 @@
 """Adapter for rule scan_for_leaks: named inputs and params in, the scan report out."""
 
-from peacekeeping_interviews.leak_scan import run_leak_scan
+from peacekeeping_interviews.restricted.leak_scan import run_leak_scan
 from peacekeeping_interviews.workflow_adapter import logged
 
 snakemake = globals()["snakemake"]

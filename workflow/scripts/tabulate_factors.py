@@ -1,6 +1,6 @@
 """Adapter for rule tabulate_factors: the release in, the tabulation outputs out."""
 
-from peacekeeping_interviews.tabulation import TabulationOutputs, run_tabulation
+from peacekeeping_interviews.analysis.tabulation import TabulationOutputs, run_tabulation
 from peacekeeping_interviews.workflow_adapter import logged, public_release
 
 snakemake = globals()["snakemake"]

@@ -1,0 +1,351 @@
+"""The fallback renderer: Quarto's pipeline rebuilt from PyPI parts where Quarto cannot be
+installed. jupytext reads the cells (its R Markdown reader knows the ```` ```{python} ````
+syntax), nbclient runs them in an ipykernel, the outputs and inline values become Pandoc
+Markdown, :mod:`crossref` numbers figures and tables, and Pandoc (``pypandoc-binary``) with
+citeproc writes HTML and Typst, which the ``typst`` wheel compiles to PDF. What it cannot honour
+is refused with a message, never silently dropped (see README, "Rendering without Quarto")."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Iterator, Mapping
+from importlib.metadata import version as installed_version
+from pathlib import Path
+
+import yaml
+
+from peacekeeping_interviews.reports import crossref
+from peacekeeping_interviews.reports.qmd import Cell, front_matter, read_cells
+from peacekeeping_interviews.reports.render_engine import (
+    Rendered,
+    RenderError,
+    Styling,
+    environment_variable,
+)
+from peacekeeping_interviews.reports.report_data import CONTEXT_ENVIRONMENT_VARIABLE, VALUE_CLASS
+from peacekeeping_interviews.reports.typst_pdf import compile_typst
+
+INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+?)`")
+KERNEL_TIMEOUT_SECONDS = 600
+# crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again; and
+# Pandoc wraps every table in a figure, which must break across pages for long tables.
+FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n#show figure: set block(breakable: true)\n"
+
+
+def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, context: Path) -> dict:
+    """Run the code cells, then each inline expression, in one kernel; fill each cell's outputs
+    and return the inline expressions' display data. A failure names the cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    code = [c for c in cells if c.kind == "code"]
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(c.source) for c in code]
+        + [nbformat.v4.new_code_cell(expression) for expression in inline]
+    )
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=KERNEL_TIMEOUT_SECONDS,
+        resources={"metadata": {"path": str(build)}},
+    )
+    kernel = client.create_kernel_manager()
+    kernel.transport, kernel.ip = "ipc", str(build / "kernel")
+    labels = [f"cell '{c.label}'" for c in code] + [f"inline `{{python}} {e}`" for e in inline]
+    with (
+        environment_variable(CONTEXT_ENVIRONMENT_VARIABLE, str(context)),
+        environment_variable("PYTHONHASHSEED", "0"),
+        client.setup_kernel(),
+    ):
+        for index, cell in enumerate(notebook.cells):
+            try:
+                client.execute_cell(cell, index)
+            except CellExecutionError as error:
+                raise RenderError(
+                    f"{source}: {labels[index]} failed: {error.ename}: {error.evalue}"
+                ) from None
+            except (CellTimeoutError, DeadKernelError) as error:
+                raise RenderError(f"{source}: {labels[index]} failed: {error}") from None
+    for cell, executed in zip(code, notebook.cells, strict=False):
+        cell.outputs = executed.outputs
+    values = {}
+    for expression, executed in zip(inline, notebook.cells[len(code) :], strict=True):
+        results = [o for o in executed.outputs if o.output_type == "execute_result"]
+        if not results:
+            raise RenderError(f"{source}: inline `{{python}} {expression}` has no value")
+        values[expression] = results[-1]["data"]
+    return values
+
+
+def inline_markdown(data: Mapping, expression: str, source: Path) -> str:
+    """What an inline value prints: its Markdown form, which must carry at least one value read
+    from a results file (a ``ReportValue`` span), so that no number reaches the text unchecked."""
+    markdown = data.get("text/markdown", "")
+    if f".{VALUE_CLASS} " not in markdown:
+        raise RenderError(
+            f"{source}: inline `{{python}} {expression}` is not a value read from a results file "
+            "(use data.number, data.text, data.month or data.p_value in the setup cell)"
+        )
+    return markdown
+
+
+def caption_text(options: dict, key: str, source: Path, label: str) -> str:
+    caption = options.get(key)
+    if not caption:
+        raise RenderError(f"{source}: cell '{label}' needs '#| {key}:'")
+    return str(caption).replace("\n", " ")
+
+
+def cell_markdown(cell: Cell, source: Path, figures: Path, image_format: str) -> str:
+    """A code cell's outputs as Pandoc Markdown: a captioned table, a captioned figure, Markdown
+    or printed text. Warnings and errors printed by a cell fail the render."""
+    label = cell.label
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream" and output.name == "stderr":
+            raise RenderError(f"{source}: cell '{label}' wrote to stderr: {output.text.strip()}")
+        if output.output_type == "stream":
+            parts.append("```\n" + output.text.rstrip("\n") + "\n```")
+            continue
+        data = output.get("data", {})
+        if label.startswith("fig-") and ("image/svg+xml" in data or "image/png" in data):
+            parts.append(figure_markdown(cell, data, source, figures, image_format))
+        elif "text/markdown" in data:
+            parts.append(data["text/markdown"])
+        elif any(mime.startswith("image/") for mime in data):
+            raise RenderError(f"{source}: cell '{label}' shows an image but is not a fig- cell")
+        elif "text/plain" in data:
+            parts.append("```\n" + data["text/plain"] + "\n```")
+    if label.startswith("tbl-"):
+        if len(parts) != 1:
+            raise RenderError(f"{source}: cell '{label}' should output one Markdown table")
+        caption = caption_text(cell.options, "tbl-cap", source, label)
+        return f"::: {{#{label}}}\n{parts[0]}\n\n: {caption}\n:::"
+    if label.startswith("fig-") and len(parts) != 1:
+        raise RenderError(f"{source}: cell '{label}' should output one figure")
+    return "\n\n".join(parts)
+
+
+def figure_markdown(
+    cell: Cell, data: Mapping, source: Path, figures: Path, image_format: str
+) -> str:
+    """Write the figure's image in the form the output wants (SVG for HTML, PNG for the PDF)."""
+    label = cell.label
+    mime = "image/svg+xml" if image_format == "svg" else "image/png"
+    if mime not in data:
+        raise RenderError(f"{source}: cell '{label}' has no {mime} output for this format")
+    figures.mkdir(parents=True, exist_ok=True)
+    image = figures / f"{label}.{image_format}"
+    if image_format == "svg":
+        image.write_text(data[mime], encoding="utf-8")
+    else:
+        image.write_bytes(base64.b64decode(data[mime]))
+    caption = caption_text(cell.options, "fig-cap", source, label)
+    caption = caption.replace("[", "\\[").replace("]", "\\]")
+    alt = cell.options.get("fig-alt")
+    alt_attribute = f' fig-alt="{html.escape(str(alt))}"' if alt else ""
+    return f"![{caption}]({figures.name}/{image.name}){{#{label}{alt_attribute}}}"
+
+
+def markdown_document(
+    cells: list[Cell], values: Mapping, source: Path, figures: Path, image_format: str
+) -> str:
+    parts = []
+    for cell in cells:
+        if cell.kind == "markdown":
+            parts.append(
+                INLINE_CODE.sub(
+                    lambda m: inline_markdown(
+                        values[m.group(1).strip()], m.group(1).strip(), source
+                    ),
+                    cell.source,
+                )
+            )
+        else:
+            parts.append(cell_markdown(cell, source, figures, image_format))
+    return "\n\n".join(p for p in parts if p)
+
+
+QUARTO_ONLY_CLASSES = ("callout-", "panel-", "content-visible", "content-hidden", "column-")
+
+
+def unsupported_constructs(node: object) -> Iterator[str]:
+    """Raw HTML/Typst/LaTeX (which could hide the banner or stamp), Quarto-only classes
+    (callouts, tabsets, conditional content, margin columns) and shortcodes."""
+    if isinstance(node, list):
+        for item in node:
+            yield from unsupported_constructs(item)
+    elif isinstance(node, dict):
+        kind = node.get("t")
+        if kind in {"RawBlock", "RawInline"}:
+            yield f"raw {node['c'][0]} ({node['c'][1][:40]!r})"
+        elif kind in {"Div", "Span"}:
+            yield from (
+                f"the class '.{name}'"
+                for name in node["c"][0][1]
+                if name.startswith(QUARTO_ONLY_CLASSES)
+            )
+        elif kind == "Str" and "{{<" in node["c"]:
+            yield "a shortcode ({{< … >}})"
+        for value in node.values():
+            yield from unsupported_constructs(value)
+
+
+def refuse_unsupported(document: dict, source: Path) -> None:
+    found = sorted(set(unsupported_constructs(document["blocks"])))
+    if found:
+        raise RenderError(
+            f"{source}: not honoured by the fallback renderer: {'; '.join(found)}; "
+            "see README, 'Rendering without Quarto'"
+        )
+
+
+def apply_figure_alt(node: object) -> None:
+    """Give each figure's image its ``fig-alt`` text as alternative text (Pandoc uses the
+    caption otherwise)."""
+    if isinstance(node, list):
+        for item in node:
+            apply_figure_alt(item)
+    elif isinstance(node, dict):
+        if node.get("t") == "Image":
+            attributes = node["c"][0][2]
+            alt = [value for name, value in attributes if name == "fig-alt"]
+            if alt:
+                node["c"][0][2] = [[n, v] for n, v in attributes if n != "fig-alt"]
+                node["c"][1] = crossref.text_inlines(alt[0])
+        for value in node.values():
+            apply_figure_alt(value)
+
+
+class FallbackEngine:
+    """Quarto's pipeline rebuilt from PyPI parts (see the module docstring)."""
+
+    name = "fallback"
+
+    def versions(self) -> dict[str, str]:
+        import pypandoc
+
+        return {
+            "renderer": "peacekeeping_interviews fallback",
+            "pandoc": pypandoc.get_pandoc_version(),
+            "typst (python wheel)": installed_version("typst"),
+            **{name: installed_version(name) for name in ("jupytext", "nbclient", "ipykernel")},
+        }
+
+    def label(self) -> str:
+        versions = self.versions()
+        return (
+            f"fallback renderer (jupytext {versions['jupytext']}, pandoc {versions['pandoc']}, "
+            f"typst {versions['typst (python wheel)']}); Quarto was not on PATH"
+        )
+
+    def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
+        metadata, body = front_matter(source.read_text(encoding="utf-8"), source)
+        cells = read_cells(body, source)
+        inline = list(
+            dict.fromkeys(
+                m.group(1).strip()
+                for c in cells
+                if c.kind == "markdown"
+                for m in INLINE_CODE.finditer(c.source)
+            )
+        )
+        values = execute(cells, inline, source, build, styling.context_file)
+        bibliography = source.parent / metadata.get("bibliography", "references.bib")
+        keys = bibliography_keys(bibliography)
+        metadata = {**metadata, **styling.metadata}
+        outputs = {}
+        for image_format, writer in (("svg", "html"), ("png", "typst")):
+            markdown = markdown_document(
+                cells, values, source, build / f"{source.stem}-figures-{writer}", image_format
+            )
+            document = pandoc_ast(metadata, markdown, build)
+            refuse_unsupported(document, source)
+            apply_figure_alt(document["blocks"])
+            try:
+                document = crossref.resolve(document, keys, str(source))
+            except crossref.CrossrefError as error:
+                raise RenderError(str(error)) from None
+            outputs[writer] = self.write(document, writer, source, build, styling)
+        return Rendered(html=outputs["html"], pdf=outputs["typst"])
+
+    def write(
+        self, document: dict, writer: str, source: Path, build: Path, styling: Styling
+    ) -> bytes:
+        import pypandoc
+
+        includes = build / f"{source.stem}-{writer}-include"
+        arguments = ["--standalone", "--citeproc", f"--resource-path={build}"]
+        metadata = document["meta"]
+        for key in ("bibliography", "csl"):
+            if key in metadata:
+                arguments.append(f"--{key}={source.parent / pandoc_meta_text(metadata[key])}")
+        if writer == "html":
+            include, target = styling.before_body_html, build / f"{source.stem}.html"
+            arguments += [
+                "--embed-resources",
+                f"--include-before-body={includes}",
+                "--section-divs",
+            ]
+        else:
+            include, target = (
+                styling.typst_header + FALLBACK_TYPST_RULES,
+                build / f"{source.stem}.typ",
+            )
+            arguments += [
+                f"--include-in-header={includes}",
+                f"--variable=papersize:{styling.papersize}",
+            ]
+        includes.write_text(include, encoding="utf-8")
+        pypandoc.convert_text(
+            json.dumps(document),
+            "html5" if writer == "html" else "typst",
+            format="json",
+            outputfile=str(target),
+            extra_args=arguments,
+            cworkdir=str(build),
+        )
+        return (
+            target.read_bytes()
+            if writer == "html"
+            else compile_typst(target, build, styling.timestamp)
+        )
+
+
+def pandoc_meta_text(value: dict) -> str:
+    """The plain text of a Pandoc metadata value (MetaString or MetaInlines)."""
+    if value["t"] == "MetaString":
+        return value["c"]
+    return "".join(
+        item["c"] if item["t"] == "Str" else " "
+        for item in value["c"]
+        if item["t"] in {"Str", "Space"}
+    )
+
+
+def pandoc_ast(metadata: dict, markdown: str, build: Path) -> dict:
+    import pypandoc
+
+    text = (
+        "---\n"
+        + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)
+        + "---\n\n"
+        + markdown
+    )
+    return json.loads(pypandoc.convert_text(text, "json", format="markdown", cworkdir=str(build)))
+
+
+def bibliography_keys(path: Path) -> set[str]:
+    import pypandoc
+
+    if not path.is_file():
+        raise RenderError(f"bibliography {path} not found")
+    try:
+        entries = json.loads(pypandoc.convert_file(str(path), "csljson", format="bibtex"))
+    except RuntimeError as error:
+        raise RenderError(f"bibliography {path.name} cannot be read: {error}") from None
+    return {entry["id"] for entry in entries}

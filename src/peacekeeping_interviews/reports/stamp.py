@@ -1,0 +1,108 @@
+"""What every page says about how it was made: the stamp (version, commit, data
+fingerprint, renderer, date), the synthetic-data banner, and the date they carry."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from peacekeeping_interviews.reports.render_engine import RenderError
+
+SYNTHETIC_BANNER = (
+    "SYNTHETIC EXAMPLE DATA: every number, table and figure here comes from the project's "
+    "seeded generator, not from the study's interviews."
+)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every page says about how it was made."""
+
+    version: str
+    commit: str
+    data_fingerprint: str
+    engine: str
+    date: str
+
+    def line(self) -> str:
+        return (
+            f"Version {self.version} · commit {self.commit} · data fingerprint "
+            f"{self.data_fingerprint}"
+            f" · rendered by {self.engine} · {self.date}"
+        )
+
+
+def render_date(root: Path, environment: Mapping[str, str]) -> datetime.date:
+    """The date printed on the documents: ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) if
+    set, else the commit's time, so that two renders of one commit print the same date."""
+    epoch = environment.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        try:
+            epoch = subprocess.run(
+                ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            raise RenderError(
+                "set SOURCE_DATE_EPOCH: the date on the documents must not be "
+                "the clock's, and there is no git commit to take it from"
+            ) from None
+    if not epoch.isdigit():
+        raise RenderError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}")
+    try:
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    except (OverflowError, ValueError, OSError):
+        raise RenderError(f"SOURCE_DATE_EPOCH {epoch} is out of range") from None
+
+
+def banner_html(stamp: Stamp, synthetic: bool) -> str:
+    """The top of every HTML page: the synthetic-data banner (if any) and the stamp."""
+    banner = (
+        f'<div class="pki-banner" role="alert">{html.escape(SYNTHETIC_BANNER)}</div>\n'
+        if synthetic
+        else ""
+    )
+    return (
+        "<style>\n"
+        ".pki-top{position:sticky!important;top:0;z-index:10;margin:0 0 1.5em 0;"
+        "display:block!important;visibility:visible!important;font-family:sans-serif}\n"
+        ".pki-banner{display:block!important;visibility:visible!important;background:#b00020;"
+        "color:#fff;font-weight:bold;padding:.6em 1em}\n"
+        ".pki-stamp{background:#f2f2f2;color:#333;font-size:.8em;padding:.3em 1em}\n"
+        "</style>\n"
+        f'<header class="pki-top">\n{banner}'
+        f'<div class="pki-stamp">{html.escape(stamp.line())}</div>\n</header>\n'
+    )
+
+
+def typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def banner_typst(stamp: Stamp, synthetic: bool) -> str:
+    """Typst set rules that put the banner (if any) at the top and the stamp at the foot of
+    every PDF page."""
+    banner = (
+        'block(width: 100%, fill: rgb("#b00020"), inset: 5pt, '
+        f'text(fill: white, weight: "bold", size: 8pt, {typst_string(SYNTHETIC_BANNER)}))'
+        if synthetic
+        else "none"
+    )
+    return (
+        f"#set page(header: {banner}, footer: context text(size: 7pt, "
+        f'{typst_string(stamp.line())} + h(1fr) + counter(page).display("1")))\n'
+    )
+
+
+# ---------------------------------------------------------------------------- fallback engine
+
+
+def midnight_epoch(date: datetime.date) -> int:
+    """Seconds since 1970 at 00:00 UTC on ``date``: the time every output of a run carries."""
+    return int(datetime.datetime.combine(date, datetime.time(), datetime.UTC).timestamp())

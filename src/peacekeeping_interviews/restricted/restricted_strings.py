@@ -1,0 +1,403 @@
+"""What the leak scans look for, and the restricted-tier file that carries it from the
+anonymisation stage to the final leak scan and the deposit's bag scan.
+
+Restricted strings are the names of interviewees who did not consent to be named (and the
+configured sensitive names), raw interview ids, interviewers' notes, excerpts as they were before
+the scrub, the pseudonymisation key, and, for each non-named interview, its full date and city.
+The anonymisation stage finds them in the confidential inputs once and writes them, with where
+each was declared restricted, to a :class:`RestrictedIndex` file in restricted space; each scan
+builds its searches (:class:`RestrictedStrings`) from that file instead of reading and
+anonymising the confidential inputs again. The key is not in the file: a key kept in an
+environment variable must not land on disk, so each scan reads it where the config says.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+from peacekeeping_interviews.files import json_text
+from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.restricted.normalised_text import Line, normalise, word_text
+from peacekeeping_interviews.restricted.scrub import TITLES
+from peacekeeping_interviews.text import is_common_word
+
+T = TypeVar("T")
+_MIN_NOTE_LENGTH = 16  # shorter notes ("n/a", "UN official") recur in public text by chance
+NOTE_RUN_WORDS = 5  # a run of this many consecutive words of a note is a leak ...
+_NOTE_RUN_CONTENT_WORDS = 2  # ... when at least this many of them are not stop words
+# Function words: a run of a note made mostly of them ("not to be quoted by") says nothing.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "before",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "out",
+        "she",
+        "so",
+        "some",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "up",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+_ID_GROUP = re.compile(r"[^\W\d_]+|\d+")
+
+
+@dataclass(frozen=True)
+class Restricted:
+    """One restricted string, what kind it is, and where it was declared restricted (an input
+    cell such as ``inputs.interviews row 17, column notes``, or a config entry)."""
+
+    value: str
+    kind: str
+    source: str
+
+
+class SubstringSearch(Generic[T]):
+    """Many fixed strings searched at once (Aho-Corasick automaton, from pyahocorasick), each
+    with what it stands for."""
+
+    def __init__(self, needles: Mapping[str, T]):
+        self._automaton = ahocorasick.Automaton()
+        for needle, restricted in needles.items():
+            self._automaton.add_word(needle, (len(needle), restricted))
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self._automaton)
+
+    def find(self, text: str) -> list[tuple[int, T]]:
+        """Each needle found in the text, with the offset where it starts."""
+        if self._empty:
+            return []
+        return [(end - length + 1, found) for end, (length, found) in self._automaton.iter(text)]
+
+
+class WordRunSearch(Generic[T]):
+    """Runs of whole words (as :func:`word_text` writes them) searched at once: a needle only
+    matches from the start of a word to the end of one."""
+
+    def __init__(self, needles: Mapping[str, Sequence[T]]):
+        self._search = SubstringSearch(
+            {
+                f" {needle} ": (len(needle.split()), tuple(found))
+                for needle, found in needles.items()
+            }
+        )
+
+    def __len__(self) -> int:
+        return len(self._search)
+
+    def find(self, line: Line) -> list[tuple[int, int, T]]:
+        """What each needle in the line stands for: its first word's index, its number of words,
+        and the thing."""
+        return [
+            (line.word_at(start), count, thing)
+            for start, (count, things) in self._search.find(f" {line.word_text} ")
+            for thing in things
+        ]
+
+
+@dataclass(frozen=True)
+class NamePart:
+    """A word (or words) of a restricted name; ``alone`` when it is a leak wherever it stands,
+    else only in context: capitalised, next to ``others`` (the person's other name words), a
+    title or an initial."""
+
+    restricted: Restricted
+    alone: bool
+    others: frozenset[str]
+
+
+def name_search(
+    names: Iterable[Restricted], published: Iterable[str] = ()
+) -> WordRunSearch[NamePart]:
+    """The words of each restricted name to look for, and when each is a leak.
+
+    A full name is always a leak; a surname word of three letters or more that is not a common
+    English word (:func:`~peacekeeping_interviews.text.is_common_word`) too; every other word of
+    the name (given names, short or common-word surnames) only in context. A word of a
+    ``published`` name (a named interviewee's) and a title written before the surname (the
+    ``Minister`` of ``Minister Varo Keltz``) are never a leak on their own."""
+    published_words = {word for name in published for word in word_text(name).split()}
+    published_full = {word_text(name) for name in published}
+    needles: dict[str, list[NamePart]] = {}
+    for restricted in names:
+        full, surname = word_text(restricted.value), word_text(restricted.value.split()[-1])
+        if full not in published_full:
+            needles.setdefault(full, []).append(NamePart(restricted, True, frozenset()))
+        parts = full.split()
+        titles = TITLES - set(surname.split())
+        for part in set(parts) - published_words - titles if len(parts) > 1 else ():
+            alone = part in surname.split() and len(part) >= 3 and not is_common_word(part)
+            others = frozenset(parts) - {part}
+            needles.setdefault(part, []).append(NamePart(restricted, alone, others))
+    return WordRunSearch(needles)
+
+
+class IdIndex(dict[tuple[str, ...], Restricted]):
+    """Raw ids by their letter and number groups (see :func:`id_search`)."""
+
+    @functools.cached_property
+    def first_groups(self) -> frozenset[str]:
+        """What the first group of a written id can be: an id's first group or, for letters,
+        the start of it (``r``, ``re``, ``ref`` when the letters are written apart)."""
+        firsts = {key[0] for key in self if key}
+        return (
+            frozenset(f[:n] for f in firsts for n in range(1, len(f) + 1) if f[:n].isalpha())
+            | firsts
+        )
+
+    @functools.cached_property
+    def longest(self) -> int:
+        """The most groups an id can be written in: each letter apart, then its numbers."""
+        return max((sum(len(g) if g.isalpha() else 1 for g in key) for key in self), default=0)
+
+
+def id_search(ids: Iterable[Restricted]) -> IdIndex:
+    """Raw ids by their letter and number groups, numbers without leading zeros
+    (``REF-0002`` -> ``("ref", "2")``), however the id is then written."""
+    return IdIndex({id_key([group for _, group in id_groups(normalise(r.value))]): r for r in ids})
+
+
+def id_groups(text: str) -> list[tuple[re.Match[str], str]]:
+    return [
+        (group, str(int(group.group())) if group.group().isdigit() else group.group())
+        for group in _ID_GROUP.finditer(text)
+    ]
+
+
+def id_key(groups: Sequence[str]) -> tuple[str, ...]:
+    """Letter and number groups with consecutive letter groups joined, so that letters written
+    apart (``R-E-F``) are the id's letters (``REF``)."""
+    key: list[str] = []
+    for group in groups:
+        if key and group.isalpha() and key[-1].isalpha():
+            key[-1] += group
+        else:
+            key.append(group)
+    return tuple(key)
+
+
+@dataclass(frozen=True)
+class AllowedInFiles:
+    """Words of a restricted name that the authors reviewed and let through in every public file
+    whose path matches ``pattern`` (a glob, ``*`` crossing folders): an entry ``{file, word,
+    reason}`` of ``anonymisation.allow_list``, at ``position`` in it. Reports name the entry by
+    its position, never by its word, which is restricted."""
+
+    position: int
+    pattern: str
+    word: str
+    reason: str
+
+    def matches(self, path: str) -> bool:
+        return fnmatch.fnmatchcase(path, self.pattern)
+
+
+@dataclass
+class RestrictedStrings:
+    """What must not appear in public files (built by the anonymisation stage). ``allowed``
+    gives, by name word, the normalised released excerpts in which the authors let it through
+    (``anonymisation.allow_list``); an empty passage (``""``, which every line holds) lets it
+    through on every line. ``allowed_in_files`` are the allow-list's entries for public files,
+    applied file by file (:func:`scan_allowing`)."""
+
+    names: WordRunSearch[NamePart]
+    raw_ids: IdIndex
+    notes: WordRunSearch[Restricted]
+    excerpts: Mapping[str, Restricted]  # by normalised excerpt
+    secrets: SubstringSearch[Restricted]
+    pseudonym_pattern: re.Pattern[str]
+    details_by_pseudonym: Mapping[str, tuple[Restricted, ...]] = field(default_factory=dict)
+    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    allowed_in_files: tuple[AllowedInFiles, ...] = ()
+
+    def allowing(self, entry: AllowedInFiles) -> RestrictedStrings:
+        """These strings with the entry's words let through on every line."""
+        words = word_text(entry.word)
+        return replace(self, allowed={**self.allowed, words: (*self.allowed.get(words, ()), "")})
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "raw_ids": len(self.raw_ids),
+            "notes": len(self.notes),
+            "unscrubbed_excerpts": len(self.excerpts),
+            "non_named_with_date_or_city": sum(1 for d in self.details_by_pseudonym.values() if d),
+        }
+
+
+def notes_search(notes: Iterable[Restricted]) -> WordRunSearch[Restricted]:
+    """Each note whole, if it is not too short to be distinctive, and each run of
+    :data:`NOTE_RUN_WORDS` of its words that holds enough words other than stop words; matched
+    as words, whatever the case, spacing and punctuation."""
+    needles: dict[str, list[Restricted]] = {}
+    for note in notes:
+        words = word_text(note.value).split()
+        runs = [
+            " ".join(run)
+            for run in (
+                words[i : i + NOTE_RUN_WORDS] for i in range(len(words) - NOTE_RUN_WORDS + 1)
+            )
+            if sum(word not in STOP_WORDS for word in run) >= _NOTE_RUN_CONTENT_WORDS
+        ]
+        if len(normalise(note.value)) >= _MIN_NOTE_LENGTH:
+            runs.append(" ".join(words))
+        for run in runs:
+            if note not in needles.setdefault(run, []):
+                needles[run].append(note)
+    return WordRunSearch(needles)
+
+
+INDEX_FORMAT = "peacekeeping-interviews restricted strings 1"
+
+
+@dataclass(frozen=True)
+class RestrictedIndex:
+    """Every restricted string of the confidential inputs, each with where it was declared
+    restricted: what the anonymisation stage writes once (:meth:`text`) and every scan reads
+    (:meth:`read`). ``excerpts`` are the coded excerpts the scrub changed, as they were;
+    ``details_by_pseudonym`` a non-named interview's full date and city, by its pseudonym;
+    ``allowed`` and ``allowed_in_files`` the authors' allow-list (see
+    :class:`RestrictedStrings`)."""
+
+    synthetic: bool
+    names: tuple[Restricted, ...]
+    published_names: tuple[str, ...]
+    raw_ids: tuple[Restricted, ...]
+    notes: tuple[Restricted, ...]
+    excerpts: tuple[Restricted, ...]
+    pseudonym_pattern: str
+    details_by_pseudonym: Mapping[str, tuple[Restricted, ...]]
+    allowed: Mapping[str, tuple[str, ...]]
+    allowed_in_files: tuple[AllowedInFiles, ...]
+
+    def text(self) -> str:
+        """The index as canonical JSON: the same strings give the same bytes."""
+        return json_text({"format": INDEX_FORMAT, **asdict(self)})
+
+    @classmethod
+    def read(cls, path: Path) -> RestrictedIndex:
+        """The index the anonymisation stage wrote, or an :class:`InputError` naming the file
+        when it is not one (written by another version, or edited)."""
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+            if document.pop("format") != INDEX_FORMAT:
+                raise ValueError
+            return cls(
+                synthetic=bool(document["synthetic"]),
+                names=_restricted(document["names"]),
+                published_names=tuple(document["published_names"]),
+                raw_ids=_restricted(document["raw_ids"]),
+                notes=_restricted(document["notes"]),
+                excerpts=_restricted(document["excerpts"]),
+                pseudonym_pattern=document["pseudonym_pattern"],
+                details_by_pseudonym={
+                    pseudonym: _restricted(details)
+                    for pseudonym, details in document["details_by_pseudonym"].items()
+                },
+                allowed={word: tuple(passages) for word, passages in document["allowed"].items()},
+                allowed_in_files=tuple(AllowedInFiles(**e) for e in document["allowed_in_files"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            expected = (
+                f"the restricted-string index ({INDEX_FORMAT}) the anonymisation stage writes; "
+                "rerun it (snakemake --forcerun anonymise_interviews)"
+            )
+            raise InputError([Problem(str(path), None, None, repr(error), expected)]) from None
+
+    def search(self, secrets: Iterable[Restricted] = ()) -> RestrictedStrings:
+        """The searches the scans run, with ``secrets`` (the key) found as plain substrings."""
+        excerpts: dict[str, Restricted] = {}
+        for excerpt in self.excerpts:
+            excerpts.setdefault(normalise(excerpt.value), excerpt)
+        return RestrictedStrings(
+            names=name_search(self.names, published=self.published_names),
+            raw_ids=id_search(self.raw_ids),
+            notes=notes_search(self.notes),
+            excerpts=excerpts,
+            secrets=SubstringSearch({secret.value: secret for secret in secrets}),
+            pseudonym_pattern=re.compile(self.pseudonym_pattern),
+            details_by_pseudonym=self.details_by_pseudonym,
+            allowed=self.allowed,
+            allowed_in_files=self.allowed_in_files,
+        )
+
+
+def _restricted(entries: Sequence[Mapping[str, str]]) -> tuple[Restricted, ...]:
+    return tuple(Restricted(e["value"], e["kind"], e["source"]) for e in entries)
