@@ -1,4 +1,4 @@
-# Reference values from R vegan for tests/test_saturation.py.
+# Reference values from R vegan for tests/analysis/test_saturation.py.
 #
 #   Rscript tests/references/vegan_specpool.R <incidence.csv>
 #

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import missing_tool
+from conftest import ROOT, missing_tool
 
 from peacekeeping_interviews.analysis.release import incidence_matrix, read_release
 from peacekeeping_interviews.analysis.saturation import (
@@ -48,7 +48,6 @@ from peacekeeping_interviews.analysis.saturation import (
 )
 from peacekeeping_interviews.problems import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "workflow" / "schemas"
 VEGAN_SCRIPT = ROOT / "tests" / "references" / "vegan_specpool.R"
 
@@ -564,7 +563,7 @@ def test_saturation_follows_the_order_the_interviews_were_conducted(example_rele
     curve is the one the release gives, and its headline point, base 4, run 2, at most 5% new, is
     8+2, as an outside reading of the example in true order found (the earlier release, ordered
     by pseudonym within each month, gave 10+2)."""
-    example = Path(__file__).resolve().parents[1] / "data/example"
+    example = ROOT / "data/example"
     interviews = pd.read_csv(example / "interviews.csv", dtype=str, keep_default_na=False)
     coding = pd.read_csv(example / "coding.csv", dtype=str, keep_default_na=False)
     in_true_order = interviews.sort_values(["date", "interview_id"])["interview_id"]

@@ -12,48 +12,18 @@ import pytest
 import yaml
 from conftest import ROOT
 from reader_checks import BANNER_START, read_pdf, value_mismatches, view_in_chromium
+from render_fixture import EPOCH, fixture_copy, request_for
 
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.provenance import git_commit
 from peacekeeping_interviews.reports.exhibits import exhibits_of, read_exhibit_map
 from peacekeeping_interviews.reports.render_engine import RenderError
 from peacekeeping_interviews.reports.rendering import (
-    Document,
-    RenderRequest,
     choose_engine,
     render_reports,
     synthetic_flag,
 )
 from peacekeeping_interviews.reports.stamp import render_date
-
-FIXTURE = ROOT / "tests" / "fixtures" / "render"
-EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
-
-
-def fixture_copy(destination: Path) -> Path:
-    shutil.copytree(FIXTURE, destination)
-    return destination
-
-
-def request_for(root: Path, out: Path, engine: str = "fallback") -> RenderRequest:
-    declared = sorted(
-        str(p.relative_to(root))
-        for folder in ("results", "data")
-        for p in (root / folder).rglob("*")
-        if p.is_file()
-    )
-    return RenderRequest(
-        root=root,
-        reports_dir=root / "reports",
-        documents=[Document(root / "reports/mini.qmd", out / "mini.html", out / "mini.pdf")],
-        declared=declared,
-        version=__version__,
-        record=out / "render.json",
-        exhibits=out / "exhibits.json",
-        study="results/demo/study.json",
-        engine=engine,
-        deposited={f"release/{Path(p).name}": p for p in declared if p.startswith("data/")},
-    )
 
 
 def test_the_stamp_fingerprints_the_deposited_inputs_under_their_deposit_names(rendered):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from peacekeeping_interviews.analysis import mandates as stage
 from peacekeeping_interviews.analysis.mandates import (
@@ -26,7 +27,6 @@ from peacekeeping_interviews.examples.synthetic_mandates import (
 from peacekeeping_interviews.files import csv_text
 from peacekeeping_interviews.problems import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "workflow" / "schemas"
 EXAMPLE = ROOT / "data" / "example" / "mandates.csv"
 ARTICLE = ROOT.parent / "shared" / "study" / "oksamytna-tansey-von-billerbeck-gippert-2023-isq.txt"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import typst
 from conftest import write_files, written_index
-from test_rendering import fixture_copy, request_for
+from render_fixture import fixture_copy, request_for
 
 from peacekeeping_interviews.analysis.figures import figure, figure_bytes
 from peacekeeping_interviews.reports.rendering import render_reports

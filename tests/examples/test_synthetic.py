@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT
 
 from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.examples.synthetic import (
@@ -18,7 +19,6 @@ from peacekeeping_interviews.examples.synthetic import (
 )
 from peacekeeping_interviews.files import read_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "example"
 SCHEMAS = ROOT / "workflow" / "schemas"
 CODEBOOK = ROOT / "config" / "codebook.yaml"
