@@ -1,6 +1,6 @@
 """The one place this project reaches into bagit's private methods (bagit 1.9 offers no public
-way to name the files behind a Payload-Oxum mismatch); tests/archive/test_bagit_adapter.py pins what it
-relies on, so that a bagit upgrade that changes them fails there first."""
+way to name the files behind a Payload-Oxum mismatch); tests/archive/test_bagit_adapter.py pins
+what it relies on, so that a bagit upgrade that changes them fails there first."""
 
 from __future__ import annotations
 
