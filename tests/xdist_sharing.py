@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import shutil
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,9 @@ def built_once(
         if outcome_file.exists():
             outcome, value = pickle.loads(outcome_file.read_bytes())
         else:
+            # What a worker that died while building it left (its lock went with it).
+            shutil.rmtree(shared / name, ignore_errors=True)
+            (shared / name).mkdir()
             try:
                 value = build(shared / name)
             except (Exception, pytest.fail.Exception, pytest.skip.Exception) as error:

@@ -25,7 +25,10 @@ from peacekeeping_interviews.stage_outputs import (
 )
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 from peacekeeping_interviews.study_config import recorded_config
-from peacekeeping_interviews.restricted.validation import keep_validated, validation_digest
+from peacekeeping_interviews.restricted.validation import (
+    keep_validated,
+    validation_digest,
+)
 
 SCHEMA_DIR = Path("workflow") / "schemas"
 PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
