@@ -2,6 +2,7 @@
 fresh interpreter actually loads when it imports what the script imports."""
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from peacekeeping_interviews.module_imports import imported_modules, module_closure, module_files
+from peacekeeping_interviews.module_imports import (
+    imported_modules,
+    module_closure,
+    module_files,
+    package_files,
+)
+from peacekeeping_interviews.restricted.validation import validation_digest
 
 PACKAGE_DIR = ROOT / "src" / "peacekeeping_interviews"
 SCRIPTS = sorted((ROOT / "workflow" / "scripts").glob("*.py"))
@@ -118,3 +125,28 @@ def test_the_deposit_reads_the_restricted_index_not_the_anonymisation_stage():
     }
     assert "examples" not in tiers("build_deposit")
     assert not closure & {"restricted/anonymisation.py", "restricted/validation.py"}
+
+
+def test_a_rule_depends_on_the_data_files_of_the_tiers_it_runs():
+    """The PEMA presets decide Figure 1; the templates write the deposit's README."""
+    mandates = package_files(ROOT / "workflow/scripts/merge_mandates.py", PACKAGE_DIR)
+    deposit = package_files(ROOT / "workflow/scripts/build_deposit.py", PACKAGE_DIR)
+    assert PACKAGE_DIR / "analysis" / "pema_layouts.yaml" in mandates
+    assert PACKAGE_DIR / "archive" / "deposit_templates" / "README.md.j2" in deposit
+    assert not any(p.suffix == ".j2" for p in mandates)
+
+
+def test_the_validation_digest_follows_the_checks_not_every_module(tmp_path):
+    """Editing a module validation does not run leaves the start-up product, and so the
+    anonymisation stage, alone; editing one it runs does not."""
+    package = tmp_path / "peacekeeping_interviews"
+    shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    inputs = [ROOT / "data/example/interviews.csv", ROOT / "data/example/coding.csv"]
+    arguments = [*inputs, ROOT / "config/codebook.yaml", ROOT / "workflow/schemas", "2026-11-23"]
+    before = validation_digest(*arguments, package)
+    with (package / "analysis" / "figures.py").open("a") as module:
+        module.write("# an edit validation never runs\n")
+    assert validation_digest(*arguments, package) == before
+    with (package / "table_schema.py").open("a") as module:
+        module.write("# an edit of the checks\n")
+    assert validation_digest(*arguments, package) != before

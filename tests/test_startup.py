@@ -133,3 +133,13 @@ def test_every_input_is_reported_at_once_and_a_long_list_goes_to_a_log(study, tm
     summary = report_failure(raised.value, log)
     assert len(summary.splitlines()) < 10 and str(log) in summary
     assert len(log.read_text(encoding="utf-8").splitlines()) == len(raised.value.problems)
+
+
+def test_the_message_names_what_a_failed_start_up_removed(study, tmp_path):
+    edit_csv(study["config"]["inputs"]["interviews"], lambda t: t.__setitem__("consent", "secret"))
+    with pytest.raises(InputError) as raised:
+        check(study)
+    log = tmp_path / "logs" / "input_problems.log"
+    removed = ["results/deposit", "results/paper"]
+    assert "results/deposit, results/paper" in report_failure(raised.value, log, removed)
+    assert "Removed" not in report_failure(raised.value, log)

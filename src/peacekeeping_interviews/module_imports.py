@@ -61,3 +61,17 @@ def module_closure(script: Path, package_dir: Path) -> list[Path]:
                 seen.add(path)
                 pending |= imported_modules(path.read_text(encoding="utf-8"))
     return sorted(seen)
+
+
+def package_files(script: Path, package_dir: Path) -> list[Path]:
+    """:func:`module_closure`, and the data files of the subpackages it runs code from (a
+    tier's YAML presets, templates): everything below those folders that is not Python."""
+    modules = module_closure(script, package_dir)
+    folders = {path.parent for path in modules if path.parent != package_dir}
+    data = {
+        path
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    }
+    return sorted({*modules, *data})

@@ -11,7 +11,7 @@ problem is collected; one :class:`InputError` reports them all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from peacekeeping_interviews.analysis.mandates import mandates_problems, unmapped_missions
@@ -131,11 +131,18 @@ def _tool_problems(environ: Mapping[str, str], project_root: Path) -> list[Probl
     ]
 
 
-def report_failure(error: InputError, log: Path) -> str:
+def report_failure(error: InputError, log: Path, withdrawn: Sequence[str] = ()) -> str:
     """The grouped message for the terminal; the full list goes to ``log`` when it is long
-    (:data:`PROBLEMS_LOG` names where, by the tier the run starts from)."""
+    (:data:`PROBLEMS_LOG` names where, by the tier the run starts from). ``withdrawn`` are the
+    earlier documents and deposit the failure removed, which the message names."""
+    gone = (
+        "\nRemoved, so that no earlier paper or deposit stands beside this failure (a rerun "
+        "remakes them): " + ", ".join(withdrawn)
+        if withdrawn
+        else ""
+    )
     if len(error.problems) <= len(error.summary().splitlines()):
-        return error.summary()
+        return error.summary() + gone
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(error.full_list(), encoding="utf-8")
-    return error.summary(full_list=log)
+    return error.summary(full_list=log) + gone

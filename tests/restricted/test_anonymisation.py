@@ -1,6 +1,7 @@
 """The anonymisation stage on the mini fixture: pseudonyms, consent, release, atomic writes."""
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -30,7 +31,12 @@ from peacekeeping_interviews.restricted.anonymisation_report import (
     report_markdown,
 )
 from peacekeeping_interviews.restricted.leak_scan import LeakError, run_leak_scan, scan_text
-from peacekeeping_interviews.restricted.pseudonym_key import DEMO_KEY, pseudonym_key
+from peacekeeping_interviews.restricted.pseudonym_key import (
+    DEMO_KEY,
+    key_fingerprint,
+    pseudonym_key,
+)
+from peacekeeping_interviews.restricted.restricted_strings import index_binding
 from peacekeeping_interviews.restricted.validation import validate_inputs
 from peacekeeping_interviews.vocabulary import WITHHELD
 
@@ -655,3 +661,40 @@ def test_mission_counts_are_released_beside_the_interviews(mini_release_paths, m
     assert set(released["mission"]) == set(served.index)
     for mission, shown in zip(released["mission"], released["interviews"]):
         assert shown == (str(served[mission]) if served[mission] >= 2 else "<2")
+
+
+def test_a_scan_refuses_an_index_of_other_inputs_settings_or_key(
+    tmp_path, mini_inputs, anonymisation_settings
+):
+    """An edited, stale or borrowed index would let through what it lacks: the workflow binds
+    the index to the run (restricted_strings.index_binding) and the scans compare."""
+    bound = replace(confidential(mini_inputs, anonymisation_settings), index_binding="run-a")
+    index = written_index(bound, tmp_path / "data/restricted")
+    (tmp_path / "results").mkdir()
+    scan = functools.partial(
+        run_leak_scan,
+        index,
+        anonymisation_settings,
+        public_dirs=[tmp_path / "results"],
+        report=tmp_path / "results" / "leak_scan.json",
+        quarantine=tmp_path / "data" / "restricted" / "quarantine",
+        root=tmp_path,
+        environ={},
+    )
+    assert scan(binding="run-a")["leaks"] == 0
+    with pytest.raises(InputError, match="other inputs, settings or key"):
+        scan(binding="run-b")
+
+
+def test_the_binding_changes_with_every_input_it_covers():
+    base = ("validated", {"k_min": 2}, "allow-list", key_fingerprint(b"key-one"))
+    others = [
+        ("validated2", *base[1:]),
+        (base[0], {"k_min": 3}, *base[2:]),
+        (*base[:2], "allow-list2", base[3]),
+        (*base[:3], key_fingerprint(b"key-two")),
+    ]
+    bindings = {index_binding(*base), *(index_binding(*other) for other in others)}
+    assert len(bindings) == 5
+    assert key_fingerprint(b"key-one") == key_fingerprint(b"key-one")
+    assert "key-one" not in key_fingerprint(b"key-one")

@@ -17,6 +17,7 @@ from peacekeeping_interviews.restricted.leak_scan import (
     UNREADABLE,
     Leak,
     check_quarantine,
+    leaks_in_line,
     quarantine_files,
     scan_for_leaks,
     scan_text,
@@ -379,3 +380,17 @@ def test_a_look_alike_capital_i_does_not_hide_a_raw_id(capital_i):
     )
     (leak,) = scan_text(f"see {capital_i}X-0002 there", "notes.md", restricted)
     assert leak.kind == "raw interview id"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "s3cret\u200b-key-value",  # a zero-width space inside
+        "s3cret\u00ad-key-value",  # a soft hyphen inside
+        "s3cr\u0435t-key-value",  # a Cyrillic e
+        "S3CRET-KEY-VALUE",
+    ],
+)
+def test_the_key_is_found_through_invisible_characters_look_alikes_and_case(restricted, written):
+    found = leaks_in_line(f"config: {written}", restricted)
+    assert [(at, what.kind) for at, what in found] == [(8, KEY)]

@@ -4,6 +4,7 @@
 rule anonymise_interviews:
     input:
         **confidential_inputs(),
+        **({"allow_list": ALLOW_LIST} if ALLOW_LIST else {}),
         validated=VALIDATED_INPUTS,
         schemas=schema_files(
             "interviews.table.yaml",

@@ -13,8 +13,8 @@ from peacekeeping_interviews.deposit_layout import (
     RENDER_RECORD,
     deposited_inputs,
 )
-from peacekeeping_interviews.files import withdraw
-from peacekeeping_interviews.module_imports import module_closure
+from peacekeeping_interviews.files import file_digest, withdraw
+from peacekeeping_interviews.module_imports import package_files
 from peacekeeping_interviews.stage_outputs import (
     AnonymisationOutputs,
     MandatesOutputs,
@@ -25,6 +25,8 @@ from peacekeeping_interviews.stage_outputs import (
 )
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 from peacekeeping_interviews.study_config import recorded_config
+from peacekeeping_interviews.restricted.pseudonym_key import available_key_fingerprint
+from peacekeeping_interviews.restricted.restricted_strings import index_binding
 from peacekeeping_interviews.restricted.validation import (
     keep_validated,
     validation_digest,
@@ -68,10 +70,11 @@ DEPOSITED_INPUTS = deposited_inputs(
 
 
 def package_code(rule):
-    """The package modules the rule's script imports, directly or not, so that editing any of
-    them re-runs the rule (peacekeeping_interviews.module_imports)."""
+    """The package modules the rule's script imports, directly or not, and the data files of
+    the tiers they are in (PEMA presets, deposit templates), so that editing any of them re-runs
+    the rule (peacekeeping_interviews.module_imports)."""
     script = Path("workflow") / "scripts" / f"{rule}.py"
-    return [str(path) for path in module_closure(script, PACKAGE_DIR)]
+    return [str(path) for path in package_files(script, PACKAGE_DIR)]
 
 
 def schema_files(*names):
@@ -149,25 +152,40 @@ try:
     STARTING_DATA = check_study(config, SCHEMA_DIR, RELEASE, os.environ, Path.cwd())
 except InputError as error:
     log = PROBLEMS_LOG[config["start_from"]]
-    if not workflow.output_settings.dryrun:
-        withdraw(final_products())
-    raise WorkflowError(report_failure(error, log)) from None
+    # Snakemake does not tell a run from --lint or --rulegraph while it reads this file: both
+    # withdraw, and the message says what went.
+    withdrawn = [] if workflow.output_settings.dryrun else withdraw(final_products())
+    raise WorkflowError(report_failure(error, log, withdrawn)) from None
 
 # The confidential inputs are validated once per run, by the start-up check above: the
 # anonymisation stage reads its product (restricted space) instead of validating them again, and
-# refuses it if the inputs, their schemas or the package's code changed since.
+# refuses it if the inputs, their schemas or the code that checks them changed since. What the
+# restricted-string index must be of (these inputs, the restricted settings, the allow-list, the
+# key) is bound here too: the anonymisation stage writes it into the index, the scans refuse an
+# index of anything else.
 VALIDATED_INPUTS = "data/restricted/validated_inputs.pickle"
+ALLOW_LIST = config["anonymisation"].get("allow_list") or None
+INDEX_BINDING = ""
 if FROM_CONFIDENTIAL:
-    keep_validated(
-        STARTING_DATA,
-        VALIDATED_INPUTS,
-        validation_digest(
-            config["inputs"]["interviews"],
-            config["inputs"]["coding"],
-            config["inputs"]["codebook"],
-            SCHEMA_DIR,
-            config["latest_interview_date"],
-            PACKAGE_DIR,
+    VALIDATION_DIGEST = validation_digest(
+        config["inputs"]["interviews"],
+        config["inputs"]["coding"],
+        config["inputs"]["codebook"],
+        SCHEMA_DIR,
+        config["latest_interview_date"],
+        PACKAGE_DIR,
+    )
+    keep_validated(STARTING_DATA, VALIDATED_INPUTS, VALIDATION_DIGEST)
+    INDEX_BINDING = index_binding(
+        VALIDATION_DIGEST,
+        recorded_config(config)["anonymisation"],
+        (
+            file_digest(Path(ALLOW_LIST))
+            if ALLOW_LIST and Path(ALLOW_LIST).is_file()
+            else ""
+        ),
+        available_key_fingerprint(
+            config["anonymisation"], STARTING_DATA.synthetic, os.environ
         ),
     )
 

@@ -30,15 +30,6 @@ rule build_deposit:
         code=package_code("build_deposit"),
         # What the synthetic generator writes into the example: let through in the code snapshot.
         example_vocabulary=str(PACKAGE_DIR / "examples" / "example_vocabulary.yaml"),
-        templates=[
-            str(PACKAGE_DIR / "archive" / "deposit_templates" / name)
-            for name in (
-                "README.md.j2",
-                "consent_tiers.md",
-                "information_sheet_template.md",
-                "consent_form_template.md",
-            )
-        ],
     output:
         bag=str(DEPOSIT_DIR / DEPOSIT_NAME / "bagit.txt"),
         zips=directory(str(DEPOSIT_DIR / f"{DEPOSIT_NAME}-zip")),

@@ -19,6 +19,7 @@ rule scan_for_leaks:
         "../../environment.yml"
     params:
         settings=recorded_config(config)["anonymisation"],
+        index_binding=INDEX_BINDING,
         public_dirs=["data/anonymised", "results", "logs"],
         # On a leak, the leaking files are moved to QUARANTINE with every output of the rules
         # that wrote them or read them, and the deposit.

@@ -25,7 +25,9 @@ with logged(snakemake.log[0]):
         bag=Path(snakemake.output.bag).parent,
         zips=Path(snakemake.output.zips),
         producers=snakemake.params.producers,
-        restricted=indexed_restricted_strings(index, snakemake.params.settings)[1]
+        restricted=indexed_restricted_strings(
+            index, snakemake.params.settings, binding=snakemake.params.index_binding
+        )[1]
         if (index := snakemake.input.get("restricted_strings"))
         else None,
         deposited_snapshot=Path(snapshot)

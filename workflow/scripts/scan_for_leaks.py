@@ -14,4 +14,5 @@ with logged(snakemake.log[0]):
         quarantine=snakemake.params.quarantine,
         products=snakemake.params.products,
         final_products=snakemake.params.final_products,
+        binding=snakemake.params.index_binding,
     )

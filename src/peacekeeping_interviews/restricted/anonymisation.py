@@ -385,6 +385,7 @@ def restricted_index(
     pseudonyms: pd.Series,
     released_coding: pd.DataFrame,
     settings: Mapping,
+    binding: str = "",
 ) -> RestrictedIndex:
     """The strings the leak scans look for (see
     :mod:`peacekeeping_interviews.restricted.restricted_strings`), each with the input cell or
@@ -466,11 +467,15 @@ def restricted_index(
         details_by_pseudonym=details,
         allowed=allowed,
         allowed_in_files=allowances.files,
+        binding=binding,
     )
 
 
-def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: bytes) -> Release:
-    """Pseudonymise, apply disclosure control, scrub excerpts: the release, in memory."""
+def anonymise_interviews(
+    validated: ValidatedInputs, settings: Mapping, key: bytes, binding: str = ""
+) -> Release:
+    """Pseudonymise, apply disclosure control, scrub excerpts: the release, in memory, with the
+    restricted-string index (``binding`` says what it is of, :func:`index_binding`)."""
     interviews = validated.interviews
     pseudonyms = pseudonymise(interviews["interview_id"], key, settings["pseudonym_prefix"])
     attributes = released_attributes(interviews, settings["tenure_band_edges"])
@@ -497,7 +502,7 @@ def anonymise_interviews(validated: ValidatedInputs, settings: Mapping, key: byt
         validated.synthetic,
     )
     crosswalk = pd.DataFrame({"interview_id": interviews["interview_id"], "pseudonym": pseudonyms})
-    index = restricted_index(validated, pseudonyms, released_coding, settings)
+    index = restricted_index(validated, pseudonyms, released_coding, settings, binding)
     return Release(
         interviews=released_interviews,
         coding=released_coding,
@@ -536,13 +541,16 @@ class ConfidentialInputs:
     # they were checked with; without them, the inputs are validated here.
     validated: Path | None = None
     package_dir: Path | None = None
+    # What the index is of (restricted_strings.index_binding), computed by the workflow at start-up.
+    index_binding: str = ""
 
     def anonymise(self, environ: Mapping[str, str]) -> tuple[ValidatedInputs, Release, str]:
         """Read the validated inputs, choose the key, and build the release in memory (nothing is
         written)."""
         validated = self.validated_inputs()
         key, key_source = pseudonym_key(self.settings, validated.synthetic, environ)
-        return validated, anonymise_interviews(validated, self.settings, key), key_source
+        release = anonymise_interviews(validated, self.settings, key, self.index_binding)
+        return validated, release, key_source
 
     def validated_inputs(self) -> ValidatedInputs:
         """The start-up check's product when there is one (refused if the inputs, schemas or

@@ -260,7 +260,7 @@ def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, R
             for start, text in _passages(line)
             if text in restricted.excerpts
         ]
-    found += restricted.secrets.find(line)
+    found += [(read.origins[at], secret) for at, secret in restricted.secrets.find(read.normalised)]
     found += _detail_leaks(read, restricted)
     first: dict[Restricted, int] = {}
     for start, what in sorted(found, key=lambda hit: hit[0]):
@@ -559,6 +559,7 @@ def run_leak_scan(
     final_products: Sequence[Path] = (),
     root: Path = Path(),
     environ: Mapping[str, str] = os.environ,
+    binding: str | None = None,
 ) -> dict:
     """Scan every public file, whatever its format, for restricted strings; on a leak (or a file
     the scan cannot read), withdraw what it makes unsafe or stale and fail.
@@ -578,7 +579,7 @@ def run_leak_scan(
     (relative to ``root``), by the entry's position.
     """
     check_quarantine(quarantine, public_dirs)
-    restricted_index, restricted = indexed_restricted_strings(index, settings, environ)
+    restricted_index, restricted = indexed_restricted_strings(index, settings, environ, binding)
     final = [Path(root) / d for d in final_products]
     leaks, scanned = scan_for_leaks(restricted, public_dirs, skip=[report, *final], root=root)
     if leaks:
@@ -600,10 +601,17 @@ def run_leak_scan(
 
 
 def indexed_restricted_strings(
-    index: Path, settings: Mapping, environ: Mapping[str, str] = os.environ
+    index: Path,
+    settings: Mapping,
+    environ: Mapping[str, str] = os.environ,
+    binding: str | None = None,
 ) -> tuple[RestrictedIndex, RestrictedStrings]:
-    """The anonymisation stage's restricted-string ``index``, and what a scan looks for: its
-    strings and the key, where ``settings`` (the config's ``anonymisation`` section) say it is."""
+    """The anonymisation stage's restricted-string ``index``, refused unless it is of the run's
+    inputs, settings and key (``binding``, which the workflow computes at start-up; ``None``
+    only where a caller builds the index itself), and what a scan looks for: its strings and the
+    key, where ``settings`` (the config's ``anonymisation`` section) say it is."""
     restricted_index = RestrictedIndex.read(index)
+    if binding is not None:
+        restricted_index.check_binding(binding, index)
     key = key_as_restricted(settings, restricted_index.synthetic, environ)
     return restricted_index, restricted_index.search(key)

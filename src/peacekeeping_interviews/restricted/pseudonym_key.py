@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from peacekeeping_interviews.restricted.restricted_strings import Restricted
 DEMO_KEY = b"peacekeeping-interviews synthetic demo key (public, not secret)"
 # A shorter key is no distinctive string: the scans would find it in ordinary text by chance.
 _SHORTEST_KEY_SCANNED = 8
+_FINGERPRINT_MESSAGE = b"peacekeeping-interviews: the key behind a restricted-string index"
 
 
 def pseudonym_key(
@@ -61,3 +64,21 @@ def restricted_key(key: bytes, settings: Mapping) -> tuple[Restricted, ...]:
         "(anonymisation.key_env_var, anonymisation.key_file)"
     )
     return (Restricted(secret, KEY, source),)
+
+
+def key_fingerprint(key: bytes) -> str:
+    """An HMAC of a fixed message under the key: the same key gives the same fingerprint, and the
+    fingerprint gives nothing of the key away (what the restricted-string index and Snakemake's
+    params may hold, never the key)."""
+    return hmac.new(key, _FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()
+
+
+def available_key_fingerprint(
+    settings: Mapping, synthetic: bool, environ: Mapping[str, str]
+) -> str:
+    """The fingerprint of the key the anonymisation stage would use, or empty when there is none
+    (the stage then stops with its own message)."""
+    try:
+        return key_fingerprint(pseudonym_key(settings, synthetic, environ)[0])
+    except InputError:
+        return ""

@@ -22,4 +22,5 @@ def confidential_inputs(snakemake) -> ConfidentialInputs:
         latest_interview_date=snakemake.params.latest_interview_date,
         validated=snakemake.input.validated,
         package_dir=snakemake.params.package_dir,
+        index_binding=snakemake.params.index_binding,
     )

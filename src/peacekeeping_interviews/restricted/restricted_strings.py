@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -282,7 +283,7 @@ class RestrictedStrings:
     raw_ids: IdIndex
     notes: WordRunSearch[Restricted]
     excerpts: Mapping[str, Restricted]  # by normalised excerpt
-    secrets: SubstringSearch[Restricted]
+    secrets: SubstringSearch[Restricted]  # by normalised value, found in normalised lines
     pseudonym_pattern: re.Pattern[str]
     details_by_pseudonym: Mapping[str, tuple[Restricted, ...]] = field(default_factory=dict)
     allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -346,6 +347,9 @@ class RestrictedIndex:
     details_by_pseudonym: Mapping[str, tuple[Restricted, ...]]
     allowed: Mapping[str, tuple[str, ...]]
     allowed_in_files: tuple[AllowedInFiles, ...]
+    # What the index was made from (:func:`index_binding`): a scan refuses an index of other
+    # inputs, restricted settings, allow-list or key.
+    binding: str = ""
 
     def text(self) -> str:
         """The index as canonical JSON: the same strings give the same bytes."""
@@ -373,6 +377,7 @@ class RestrictedIndex:
                 },
                 allowed={word: tuple(passages) for word, passages in document["allowed"].items()},
                 allowed_in_files=tuple(AllowedInFiles(**e) for e in document["allowed_in_files"]),
+                binding=str(document["binding"]),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             expected = (
@@ -381,8 +386,21 @@ class RestrictedIndex:
             )
             raise InputError([Problem(str(path), None, None, repr(error), expected)]) from None
 
+    def check_binding(self, binding: str, path: Path) -> None:
+        """Refuse an index made from other confidential inputs, restricted settings, allow-list
+        or key than the run's (``binding``, :func:`index_binding`): an edited, stale or borrowed
+        index would let what it lacks through every scan."""
+        if self.binding != binding:
+            expected = (
+                "the index of this run's confidential inputs, restricted settings, allow-list and "
+                "key; rerun the anonymisation stage (snakemake --forcerun anonymise_interviews)"
+            )
+            found = "an index made from other inputs, settings or key"
+            raise InputError([Problem(str(path), None, None, found, expected)])
+
     def search(self, secrets: Iterable[Restricted] = ()) -> RestrictedStrings:
-        """The searches the scans run, with ``secrets`` (the key) found as plain substrings."""
+        """The searches the scans run, with ``secrets`` (the key) found as substrings of the
+        normalised text, through invisible characters, look-alike letters and case."""
         excerpts: dict[str, Restricted] = {}
         for excerpt in self.excerpts:
             excerpts.setdefault(normalise(excerpt.value), excerpt)
@@ -391,7 +409,7 @@ class RestrictedIndex:
             raw_ids=id_search(self.raw_ids),
             notes=notes_search(self.notes),
             excerpts=excerpts,
-            secrets=SubstringSearch({secret.value: secret for secret in secrets}),
+            secrets=SubstringSearch({normalise(secret.value): secret for secret in secrets}),
             pseudonym_pattern=re.compile(self.pseudonym_pattern),
             details_by_pseudonym=self.details_by_pseudonym,
             allowed=self.allowed,
@@ -401,3 +419,19 @@ class RestrictedIndex:
 
 def _restricted(entries: Sequence[Mapping[str, str]]) -> tuple[Restricted, ...]:
     return tuple(Restricted(e["value"], e["kind"], e["source"]) for e in entries)
+
+
+def index_binding(
+    validation_digest: str, settings: Mapping, allow_list_digest: str, key_fingerprint: str
+) -> str:
+    """What a restricted-string index is of, as one SHA-256: the validated confidential inputs
+    (:func:`~peacekeeping_interviews.restricted.validation.validation_digest`), the anonymisation
+    settings as a rule's params record them, the allow-list's content and the key's fingerprint
+    (:func:`~peacekeeping_interviews.restricted.pseudonym_key.key_fingerprint`)."""
+    document = {
+        "validated_inputs": validation_digest,
+        "settings": settings,
+        "allow_list": allow_list_digest,
+        "key": key_fingerprint,
+    }
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()

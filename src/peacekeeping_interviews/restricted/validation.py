@@ -31,6 +31,7 @@ import pandas as pd
 
 from peacekeeping_interviews.codebook import Codebook, load_codebook
 from peacekeeping_interviews.files import file_digest, read_yaml
+from peacekeeping_interviews.module_imports import module_closure
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.table_schema import (
     CheckedTable,
@@ -326,13 +327,13 @@ def validation_digest(
     package_dir: Path,
 ) -> str:
     """What a validation's outcome depends on, as one SHA-256: the three inputs, their schemas,
-    the latest allowed date and the package's source (the checks themselves)."""
+    the latest allowed date and the source of the checks (this module and what it imports)."""
     files = [
         Path(interviews),
         Path(coding),
         Path(codebook),
         *(Path(schema_dir) / name for name in VALIDATED_SCHEMAS),
-        *sorted(Path(package_dir).rglob("*.py")),
+        *module_closure(Path(package_dir) / "restricted" / "validation.py", Path(package_dir)),
     ]
     lines = [f"{file_digest(f)}  {f.name}" for f in files] + [latest_interview_date]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
