@@ -28,6 +28,7 @@ rule anonymise_interviews:
         latest_interview_date=config["latest_interview_date"],
         schema_dir=SCHEMA_DIR,
         package_dir=PACKAGE_DIR,
+        index_binding=INDEX_BINDING,
     message:
         "Restricted tier: anonymising the interviews (pseudonyms, disclosure control, excerpt scrub) into data/anonymised/; log {log}"
     script:

@@ -56,6 +56,7 @@ rule build_deposit:
         schema_dir=SCHEMA_DIR,
         quarantine=QUARANTINE,
         settings=recorded_config(config)["anonymisation"],
+        index_binding=INDEX_BINDING,
     message:
         "Archive: the UK Data Service deposit, bagged, checked and zipped (about 30 s on the example), results/deposit/; log {log}"
     script:
