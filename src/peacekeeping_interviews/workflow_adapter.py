@@ -46,7 +46,14 @@ def logged(log_path: str) -> Iterator[None]:
 
 
 def peak_mib() -> float:
-    """The process's peak resident memory so far, in MiB (Linux reports kibibytes)."""
+    """The process's peak resident memory so far, in MiB: Linux's high-water mark of this
+    program (``VmHWM``; ``ru_maxrss`` would also count the Snakemake process it was forked
+    from), else ``ru_maxrss``."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
