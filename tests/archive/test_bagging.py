@@ -24,7 +24,7 @@ from peacekeeping_interviews.archive.bagging import (
     zip_parts,
 )
 from peacekeeping_interviews.restricted.leak_scan import LeakError
-from peacekeeping_interviews.restricted.pseudonym_key import key_as_restricted
+from peacekeeping_interviews.restricted.pseudonymisation import key_as_restricted
 from peacekeeping_interviews.restricted.restricted_strings import RestrictedIndex, RestrictedStrings
 
 

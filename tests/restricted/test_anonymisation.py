@@ -31,7 +31,7 @@ from peacekeeping_interviews.restricted.anonymisation_report import (
     report_markdown,
 )
 from peacekeeping_interviews.restricted.leak_scan import LeakError, run_leak_scan, scan_text
-from peacekeeping_interviews.restricted.pseudonym_key import (
+from peacekeeping_interviews.restricted.pseudonymisation import (
     DEMO_KEY,
     key_fingerprint,
     pseudonym_key,

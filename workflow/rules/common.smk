@@ -25,7 +25,9 @@ from peacekeeping_interviews.stage_outputs import (
 )
 from peacekeeping_interviews.startup import PROBLEMS_LOG, check_study, report_failure
 from peacekeeping_interviews.study_config import recorded_config
-from peacekeeping_interviews.restricted.pseudonym_key import available_key_fingerprint
+from peacekeeping_interviews.restricted.pseudonymisation import (
+    available_key_fingerprint,
+)
 from peacekeeping_interviews.restricted.restricted_strings import index_binding
 from peacekeeping_interviews.restricted.validation import (
     keep_validated,

@@ -41,7 +41,7 @@ from peacekeeping_interviews.restricted.anonymisation_report import (
 )
 from peacekeeping_interviews.restricted.leak_scan import LeakError, scan_text
 from peacekeeping_interviews.restricted.normalised_text import normalise, word_text
-from peacekeeping_interviews.restricted.pseudonym_key import pseudonym_key, restricted_key
+from peacekeeping_interviews.restricted.pseudonymisation import pseudonym_key, restricted_key
 from peacekeeping_interviews.restricted.restricted_strings import (
     Restricted,
     RestrictedIndex,

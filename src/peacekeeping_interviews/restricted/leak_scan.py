@@ -38,7 +38,7 @@ from peacekeeping_interviews import __version__
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
 from peacekeeping_interviews.masking import mask
 from peacekeeping_interviews.restricted.normalised_text import Line, normalise, word_text
-from peacekeeping_interviews.restricted.pseudonym_key import key_as_restricted
+from peacekeeping_interviews.restricted.pseudonymisation import key_as_restricted
 from peacekeeping_interviews.restricted.public_text import (
     HOW,
     MEMBER,

@@ -427,7 +427,7 @@ def index_binding(
     """What a restricted-string index is of, as one SHA-256: the validated confidential inputs
     (:func:`~peacekeeping_interviews.restricted.validation.validation_digest`), the anonymisation
     settings as a rule's params record them, the allow-list's content and the key's fingerprint
-    (:func:`~peacekeeping_interviews.restricted.pseudonym_key.key_fingerprint`)."""
+    (:func:`~peacekeeping_interviews.restricted.pseudonymisation.key_fingerprint`)."""
     document = {
         "validated_inputs": validation_digest,
         "settings": settings,
