@@ -37,6 +37,8 @@ PAYLOAD = "data"
 # Where a run keeps what a deposit holds, in the project: the release (its config included), the
 # restricted tier's leak-scan report, and, in a run from a deposit, the deposited code snapshot.
 RELEASE_DIR = "data/anonymised"
+# Restricted space: what only the restricted tier writes and reads, never deposited.
+RESTRICTED_DIR = "data/restricted"
 PUBLIC_CONFIG = f"{RELEASE_DIR}/config.yaml"
 LEAK_SCAN_REPORT = "results/leak_scan/report.json"
 # What the render stage writes beside the documents, which the deposit and make verify read: the

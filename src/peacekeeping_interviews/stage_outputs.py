@@ -11,10 +11,10 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Self
 
-from peacekeeping_interviews.deposit_layout import RELEASE_DIR
+from peacekeeping_interviews.deposit_layout import RELEASE_DIR, RESTRICTED_DIR
 
 RELEASE = Path(RELEASE_DIR)
-RESTRICTED = Path("data/restricted")
+RESTRICTED = Path(RESTRICTED_DIR)
 MANDATES = Path("results/mandates")
 SATURATION = Path("results/saturation")
 TABULATION = Path("results/tabulation")

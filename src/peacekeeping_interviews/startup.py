@@ -21,6 +21,7 @@ from peacekeeping_interviews.analysis.release import (
     read_mission_counts,
     read_release,
 )
+from peacekeeping_interviews.deposit_layout import RESTRICTED_DIR
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.restricted.anonymisation import sensitive_name_collisions
 from peacekeeping_interviews.restricted.validation import ValidatedInputs, validate_inputs
@@ -30,7 +31,7 @@ from peacekeeping_interviews.tools import missing_tools
 # Problems quote the cells they concern, and a confidential input's cells (names, notes, raw ids)
 # must stay in restricted space; a run from a release has nothing confidential to quote.
 PROBLEMS_LOG = {
-    "confidential": Path("data") / "restricted" / "logs" / "input_problems.log",
+    "confidential": Path(RESTRICTED_DIR) / "logs" / "input_problems.log",
     "release": Path("logs") / "startup" / "input_problems.log",
 }
 

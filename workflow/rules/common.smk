@@ -11,6 +11,7 @@ from peacekeeping_interviews.deposit_layout import (
     PUBLIC_CONFIG,
     RELEASE_DIR,
     RENDER_RECORD,
+    RESTRICTED_DIR,
     deposited_inputs,
 )
 from peacekeeping_interviews.files import file_digest, withdraw
@@ -40,8 +41,6 @@ PACKAGE_DIR = Path("src") / "peacekeeping_interviews"
 VERSION = tomllib.loads(Path("pyproject.toml").read_text())["project"]["version"]
 # `release`: the run starts from a deposited release; no rule may read a confidential input.
 FROM_CONFIDENTIAL = config["start_from"] == "confidential"
-# Where the rendered documents go, every version of them.
-PAPER_DIR = Path(PAPER_DIR)
 # Where the deposit stage writes its bags and zips: made from every public file, so a failed leak
 # scan withdraws all that is there, whatever version or study made it.
 DEPOSIT_DIR = Path("results") / "deposit"
@@ -55,7 +54,7 @@ RELEASE = {
     "config": PUBLIC_CONFIG,
 }
 # Restricted space where the leak scans move leaking files (never into a public folder).
-QUARANTINE = "data/restricted/quarantine"
+QUARANTINE = f"{RESTRICTED_DIR}/quarantine"
 # The public outputs of the restricted-tier rules, which a run from a deposit leaves out.
 RESTRICTED_RULE_PRODUCTS = {
     "anonymise_interviews": [RELEASE["report"], RELEASE["summary"]],
@@ -165,7 +164,7 @@ except InputError as error:
 # restricted-string index must be of (these inputs, the restricted settings, the allow-list, the
 # key) is bound here too: the anonymisation stage writes it into the index, the scans refuse an
 # index of anything else.
-VALIDATED_INPUTS = "data/restricted/validated_inputs.pickle"
+VALIDATED_INPUTS = f"{RESTRICTED_DIR}/validated_inputs.pickle"
 ALLOW_LIST = config["anonymisation"].get("allow_list") or None
 INDEX_BINDING = ""
 if FROM_CONFIDENTIAL:

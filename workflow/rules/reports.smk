@@ -39,10 +39,10 @@ rule render_reports:
         ],
         code=package_code("render_reports"),
     output:
-        paper_html=str(PAPER_DIR / f"paper-v{VERSION}.html"),
-        paper_pdf=str(PAPER_DIR / f"paper-v{VERSION}.pdf"),
-        appendix_html=str(PAPER_DIR / f"appendix-v{VERSION}.html"),
-        appendix_pdf=str(PAPER_DIR / f"appendix-v{VERSION}.pdf"),
+        paper_html=f"{PAPER_DIR}/paper-v{VERSION}.html",
+        paper_pdf=f"{PAPER_DIR}/paper-v{VERSION}.pdf",
+        appendix_html=f"{PAPER_DIR}/appendix-v{VERSION}.html",
+        appendix_pdf=f"{PAPER_DIR}/appendix-v{VERSION}.pdf",
         record=RENDER_RECORD,
         exhibits=EXHIBIT_MAP,
     log:
