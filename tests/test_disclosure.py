@@ -1,5 +1,6 @@
 """Disclosure control: generalisation, suppression and k measured against pycanon."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -7,6 +8,7 @@ from hypothesis import strategies as st
 from pycanon import anonymity
 
 from peacekeeping_interviews.disclosure import (
+    _row_classes,
     calendar_hierarchy,
     equivalence_class_sizes,
     generalise,
@@ -273,3 +275,26 @@ def test_no_quasi_identifier_leaves_the_table_as_it_is():
     result = protect(table, pd.Series([False] * 3), [], {}, k_min=3, max_suppression=0.0)
     assert result.levels == {} and result.k_before == result.k_after == 3
     assert not result.suppressed.any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda columns: st.lists(
+            st.lists(st.integers(min_value=-1, max_value=5), min_size=columns, max_size=columns),
+            max_size=40,
+        )
+    )
+)
+def test_row_classes_partition_rows_as_numpy_unique_does(rows):
+    codes = np.array(rows, dtype=np.int64).reshape(len(rows), -1 if rows else 1)
+    class_of, counts = _row_classes(codes)
+    if not rows:
+        assert len(class_of) == 0
+        return
+    _, reference, reference_counts = np.unique(
+        codes, axis=0, return_inverse=True, return_counts=True
+    )
+    reference = reference.ravel()
+    assert len(set(zip(class_of, reference))) == len(set(class_of)) == len(set(reference))
+    assert sorted(counts[class_of]) == sorted(reference_counts[reference])

@@ -18,11 +18,14 @@ from peacekeeping_interviews.restricted.leak_scan import (
     Leak,
     check_quarantine,
     leaks_in_line,
+    leaks_in_read_line,
+    may_leak,
     quarantine_files,
     scan_for_leaks,
     scan_text,
 )
 from peacekeeping_interviews.restricted.normalised_text import (
+    Line,
     _ascii_normalised_with_origins,
     _charwise_normalised_with_origins,
     normalise,
@@ -394,3 +397,53 @@ def test_a_look_alike_capital_i_does_not_hide_a_raw_id(capital_i):
 def test_the_key_is_found_through_invisible_characters_look_alikes_and_case(restricted, written):
     found = leaks_in_line(f"config: {written}", restricted)
     assert [(at, what.kind) for at, what in found] == [(8, KEY)]
+
+
+EVERY_KIND = replace(
+    CORPUS_RESTRICTED,
+    raw_ids=id_search([Restricted("REF-0002", "raw interview id", "row 2, id")]),
+    notes=notes_search([Restricted("Asked not to be quoted by section", "notes", "row 2")]),
+    excerpts={EXCERPT.casefold(): Restricted(EXCERPT, "unscrubbed excerpt", "coding row 4")},
+    secrets=SubstringSearch({"s3cret-key-value": Restricted("s3cret-key-value", KEY, "env")}),
+)
+_FRAGMENTS = [
+    *(case["text"] for case in EVASIONS["names"]),
+    *EVASIONS["harmless"],
+    *(case["written"] for case in EVASIONS["dates_and_cities"]),
+    *(case["coarse"] for case in EVASIONS["dates_and_cities"]),
+    "P-0123456789",
+    "P-aaaaaaaaaa",
+    "R-E-F-0002",
+    "ref_2",
+    "2019-Q3",
+    "asked NOT to be quoted\u200b by section",
+    EXCERPT,
+    f'"{EXCERPT.upper()}"',
+    "S3CR\u0415T-KEY-VALUE",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.booleans(),
+    st.lists(
+        st.tuples(
+            st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=8)),
+            st.sampled_from([",", " ", "\t", " | ", '"', "", ". "]),
+        ),
+        max_size=6,
+    ),
+)
+def test_the_quick_test_never_rules_out_a_line_a_search_finds_a_leak_on(pseudonym, pieces):
+    """leaks_in_line skips the searches on a line :func:`may_leak` rules out: sound only if
+    every line on which any search finds something passes it."""
+    line = "P-0123456789," * pseudonym + "".join(fragment + joint for fragment, joint in pieces)
+    line = line.replace("\n", " ")
+    found = leaks_in_read_line(Line.read(line), EVERY_KIND)
+    assert may_leak(line, EVERY_KIND) or not found, (line, found)
+
+
+def test_the_quick_test_rules_out_a_clean_line():
+    clean = "P-aaaaaaaaaa,2020-02,in_person,an anonymous source said the mission ended"
+    assert not may_leak(clean, EVERY_KIND)
+    assert may_leak(clean.replace("anonymous", "Balquist's"), EVERY_KIND)

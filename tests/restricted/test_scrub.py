@@ -2,8 +2,11 @@
 
 import pytest
 from conftest import EVASIONS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peacekeeping_interviews.restricted.scrub import (
+    _DATE_RULES,
     ALLOWED,
     CITY,
     DATE,
@@ -11,9 +14,13 @@ from peacekeeping_interviews.restricted.scrub import (
     ExcerptScrubber,
     Replacement,
     RestrictedName,
+    charwise_words,
     comparable_name,
+    fold,
     name_variants,
+    words,
 )
+from peacekeeping_interviews.text import MONTHS, ORDINAL_DAYS, QUARTERS, ROMAN_MONTHS
 
 SCRUBBER = ExcerptScrubber(
     [
@@ -347,3 +354,63 @@ def test_may_and_lower_case_month_words_are_not_months(resolution, harmless):
     """A month name alone is read as the month only when capitalised, and "May" not at all."""
     scrubber = ExcerptScrubber([], date_resolution=resolution)
     assert scrubber.scrub(harmless) == (harmless, [])
+
+
+_DATE_WORDS = [
+    *(m.lower() for m in MONTHS),
+    *(m[:3].lower() for m in MONTHS),
+    "sept",
+    *ORDINAL_DAYS,
+    *ROMAN_MONTHS,
+    *QUARTERS,
+    *[
+        "the",
+        "of",
+        "mid",
+        "early",
+        "late",
+        "start",
+        "end",
+        "summer",
+        "winter",
+        "quarter",
+        "half",
+        "q",
+        "h",
+    ],
+    *["st", "nd", "rd", "th", "mon", "tuesday"],
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_DATE_WORDS),
+            st.sampled_from([" ", "-", "/", ".", ", ", "'", "  ", " of ", "\n"]),
+            st.booleans(),
+        ),
+        max_size=8,
+    )
+)
+def test_a_rule_said_to_need_a_figure_matches_no_text_without_one(tokens):
+    """The scrub skips those rules on excerpts without a digit: none may match such text."""
+    text = "".join((word.title() if upper else word) + joint for word, joint, upper in tokens)
+    for rule in _DATE_RULES:
+        if rule.needs_figure:
+            assert rule.pattern.search(fold(text)) is None, (rule.pattern.pattern, text)
+
+
+def test_dates_without_a_figure_are_still_coarsened():
+    scrubber = ExcerptScrubber([], date_resolution=1)
+    text, made = scrubber.scrub("We met on the thirteenth of July and again in August.")
+    assert text == "We met on [a date] and again in [a month]."
+    assert [m.kind for m in made] == [DATE, DATE]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_text_is_read_as_the_general_path_reads_it(text):
+    """The ASCII fast paths give what the character-by-character reading gives."""
+    assert words(text) == charwise_words(text)
+    assert fold(text) == text.lower()

@@ -37,7 +37,12 @@ from pathlib import Path
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
 from peacekeeping_interviews.masking import mask
-from peacekeeping_interviews.restricted.normalised_text import Line, normalise, word_text
+from peacekeeping_interviews.restricted.normalised_text import (
+    WORD,
+    Line,
+    normalise,
+    normalised_line,
+)
 from peacekeeping_interviews.restricted.pseudonymisation import key_as_restricted
 from peacekeeping_interviews.restricted.public_text import (
     HOW,
@@ -55,9 +60,10 @@ from peacekeeping_interviews.restricted.restricted_strings import (
     WordRunSearch,
     id_groups,
     id_key,
+    may_hold_id,
 )
 from peacekeeping_interviews.restricted.scrub import TITLES
-from peacekeeping_interviews.text import MONTHS, ORDINAL_DAYS, ROMAN_MONTHS, latin_lookalike
+from peacekeeping_interviews.text import latin_lookalike
 
 # What may stand between an id's letters and digits when it is written ("REF - 0002", "REF_2"):
 # at most three spaces, hyphens, dashes, underscores, dots or slashes, not code (`int = 12`) ...
@@ -70,8 +76,9 @@ _RELEASED_QUARTER = re.compile(r"(?<!\d)\d{4}-Q[1-4](?!\d)", re.IGNORECASE)
 _TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t"}
 _JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
 _LETTERS = re.compile(r"[^\W\d_]+")
+_CELL = re.compile(r"[^,\t|]+")
+_QUOTED = re.compile(r'"([^"]+)"')
 LEAKS_LISTED = 50
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -187,55 +194,29 @@ def _letters_as_written(text: str) -> str:
     return "".join(latin_lookalike(c) for c in unicodedata.normalize("NFKC", text) if c.isalpha())
 
 
-@functools.lru_cache(maxsize=4096)
-def written_forms(value: str) -> tuple[str, ...]:
-    """How a non-named interview's date (``YYYY-MM-DD``) or city may be written, as
-    :func:`word_text` gives it: the date as ISO, compact ISO (``20190713``), day-first or
-    month-first numbers with the year of four or two figures, the day with the month's roman
-    numeral and the year, and the day (in figures, ordinal or not, or as an ordinal word) with
-    the month's name or abbreviation, with or without ``of`` or ``the`` (which, with the released
-    month, gives the date away even without the year)."""
-    date = _ISO_DATE.fullmatch(value)
-    if not date:
-        return (word_text(value),)
-    year, month, day = date.groups()
-    days = {day, str(int(day))}
-    days |= {f"{d}{_ordinal_suffix(int(day))}" for d in days}
-    months = {month, str(int(month))}
-    years = {year, year[2:]}
-    name = MONTHS[int(month) - 1].casefold()
-    names = {name, name[:3], *(["sept"] if name == "september" else [])}
-    in_words = word_text(ORDINAL_DAYS[int(day) - 1])
-    forms = {f"{year} {m} {d}" for m in months for d in days} | {f"{year}{month}{day}"}
-    forms |= {f"{d} {m} {y}" for m in months for d in days for y in years}
-    forms |= {f"{m} {d} {y}" for m in months for d in days for y in years}
-    forms |= {f"{d} {ROMAN_MONTHS[int(month) - 1]} {year}" for d in days}
-    forms |= {f"{d} {n}" for n in names for d in days} | {
-        f"{d} of {n}" for n in names for d in [*days, in_words]
-    }
-    forms |= {f"{n} {d}" for n in names for d in days} | {
-        f"{n} the {d}" for n in names for d in days
-    }
-    return tuple(sorted(forms))
-
-
-def _ordinal_suffix(day: int) -> str:
-    if day in (11, 12, 13):
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-
-
 def _detail_leaks(line: Line, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
     """A non-named interview's date or city anywhere on a line that names its pseudonym."""
-    found = []
-    padded = f" {line.word_text} "
-    for pseudonym in set(restricted.pseudonym_pattern.findall(line.text)):
-        for detail in restricted.details_by_pseudonym.get(pseudonym, ()):
-            for form in written_forms(detail.value):
-                at = padded.find(f" {form} ")
-                if at >= 0:
-                    found.append((line.origin(line.word_at(at)), detail))
-    return found
+    return [
+        (line.origin(line.word_at(at)), detail)
+        for at, detail in _details_found(line.text, f" {line.word_text} ", restricted)
+    ]
+
+
+def _details_found(
+    text: str, padded_words: str, restricted: RestrictedStrings
+) -> list[tuple[int, Restricted]]:
+    """Each date or city of an interview whose pseudonym ``text`` names, written in
+    ``padded_words`` (its word text with a space each side), where it starts there."""
+    forms = restricted.detail_forms.find(padded_words)
+    if not forms:
+        return []
+    return [
+        (at, detail)
+        for pseudonym in set(restricted.pseudonym_pattern.findall(text))
+        for detail in restricted.details_by_pseudonym.get(pseudonym, ())
+        for at, values in forms
+        if detail.value in values
+    ]
 
 
 def _allowed(line: Line, words: str, allowed: Mapping[str, tuple[str, ...]]) -> bool:
@@ -243,10 +224,35 @@ def _allowed(line: Line, words: str, allowed: Mapping[str, tuple[str, ...]]) -> 
     return any(excerpt in line.normalised for excerpt in allowed.get(words, ()))
 
 
+def may_leak(line: str, restricted: RestrictedStrings) -> bool:
+    """Whether the line can hold a restricted string: true of every line on which a search of
+    :func:`leaks_in_line` finds one (each test below is implied by its search finding
+    anything), and false of most lines of a public file, which it rules out in C-speed
+    automaton and regular-expression passes instead of reading them word by word."""
+    normalised = normalised_line(line)
+    words = WORD.findall(normalised)
+    padded_words = f" {' '.join(words)} "
+    return (
+        restricted.names.occurs_in(padded_words)
+        or restricted.notes.occurs_in(padded_words)
+        or restricted.secrets.occurs_in(normalised)
+        or any(text in restricted.excerpts for text in _passage_texts(line, normalised))
+        or may_hold_id(normalised, restricted.raw_ids)
+        or bool(_details_found(line, padded_words, restricted))
+    )
+
+
 def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
     """The restricted strings found on one line of text, each with the offset where it starts
     and reported once per line."""
-    read = Line.read(line)
+    if not may_leak(line, restricted):
+        return []
+    return leaks_in_read_line(Line.read(line), restricted)
+
+
+def leaks_in_read_line(read: Line, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
+    """:func:`leaks_in_line`, every search run on the line read word by word."""
+    line = read.text
     found = [
         (start, name)
         for start, name, words in _name_leaks(read, restricted.names)
@@ -274,15 +280,25 @@ def _cells(line: str) -> list[tuple[int, str]]:
     cells = [(0, normalise(line))]
     cells += [
         (cell.start() + len(cell.group()) - len(cell.group().lstrip()), normalise(cell.group()))
-        for cell in re.finditer(r"[^,\t|]+", line)
+        for cell in _CELL.finditer(line)
     ]
     return cells
 
 
 def _passages(line: str) -> list[tuple[int, str]]:
     """Where an excerpt counts as leaked: a whole line, a CSV cell or a quoted passage."""
-    quoted = [(q.start(1), normalise(q.group(1))) for q in re.finditer(r'"([^"]+)"', line)]
+    quoted = [(q.start(1), normalise(q.group(1))) for q in _QUOTED.finditer(line)]
     return _cells(line) + quoted
+
+
+def _passage_texts(line: str, normalised: str) -> list[str]:
+    """The normalised text of each of :func:`_passages`, without offsets (``normalised`` is the
+    whole line's)."""
+    return [
+        normalised,
+        *map(normalise, _CELL.findall(line)),
+        *map(normalise, _QUOTED.findall(line)),
+    ]
 
 
 def _table_field(line: str, offset: int, delimiter: str, header: list[str]) -> str:

@@ -72,6 +72,11 @@ def _ascii_normalised_with_origins(text: str) -> tuple[str, list[int]]:
 def normalise(text: str) -> str:
     """Text as the scan compares it (see :func:`_normalised_character`), runs of white space made
     one space. Cached: table cells repeat."""
+    return normalised_line(text)
+
+
+def normalised_line(text: str) -> str:
+    """:func:`normalise`, uncached: for whole lines, which seldom repeat."""
     if text.isascii():
         return " ".join(text.lower().split())
     return normalised_with_origins(text)[0]

@@ -29,7 +29,12 @@ from peacekeeping_interviews.files import json_text
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.restricted.normalised_text import Line, normalise, word_text
 from peacekeeping_interviews.restricted.scrub import TITLES
-from peacekeeping_interviews.text import is_common_word
+from peacekeeping_interviews.text import (
+    MONTHS,
+    ORDINAL_DAYS,
+    ROMAN_MONTHS,
+    is_common_word,
+)
 
 T = TypeVar("T")
 _MIN_NOTE_LENGTH = 16  # shorter notes ("n/a", "UN official") recur in public text by chance
@@ -115,6 +120,10 @@ STOP_WORDS = frozenset(
     ]
 )
 _ID_GROUP = re.compile(r"[^\W\d_]+|\d+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# What may stand between an id's groups as the searches read it: at most three characters of
+# punctuation (the loosest of the separators that leak_scan accepts).
+_GROUP_SEPARATOR = r"[\W_]{0,3}"
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,10 @@ class SubstringSearch(Generic[T]):
             return []
         return [(end - length + 1, found) for end, (length, found) in self._automaton.iter(text)]
 
+    def occurs_in(self, text: str) -> bool:
+        """Whether any needle is in the text (stops at the first)."""
+        return not self._empty and next(self._automaton.iter(text), None) is not None
+
 
 class WordRunSearch(Generic[T]):
     """Runs of whole words (as :func:`word_text` writes them) searched at once: a needle only
@@ -172,6 +185,10 @@ class WordRunSearch(Generic[T]):
             for start, (count, things) in self._search.find(f" {line.word_text} ")
             for thing in things
         ]
+
+    def occurs_in(self, padded_words: str) -> bool:
+        """Whether any needle is in ``padded_words`` (a line's word text with a space each side)."""
+        return self._search.occurs_in(padded_words)
 
 
 @dataclass(frozen=True)
@@ -225,6 +242,14 @@ class IdIndex(dict[tuple[str, ...], Restricted]):
         )
 
     @functools.cached_property
+    def written_shapes(self) -> re.Pattern[str] | None:
+        """What every written form of every id matches: its letters, together or apart, and any
+        numbers, each group at most three characters of punctuation from the next. Loose (a
+        number of any value, a letter group split anywhere), fast, and few: ids share shapes."""
+        shapes = sorted({_written_shape(key) for key in self if key})
+        return re.compile("|".join(shapes)) if shapes else None
+
+    @functools.cached_property
     def longest(self) -> int:
         """The most groups an id can be written in: each letter apart, then its numbers."""
         return max((sum(len(g) if g.isalpha() else 1 for g in key) for key in self), default=0)
@@ -237,10 +262,29 @@ def id_search(ids: Iterable[Restricted]) -> IdIndex:
 
 
 def id_groups(text: str) -> list[tuple[re.Match[str], str]]:
-    return [
-        (group, str(int(group.group())) if group.group().isdigit() else group.group())
-        for group in _ID_GROUP.finditer(text)
+    """The letter and number groups of normalised text, numbers without leading zeros."""
+    return [(group, _id_group_value(group.group())) for group in _ID_GROUP.finditer(text)]
+
+
+def may_hold_id(text: str, ids: IdIndex) -> bool:
+    """Whether normalised text holds something shaped like one of the ids (see
+    :attr:`IdIndex.written_shapes`): if not, it holds none of them."""
+    return ids.written_shapes is not None and ids.written_shapes.search(text) is not None
+
+
+def _written_shape(key: tuple[str, ...]) -> str:
+    """The shape of an id's key (:func:`id_key`) as a regular expression; a group starts and
+    ends where a group of its kind would."""
+    groups = [
+        r"\d+" if group.isdigit() else _GROUP_SEPARATOR.join(map(re.escape, group)) for group in key
     ]
+    start = r"(?<!\d)" if key[0].isdigit() else r"(?<![^\W\d_])"
+    end = r"(?!\d)" if key[-1].isdigit() else r"(?![^\W\d_])"
+    return f"{start}{_GROUP_SEPARATOR.join(groups)}{end}"
+
+
+def _id_group_value(group: str) -> str:
+    return str(int(group)) if group.isdigit() else group
 
 
 def id_key(groups: Sequence[str]) -> tuple[str, ...]:
@@ -289,6 +333,16 @@ class RestrictedStrings:
     allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     allowed_in_files: tuple[AllowedInFiles, ...] = ()
 
+    @functools.cached_property
+    def detail_forms(self) -> SubstringSearch[frozenset[str]]:
+        """Every written form of every date and city (:func:`written_forms`) as a run of whole
+        words, with the dates and cities it is a form of: one pass finds them all on a line."""
+        values: dict[str, set[str]] = {}
+        for detail in {d.value for details in self.details_by_pseudonym.values() for d in details}:
+            for form in written_forms(detail):
+                values.setdefault(f" {form} ", set()).add(detail)
+        return SubstringSearch({form: frozenset(found) for form, found in values.items()})
+
     def allowing(self, entry: AllowedInFiles) -> RestrictedStrings:
         """These strings with the entry's words let through on every line."""
         words = word_text(entry.word)
@@ -307,7 +361,7 @@ def notes_search(notes: Iterable[Restricted]) -> WordRunSearch[Restricted]:
     """Each note whole, if it is not too short to be distinctive, and each run of
     :data:`NOTE_RUN_WORDS` of its words that holds enough words other than stop words; matched
     as words, whatever the case, spacing and punctuation."""
-    needles: dict[str, list[Restricted]] = {}
+    needles: dict[str, dict[Restricted, None]] = {}  # each run's notes, once each, in order
     for note in notes:
         words = word_text(note.value).split()
         runs = [
@@ -320,9 +374,46 @@ def notes_search(notes: Iterable[Restricted]) -> WordRunSearch[Restricted]:
         if len(normalise(note.value)) >= _MIN_NOTE_LENGTH:
             runs.append(" ".join(words))
         for run in runs:
-            if note not in needles.setdefault(run, []):
-                needles[run].append(note)
-    return WordRunSearch(needles)
+            needles.setdefault(run, {})[note] = None
+    return WordRunSearch({run: list(found) for run, found in needles.items()})
+
+
+@functools.lru_cache(maxsize=4096)
+def written_forms(value: str) -> tuple[str, ...]:
+    """How a non-named interview's date (``YYYY-MM-DD``) or city may be written, as
+    :func:`word_text` gives it: the date as ISO, compact ISO (``20190713``), day-first or
+    month-first numbers with the year of four or two figures, the day with the month's roman
+    numeral and the year, and the day (in figures, ordinal or not, or as an ordinal word) with
+    the month's name or abbreviation, with or without ``of`` or ``the`` (which, with the released
+    month, gives the date away even without the year)."""
+    date = _ISO_DATE.fullmatch(value)
+    if not date:
+        return (word_text(value),)
+    year, month, day = date.groups()
+    days = {day, str(int(day))}
+    days |= {f"{d}{_ordinal_suffix(int(day))}" for d in days}
+    months = {month, str(int(month))}
+    years = {year, year[2:]}
+    name = MONTHS[int(month) - 1].casefold()
+    names = {name, name[:3], *(["sept"] if name == "september" else [])}
+    in_words = word_text(ORDINAL_DAYS[int(day) - 1])
+    forms = {f"{year} {m} {d}" for m in months for d in days} | {f"{year}{month}{day}"}
+    forms |= {f"{d} {m} {y}" for m in months for d in days for y in years}
+    forms |= {f"{m} {d} {y}" for m in months for d in days for y in years}
+    forms |= {f"{d} {ROMAN_MONTHS[int(month) - 1]} {year}" for d in days}
+    forms |= {f"{d} {n}" for n in names for d in days} | {
+        f"{d} of {n}" for n in names for d in [*days, in_words]
+    }
+    forms |= {f"{n} {d}" for n in names for d in days} | {
+        f"{n} the {d}" for n in names for d in days
+    }
+    return tuple(sorted(forms))
+
+
+def _ordinal_suffix(day: int) -> str:
+    if day in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 INDEX_FORMAT = "peacekeeping-interviews restricted strings 1"
