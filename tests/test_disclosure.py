@@ -278,16 +278,14 @@ def test_no_quasi_identifier_leaves_the_table_as_it_is():
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.integers(min_value=1, max_value=4).flatmap(
-        lambda columns: st.lists(
-            st.lists(st.integers(min_value=-1, max_value=5), min_size=columns, max_size=columns),
-            max_size=40,
-        )
-    )
-)
-def test_row_classes_partition_rows_as_numpy_unique_does(rows):
-    codes = np.array(rows, dtype=np.int64).reshape(len(rows), -1 if rows else 1)
+@given(st.integers(min_value=0, max_value=40), st.integers(min_value=1, max_value=4), st.data())
+def test_row_classes_partition_rows_as_numpy_unique_does(n_rows, n_columns, data):
+    """Codes as _codes gives them: -1 (missing) to n_rows - 1."""
+    values = st.integers(min_value=-1, max_value=max(n_rows - 1, -1))
+    rows = [
+        data.draw(st.lists(values, min_size=n_columns, max_size=n_columns)) for _ in range(n_rows)
+    ]
+    codes = np.array(rows, dtype=np.int64).reshape(n_rows, n_columns)
     class_of, counts = _row_classes(codes)
     if not rows:
         assert len(class_of) == 0

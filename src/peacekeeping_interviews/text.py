@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 
+from anyascii import anyascii
 from confusable_homoglyphs import confusables
 from spellchecker import SpellChecker
 
@@ -62,6 +63,24 @@ def without_invisible_characters(text: str) -> str:
     pages leave inside words, every other default-ignorable character (a variation selector, a
     Hangul filler) and the braille blank, with which a word can be split unseen."""
     return "".join(char for char in _INVISIBLE.sub("", text) if unicodedata.category(char) != "Cf")
+
+
+@functools.cache
+def plain_character(char: str) -> str:
+    """One character (composed or decomposed) as names, dates and ids are compared across
+    scripts: a decimal digit of any script as its ASCII digit (an Arabic-Indic three is 3, which
+    NFKC leaves alone), a Latin letter that no decomposition reduces to ASCII (``ł``, ``ø``,
+    ``đ``, ``æ``) as anyascii spells it (``l``, ``o``, ``d``, ``ae``), and a letter of another
+    script drawn like a Latin one as that letter (:func:`latin_lookalike`); any other character
+    as it is."""
+    if char.isascii():
+        return char
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    if char.isalpha() and unicodedata.name(char, "").startswith("LATIN "):
+        return anyascii(char)
+    return latin_lookalike(char)
 
 
 @functools.cache

@@ -447,3 +447,11 @@ def test_the_quick_test_rules_out_a_clean_line():
     clean = "P-aaaaaaaaaa,2020-02,in_person,an anonymous source said the mission ended"
     assert not may_leak(clean, EVERY_KIND)
     assert may_leak(clean.replace("anonymous", "Balquist's"), EVERY_KIND)
+
+
+def test_a_figure_that_is_no_decimal_digit_reads_as_a_letter_group_not_a_crash():
+    """A circled or Ethiopic figure is matched by the letter group of an id search, and is not a
+    number (int() refuses it)."""
+    (leak,) = scan_text("\u2776 Balquist said\n", "paper.md", EVERY_KIND)
+    assert leak.kind == NON_NAMED
+    assert scan_text("\u2776 REF \u1369\n", "paper.md", EVERY_KIND) == []

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from peacekeeping_interviews.text import latin_lookalike, without_invisible_characters
+from peacekeeping_interviews.text import plain_character, without_invisible_characters
 
 WORD = re.compile(r"[^\W_]+")
 
@@ -21,7 +21,7 @@ def _normalised_character(char: str) -> str:
     kept = (
         decomposed
         for composed in without_invisible_characters(unicodedata.normalize("NFKC", char))
-        for decomposed in unicodedata.normalize("NFKD", latin_lookalike(composed))
+        for decomposed in unicodedata.normalize("NFKD", plain_character(composed))
         if not unicodedata.combining(decomposed)
     )
     return "".join(kept).casefold()

@@ -276,15 +276,18 @@ def _written_shape(key: tuple[str, ...]) -> str:
     """The shape of an id's key (:func:`id_key`) as a regular expression; a group starts and
     ends where a group of its kind would."""
     groups = [
-        r"\d+" if group.isdigit() else _GROUP_SEPARATOR.join(map(re.escape, group)) for group in key
+        r"\d+" if group.isdecimal() else _GROUP_SEPARATOR.join(map(re.escape, group))
+        for group in key
     ]
-    start = r"(?<!\d)" if key[0].isdigit() else r"(?<![^\W\d_])"
-    end = r"(?!\d)" if key[-1].isdigit() else r"(?![^\W\d_])"
+    start = r"(?<!\d)" if key[0].isdecimal() else r"(?<![^\W\d_])"
+    end = r"(?!\d)" if key[-1].isdecimal() else r"(?![^\W\d_])"
     return f"{start}{_GROUP_SEPARATOR.join(groups)}{end}"
 
 
 def _id_group_value(group: str) -> str:
-    return str(int(group)) if group.isdigit() else group
+    """A number group without leading zeros; a letter group as it is (a circled or superscript
+    figure, a digit that is no decimal digit, reads as a letter group)."""
+    return str(int(group)) if group.isdecimal() else group
 
 
 def id_key(groups: Sequence[str]) -> tuple[str, ...]:

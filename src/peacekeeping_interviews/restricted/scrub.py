@@ -51,7 +51,7 @@ from peacekeeping_interviews.text import (
     QUARTERS,
     ROMAN_MONTHS,
     is_common_word,
-    latin_lookalike,
+    plain_character,
     without_invisible_characters,
 )
 
@@ -270,7 +270,7 @@ def _folded_character(char: str) -> str:
     """One character as names and dates are compared: compatibility-decomposed, accents and
     invisible characters dropped, look-alike letters made Latin, casefolded."""
     kept = (
-        latin_lookalike(c)
+        plain_character(c)
         for c in without_invisible_characters(unicodedata.normalize("NFKD", char))
         if not unicodedata.combining(c)
     )
