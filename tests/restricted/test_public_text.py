@@ -140,7 +140,7 @@ def test_the_summary_counts_files_and_members_of_each_format(tmp_path, restricte
     }
     assert leaks == [] and summary["not_scannable"] == []
     assert counts == {"pdf": (1, 1), "text": (1, 1), "zip": (1, 0)}
-    assert "pypdf" in summary["scanned_by_format"]["pdf"]["how"]
+    assert "PDFium" in summary["scanned_by_format"]["pdf"]["how"]
 
 
 PRODUCTS = {

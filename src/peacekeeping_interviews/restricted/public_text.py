@@ -1,14 +1,15 @@
 """Public text: every string a reader can get out of a public file, whatever its format, so that
 the leak scan reads a PDF, an image or an archive as closely as it reads a CSV file.
 
-A file's format is told by its first bytes (SVG and HTML by name): PDF pages, metadata,
-outline, links and attachments are read with ``pypdf``; raster images' metadata (PNG text
-chunks, comments, EXIF, XMP) with Pillow, never their pixels (the figure code records the text
-it draws in the PNG itself, see :mod:`peacekeeping_interviews.analysis.figures`); zip and tar.gz
-members and ``data:`` URIs (the figures inside a self-contained HTML page) are read as files of
-their own. What markup spreads over several elements or writes as character entities (an SVG name in
-``<tspan>`` pieces, ``&#83;abine``) is read again decoded, and so is a PDF line that goes on on
-the next line. A format read here by none of these is *not scannable*: never passed in silence,
+A file's format is told by its first bytes (SVG and HTML by name): PDF pages' text is read
+with PDFium (``pypdfium2``), their metadata, outline, links and attachments with ``pypdf``;
+raster images' metadata (PNG text chunks, comments, EXIF, XMP) with Pillow, never their pixels
+(the figure code records the text it draws in the PNG itself, see
+:mod:`peacekeeping_interviews.analysis.figures`); zip and tar.gz members and ``data:`` URIs (the
+figures inside a self-contained HTML page) are read as files of their own. What markup spreads
+over several elements or writes as character entities (an SVG name in ``<tspan>`` pieces,
+``&#83;abine``) is read again decoded, and so is a PDF line that goes on on the next line.
+A format read here by none of these is *not scannable*: never passed in silence,
 since a file nobody read proves nothing, unless it is one of :data:`NO_TEXT_FORMATS`.
 """
 
@@ -30,6 +31,7 @@ from urllib.parse import unquote_to_bytes
 from xml.etree import ElementTree
 
 import pypdf
+import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
 MEMBER = "!"  # joins a file and a place inside it: ``deposit.zip!bag/paper.pdf!page 3``
@@ -41,7 +43,7 @@ HOW = {
     "html": "read as text, and again with tags removed and character entities decoded",
     "svg": "read as text, and again parsed as XML: each <text> element's pieces joined, entities "
     "and the drawn text that matplotlib keeps in comments decoded, attribute values",
-    "pdf": "each page's text, extracted with pypdf, and each pair of lines again joined (a name "
+    "pdf": "each page's text, extracted with PDFium, and each pair of lines again joined (a name "
     "broken over two lines, or hyphenated); metadata, XMP, outline, links and attachments",
     "raster image": "metadata read with Pillow (PNG text chunks, comments, EXIF, XMP); pixels "
     "are not read",
@@ -193,8 +195,8 @@ def _pdf(where: str, data: bytes, exempt: tuple[str, ...]) -> list[Reading]:
     if reader.is_encrypted:
         return [Reading(where, "pdf", unreadable="encrypted")]
     passages = []
-    for number, page in enumerate(reader.pages, start=1):
-        lines = page.extract_text().splitlines()
+    for number, (page, text) in enumerate(zip(reader.pages, _page_texts(data)), start=1):
+        lines = text.splitlines()
         place = f"{where}{MEMBER}page {number}"
         passages += [
             Passage(place, "\n".join(lines)),
@@ -215,6 +217,26 @@ def _pdf(where: str, data: bytes, exempt: tuple[str, ...]) -> list[Reading]:
         for reading in read_public(f"{where}{MEMBER}{name}", content, exempt)
     ]
     return [Reading(where, "pdf", tuple(p for p in passages if p.text)), *attached]
+
+
+def _page_texts(data: bytes) -> list[str]:
+    """The text of each page, extracted by PDFium (pypdfium2): the text a reader selects and
+    copies, about fifteen times faster than pypdf's extraction (hundreds of pages of an
+    appendix at 20,000 interviews)."""
+    document = pdfium.PdfDocument(data)
+    try:
+        return [_page_text(document[index]) for index in range(len(document))]
+    finally:
+        document.close()
+
+
+def _page_text(page: pdfium.PdfPage) -> str:
+    text_page = page.get_textpage()
+    try:
+        return text_page.get_text_range()
+    finally:
+        text_page.close()
+        page.close()
 
 
 def _line_pairs(lines: list[str]) -> list[str]:
