@@ -37,11 +37,16 @@ from pathlib import Path
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.files import json_text, write_all_or_nothing
 from peacekeeping_interviews.masking import mask
+from peacekeeping_interviews.restricted.leak_candidates import (
+    CELL,
+    QUOTED,
+    details_found,
+    lines_that_may_leak,
+    may_leak,
+)
 from peacekeeping_interviews.restricted.normalised_text import (
-    WORD,
     Line,
     normalise,
-    normalised_line,
 )
 from peacekeeping_interviews.restricted.pseudonymisation import key_as_restricted
 from peacekeeping_interviews.restricted.public_text import (
@@ -60,7 +65,6 @@ from peacekeeping_interviews.restricted.restricted_strings import (
     WordRunSearch,
     id_groups,
     id_key,
-    may_hold_id,
 )
 from peacekeeping_interviews.restricted.scrub import TITLES
 from peacekeeping_interviews.text import latin_lookalike
@@ -76,8 +80,6 @@ _RELEASED_QUARTER = re.compile(r"(?<!\d)\d{4}-Q[1-4](?!\d)", re.IGNORECASE)
 _TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t"}
 _JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
 _LETTERS = re.compile(r"[^\W\d_]+")
-_CELL = re.compile(r"[^,\t|]+")
-_QUOTED = re.compile(r'"([^"]+)"')
 LEAKS_LISTED = 50
 
 
@@ -198,48 +200,13 @@ def _detail_leaks(line: Line, restricted: RestrictedStrings) -> list[tuple[int, 
     """A non-named interview's date or city anywhere on a line that names its pseudonym."""
     return [
         (line.origin(line.word_at(at)), detail)
-        for at, detail in _details_found(line.text, f" {line.word_text} ", restricted)
-    ]
-
-
-def _details_found(
-    text: str, padded_words: str, restricted: RestrictedStrings
-) -> list[tuple[int, Restricted]]:
-    """Each date or city of an interview whose pseudonym ``text`` names, written in
-    ``padded_words`` (its word text with a space each side), where it starts there."""
-    forms = restricted.detail_forms.find(padded_words)
-    if not forms:
-        return []
-    return [
-        (at, detail)
-        for pseudonym in set(restricted.pseudonym_pattern.findall(text))
-        for detail in restricted.details_by_pseudonym.get(pseudonym, ())
-        for at, values in forms
-        if detail.value in values
+        for at, detail in details_found(line.text, f" {line.word_text} ", restricted)
     ]
 
 
 def _allowed(line: Line, words: str, allowed: Mapping[str, tuple[str, ...]]) -> bool:
     """Whether the line holds a released excerpt in which the authors allowed these words."""
     return any(excerpt in line.normalised for excerpt in allowed.get(words, ()))
-
-
-def may_leak(line: str, restricted: RestrictedStrings) -> bool:
-    """Whether the line can hold a restricted string: true of every line on which a search of
-    :func:`leaks_in_line` finds one (each test below is implied by its search finding
-    anything), and false of most lines of a public file, which it rules out in C-speed
-    automaton and regular-expression passes instead of reading them word by word."""
-    normalised = normalised_line(line)
-    words = WORD.findall(normalised)
-    padded_words = f" {' '.join(words)} "
-    return (
-        restricted.names.occurs_in(padded_words)
-        or restricted.notes.occurs_in(padded_words)
-        or restricted.secrets.occurs_in(normalised)
-        or any(text in restricted.excerpts for text in _passage_texts(line, normalised))
-        or may_hold_id(normalised, restricted.raw_ids)
-        or bool(_details_found(line, padded_words, restricted))
-    )
 
 
 def leaks_in_line(line: str, restricted: RestrictedStrings) -> list[tuple[int, Restricted]]:
@@ -280,25 +247,15 @@ def _cells(line: str) -> list[tuple[int, str]]:
     cells = [(0, normalise(line))]
     cells += [
         (cell.start() + len(cell.group()) - len(cell.group().lstrip()), normalise(cell.group()))
-        for cell in _CELL.finditer(line)
+        for cell in CELL.finditer(line)
     ]
     return cells
 
 
 def _passages(line: str) -> list[tuple[int, str]]:
     """Where an excerpt counts as leaked: a whole line, a CSV cell or a quoted passage."""
-    quoted = [(q.start(1), normalise(q.group(1))) for q in _QUOTED.finditer(line)]
+    quoted = [(q.start(1), normalise(q.group(1))) for q in QUOTED.finditer(line)]
     return _cells(line) + quoted
-
-
-def _passage_texts(line: str, normalised: str) -> list[str]:
-    """The normalised text of each of :func:`_passages`, without offsets (``normalised`` is the
-    whole line's)."""
-    return [
-        normalised,
-        *map(normalise, _CELL.findall(line)),
-        *map(normalise, _QUOTED.findall(line)),
-    ]
 
 
 def _table_field(line: str, offset: int, delimiter: str, header: list[str]) -> str:
@@ -328,7 +285,8 @@ def scan_text(text: str, file: str, restricted: RestrictedStrings) -> list[Leak]
     header = next(csv.reader(lines[:1], delimiter=delimiter), []) if delimiter else []
     header = ["" if leaks_in_line(name, restricted) else name for name in header]
     leaks = []
-    for number, line in enumerate(lines, start=1):
+    for index in lines_that_may_leak(lines, restricted):
+        number, line = index + 1, lines[index]
         for start, what in leaks_in_line(line, restricted):
             if delimiter:
                 where = _table_field(line, start, delimiter, header)

@@ -18,7 +18,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -122,8 +122,8 @@ STOP_WORDS = frozenset(
 _ID_GROUP = re.compile(r"[^\W\d_]+|\d+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # What may stand between an id's groups as the searches read it: at most three characters of
-# punctuation (the loosest of the separators that leak_scan accepts).
-_GROUP_SEPARATOR = r"[\W_]{0,3}"
+# punctuation (the loosest of the separators that leak_scan accepts), within a line.
+_GROUP_SEPARATOR = r"(?:[^\w\n]|_){0,3}"
 
 
 @dataclass(frozen=True)
@@ -190,6 +190,10 @@ class WordRunSearch(Generic[T]):
         """Whether any needle is in ``padded_words`` (a line's word text with a space each side)."""
         return self._search.occurs_in(padded_words)
 
+    def starts_in(self, padded_words: str) -> list[int]:
+        """Where each needle found in ``padded_words`` starts (the space before its first word)."""
+        return [start for start, _ in self._search.find(padded_words)]
+
 
 @dataclass(frozen=True)
 class NamePart:
@@ -248,6 +252,10 @@ class IdIndex(dict[tuple[str, ...], Restricted]):
         number of any value, a letter group split anywhere), fast, and few: ids share shapes."""
         shapes = sorted({_written_shape(key) for key in self if key})
         return re.compile("|".join(shapes)) if shapes else None
+
+    def shapes_in(self, text: str) -> Iterator[re.Match[str]]:
+        """Each stretch of normalised text shaped like an id (:attr:`written_shapes`)."""
+        return self.written_shapes.finditer(text) if self.written_shapes else iter(())
 
     @functools.cached_property
     def longest(self) -> int:
