@@ -11,10 +11,11 @@ check this against the searches themselves."""
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from peacekeeping_interviews.restricted.normalised_text import WORD, normalise, normalised_line
 from peacekeeping_interviews.restricted.restricted_strings import (
@@ -29,9 +30,12 @@ QUOTED = re.compile(r'"([^"]+)"')
 # (ASCII text, lower case: a word is a run of letters and digits).
 _CELL_IN_TEXT = re.compile(r"[^,\t|\n]+")
 _QUOTED_IN_TEXT = re.compile(r'"([^"\n]+)"')
-_NOT_WORD = re.compile(r"[^a-z0-9\n]+")
-_SPACES = re.compile(r"[ \t\x1f]+")  # white space within an ASCII line
-_SPACES_BUT_TABS = re.compile(r"[ \x1f]+")
+# Lower-case ASCII text: what is no word character (but a line break) becomes a space, as does
+# white space within a line (but a tab, which separates cells); runs of spaces are then made one.
+_NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum() and c != 10})
+_SPACE = str.maketrans({"\t": " ", "\x1f": " "})
+_SPACE_BUT_TAB = str.maketrans({"\x1f": " "})
+_SPACES = re.compile("  +")
 
 
 def passage_texts(line: str, normalised: str) -> list[str]:
@@ -77,14 +81,14 @@ def lines_that_may_leak(lines: Sequence[str], restricted: RestrictedStrings) -> 
     ASCII (read one by one), and each ASCII line that one of the passes below marks."""
     marked = {index for index, line in enumerate(lines) if not line.isascii()}
     text = "\n".join(line if line.isascii() else "" for line in lines).lower()
-    words = " " + _NOT_WORD.sub(" ", text).replace("\n", " \n ") + " "
+    words = " " + _SPACES.sub(" ", text.translate(_NOT_WORD)).replace("\n", " \n ") + " "
     word_hits = itertools.chain(
         restricted.names.starts_in(words),
         restricted.notes.starts_in(words),
         (at for at, _ in restricted.detail_forms.find(words)),
     )
     marked.update(_lines_of(words, word_hits))
-    collapsed = _SPACES.sub(" ", text)
+    collapsed = _SPACES.sub(" ", text.translate(_SPACE))
     text_hits = itertools.chain(
         (at for at, _ in restricted.secrets.find(collapsed)),
         (match.start() for match in restricted.raw_ids.shapes_in(collapsed)),
@@ -105,7 +109,7 @@ def _may_hold_excerpt(text: str, collapsed: str, restricted: RestrictedStrings) 
     unscrubbed excerpt, as :func:`normalise` writes both."""
     passages = itertools.chain(
         collapsed.split("\n"),
-        _CELL_IN_TEXT.findall(_SPACES_BUT_TABS.sub(" ", text)),
+        _CELL_IN_TEXT.findall(_SPACES.sub(" ", text.translate(_SPACE_BUT_TAB))),
         _QUOTED_IN_TEXT.findall(collapsed),
     )
     return not restricted.excerpts.keys().isdisjoint(map(str.strip, passages))
@@ -116,5 +120,5 @@ def _lines_of(text: str, offsets: Iterable[int]) -> set[int]:
     found = list(offsets)
     if not found:
         return set()
-    breaks = [match.start() for match in re.finditer("\n", text)]
-    return {bisect.bisect_left(breaks, offset) for offset in found}
+    breaks = np.flatnonzero(np.frombuffer(text.encode("ascii"), dtype=np.uint8) == ord("\n"))
+    return {int(line) for line in np.searchsorted(breaks, found)}

@@ -140,10 +140,16 @@ def _text(
         passages.append(Passage(where, "\n".join(decoded), restates=True))
     uris = [
         reading
-        for number, uri in enumerate(_DATA_URI.finditer(text), start=1)
+        for number, uri in enumerate(_data_uris(text), start=1)
         for reading in read_public(_uri_name(where, number, uri), _uri_bytes(uri), exempt)
     ]
     return [Reading(where, kind, tuple(passages)), *uris]
+
+
+def _data_uris(text: str) -> Iterator[re.Match[str]]:
+    """The ``data:`` URIs in the text; a text without the scheme in any case is not searched
+    (the search, in any case and after a look-behind, tries every position of the text)."""
+    return _DATA_URI.finditer(text) if "data:" in text.lower() else iter(())
 
 
 def _uri_name(where: str, number: int, uri: re.Match[str]) -> str:

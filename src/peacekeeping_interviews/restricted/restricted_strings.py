@@ -282,14 +282,23 @@ def may_hold_id(text: str, ids: IdIndex) -> bool:
 
 def _written_shape(key: tuple[str, ...]) -> str:
     """The shape of an id's key (:func:`id_key`) as a regular expression; a group starts and
-    ends where a group of its kind would."""
-    groups = [
-        r"\d+" if group.isdecimal() else _GROUP_SEPARATOR.join(map(re.escape, group))
-        for group in key
-    ]
-    start = r"(?<!\d)" if key[0].isdecimal() else r"(?<![^\W\d_])"
+    ends where a group of its kind would. The look-behind that says no group of its kind goes on
+    before the first comes after its first character, so that the search jumps to where that
+    character stands instead of trying every position of a long text."""
+    first, *others = key
+    if first.isdecimal():
+        head = r"\d(?<!\d\d)\d*"
+    else:
+        letter, *letters = map(re.escape, first)
+        head = letter + r"(?<![^\W\d_].)" + "".join(_GROUP_SEPARATOR + c for c in letters)
+    groups = [_group_shape(group) for group in others]
     end = r"(?!\d)" if key[-1].isdecimal() else r"(?![^\W\d_])"
-    return f"{start}{_GROUP_SEPARATOR.join(groups)}{end}"
+    return _GROUP_SEPARATOR.join([head, *groups]) + end
+
+
+def _group_shape(group: str) -> str:
+    """A number of any value, or the group's letters, together or apart."""
+    return r"\d+" if group.isdecimal() else _GROUP_SEPARATOR.join(map(re.escape, group))
 
 
 def _id_group_value(group: str) -> str:
