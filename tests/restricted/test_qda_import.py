@@ -1,0 +1,140 @@
+"""A REFI-QDA project as the input contract's tables: cases as interviews, codes as codebook
+codes and directions, the coders' selections aligned into segments (hand-worked examples)."""
+
+import csv
+import io
+
+import pytest
+
+from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.qda_exchange import (
+    QdaCase,
+    QdaCode,
+    QdaCoding,
+    QdaProject,
+    QdaSelection,
+    QdaSource,
+    QdaUser,
+)
+from peacekeeping_interviews.restricted.qda_import import Judgement, QdaMapping, align, qda_tables
+
+TEXT = "We kept quiet to protect our careers. Then the mission spoke out loudly against it."
+CODES = (
+    QdaCode("c1", "Individual", "Individual", None, False),
+    QdaCode("c2", "Career security", "Individual/Career security", None, True, "c1"),
+    QdaCode("c3", "Public criticism", "Responses/Public criticism", None, True),
+    QdaCode("d1", "Direction", "Direction", None, False),
+    QdaCode("d2", "Confrontational", "Direction/Confrontational", None, True, "d1"),
+    QdaCode("d3", "Conciliatory", "Direction/Conciliatory", None, True, "d1"),
+)
+MAPPING = QdaMapping(
+    variables={"interview_id": "Interview", "consent": "Consent", "date": "Date"},
+    values={"consent": {"Yes, named": "named", "Anonymous": "anonymous"}},
+    codes={"Individual/Career security": "career_security", "Public criticism": "public_criticism"},
+    directions={"Direction/Confrontational": "confrontational", "Conciliatory": "conciliatory"},
+    min_overlap=0.5,
+)
+COLUMNS = ["interview_id", "date", "consent", "notes"]
+
+
+def _selection(guid, start, end, user, *codes):
+    return QdaSelection(
+        guid, "s1", start, end, user, tuple(QdaCoding(f"{guid}{c}", c, user) for c in codes)
+    )
+
+
+def _project(selections, variables=None):
+    case_variables = variables or (
+        ("Interview", "INT-0001"),
+        ("Consent", "Anonymous"),
+        ("Date", "2019-07"),
+    )
+    return QdaProject(
+        name="synthetic test project",
+        users=(QdaUser("u1", "coder_a"), QdaUser("u2", "coder_b")),
+        codes=CODES,
+        variables=(),
+        cases=(QdaCase("k1", "Case one", case_variables, ("s1",)),),
+        sources=(QdaSource("s1", "transcript one", TEXT),),
+        selections=tuple(selections),
+    )
+
+
+def _rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_overlapping_selections_of_two_coders_are_one_segment_and_the_rest_unmatched():
+    tables = qda_tables(
+        _project(
+            [
+                _selection("a1", 0, 36, "u1", "c2", "d3"),  # coder_a: career security, conciliatory
+                _selection("b1", 3, 30, "u2", "c2"),  # coder_b: 27 of 27 characters shared
+                _selection("a2", 38, 82, "u1", "c3"),  # coder_a: public criticism
+                _selection("b2", 60, 82, "u2", "c3", "d2"),  # coder_b: 22 shared of 22 -> aligned
+                _selection("b3", 0, 4, "u2", "c3"),  # coder_b alone: overlaps a1 by 4 of 4, but
+            ]  # a1's unit already holds b1 of coder_b
+        ),
+        MAPPING,
+        COLUMNS,
+        ["interview_id", "date", "consent"],
+        "project.qdpx",
+    )
+    rows = _rows(tables.coding)
+    assert [(r["segment"], r["coder"], r["code"], r["direction"]) for r in rows] == [
+        ("1", "coder_b", "public_criticism", "none"),  # b3: starts first, ends first
+        ("2", "coder_a", "career_security", "conciliatory"),
+        ("2", "coder_b", "career_security", "none"),
+        ("3", "coder_a", "public_criticism", "none"),
+        ("3", "coder_b", "public_criticism", "confrontational"),
+    ]
+    assert rows[1]["excerpt"] == TEXT[0:36]
+    assert tables.unmatched == 1
+    assert _rows(tables.interviews) == [
+        {"interview_id": "INT-0001", "date": "2019-07", "consent": "anonymous", "notes": ""}
+    ]
+    assert tables.unused_codes == ()
+
+
+def test_alignment_prefers_a_unit_of_the_same_code_and_needs_the_overlap():
+    def judgement(start, end, coder, code):
+        return Judgement("s1", start, end, coder, code, "none", f"{coder}{start}")
+
+    a_first, a_second = judgement(0, 10, "a", "x"), judgement(0, 10, "a", "y")
+    b_second = judgement(1, 10, "b", "y")
+    units = align([a_first, a_second, b_second], 0.5)
+    assert units == [[a_first], [a_second, b_second]]
+    assert align([judgement(0, 10, "a", "x"), judgement(6, 30, "b", "x")], 0.5) == [
+        [judgement(0, 10, "a", "x")],
+        [judgement(6, 30, "b", "x")],
+    ]  # 4 shared characters of the shorter 10: below half
+
+
+def test_a_case_without_a_required_variable_names_the_case_and_the_variable():
+    with pytest.raises(InputError) as error:
+        qda_tables(
+            _project([], variables=(("Interview", "INT-0001"), ("Consent", "Anonymous"))),
+            MAPPING,
+            COLUMNS,
+            ["interview_id", "date", "consent"],
+            "project.qdpx",
+        )
+    (problem,) = error.value.problems
+    assert "case 'Case one' (guid k1)" in str(problem) and "'Date'" in str(problem)
+
+
+def test_a_code_the_mapping_does_not_know_is_an_error_naming_it():
+    unknown = (*CODES, QdaCode("x1", "Other", "Other", None, True))
+    project = _project([_selection("a1", 0, 10, "u1", "x1")])
+    project = QdaProject(**{**project.__dict__, "codes": unknown})
+    with pytest.raises(InputError) as error:
+        qda_tables(project, MAPPING, COLUMNS, ["interview_id"], "project.qdpx")
+    assert "code 'Other' (guid x1)" in str(error.value)
+    assert TEXT[:10] not in str(error.value)
+
+
+def test_a_mapped_code_never_applied_is_reported():
+    tables = qda_tables(
+        _project([_selection("a1", 0, 10, "u1", "c2")]), MAPPING, COLUMNS, ["interview_id"], "f"
+    )
+    assert tables.unused_codes == ("public_criticism",)
