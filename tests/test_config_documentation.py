@@ -122,6 +122,7 @@ def test_defaults_sit_only_on_optional_keys_and_are_allowed_values():
     assert {optional[id(node)].path for node in with_default} == {
         "anonymisation.place_descriptors",
         "mandates.missions[].ongoing",
+        "refi_qda.min_overlap",
     }
 
 

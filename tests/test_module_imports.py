@@ -16,7 +16,7 @@ from peacekeeping_interviews.module_imports import (
     module_files,
     package_files,
 )
-from peacekeeping_interviews.restricted.validation import validation_digest
+from peacekeeping_interviews.restricted.confidential_source import ConfidentialSource
 
 PACKAGE_DIR = ROOT / "src" / "peacekeeping_interviews"
 SCRIPTS = sorted((ROOT / "workflow" / "scripts").glob("*.py"))
@@ -141,12 +141,16 @@ def test_the_validation_digest_follows_the_checks_not_every_module(tmp_path):
     anonymisation stage, alone; editing one it runs does not."""
     package = tmp_path / "peacekeeping_interviews"
     shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    inputs = [ROOT / "data/example/interviews.csv", ROOT / "data/example/coding.csv"]
-    arguments = [*inputs, ROOT / "config/codebook.yaml", ROOT / "workflow/schemas", "2026-11-23"]
-    before = validation_digest(*arguments, package)
+    source = ConfidentialSource(
+        ROOT / "data/example/interviews.csv", ROOT / "data/example/coding.csv"
+    )
+    arguments = [ROOT / "config/codebook.yaml", ROOT / "workflow/schemas", "2026-11-23"]
+    before = source.digest(*arguments, package)
     with (package / "analysis" / "figures.py").open("a") as module:
         module.write("# an edit validation never runs\n")
-    assert validation_digest(*arguments, package) == before
-    with (package / "table_schema.py").open("a") as module:
-        module.write("# an edit of the checks\n")
-    assert validation_digest(*arguments, package) != before
+    assert source.digest(*arguments, package) == before
+    for checks in ("table_schema.py", "qda_exchange.py"):
+        with (package / checks).open("a") as module:
+            module.write("# an edit of the checks or the import\n")
+        assert source.digest(*arguments, package) != before
+        before = source.digest(*arguments, package)

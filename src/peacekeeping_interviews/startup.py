@@ -24,7 +24,8 @@ from peacekeeping_interviews.analysis.release import (
 from peacekeeping_interviews.deposit_layout import RESTRICTED_DIR
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.restricted.anonymisation import sensitive_name_collisions
-from peacekeeping_interviews.restricted.validation import ValidatedInputs, validate_inputs
+from peacekeeping_interviews.restricted.confidential_source import ConfidentialSource
+from peacekeeping_interviews.restricted.validation import ValidatedInputs
 from peacekeeping_interviews.study_config import unfinished_metadata_problems
 from peacekeeping_interviews.tools import missing_tools
 
@@ -74,12 +75,8 @@ def _starting_data(
 ) -> ValidatedInputs | PublicRelease:
     inputs = config["inputs"]
     if config["start_from"] == "confidential":
-        return validate_inputs(
-            interviews=Path(inputs["interviews"]),
-            coding=Path(inputs["coding"]),
-            codebook=Path(inputs["codebook"]),
-            schema_dir=Path(schema_dir),
-            latest_interview_date=config["latest_interview_date"],
+        return ConfidentialSource.from_config(config).validate(
+            Path(inputs["codebook"]), Path(schema_dir), config["latest_interview_date"]
         )
     return read_release(
         Path(release["interviews"]),
@@ -100,7 +97,8 @@ def _mission_problems(
     settings = config["mandates"]
     if isinstance(data, ValidatedInputs):
         missions = data.interviews["missions"].set_axis(data.interviews.index + 1)
-        return unmapped_missions(missions, settings, Path(config["inputs"]["interviews"]).name)
+        file = ConfidentialSource.from_config(config).files[0].name
+        return unmapped_missions(missions, settings, file)
     try:
         counts = read_mission_counts(Path(release["mission_counts"]), Path(schema_dir))
     except InputError as error:

@@ -72,14 +72,25 @@ class CheckedTable:
     header: list[str] | None = None
 
 
-def read_table(path: Path, schema_path: Path, spreadsheet_escaped: bool = False) -> CheckedTable:
+@dataclass(frozen=True)
+class TableText:
+    """A table that is no file of its own but text made in memory (the cases of a REFI-QDA
+    project as the interviews table), and how problems name it (``file``)."""
+
+    file: str
+    text: str
+
+
+def read_table(
+    path: Path | TableText, schema_path: Path, spreadsheet_escaped: bool = False
+) -> CheckedTable:
     """Read a CSV file as text and check it against the Table Schema at ``schema_path``;
     ``spreadsheet_escaped`` files (the release) are unescaped first (see :func:`check_table`)."""
     return check_table(path, read_yaml(schema_path), schema_path.name, spreadsheet_escaped)
 
 
 def check_table(
-    path: Path,
+    path: Path | TableText,
     schema: dict | Callable[[list[str]], dict],
     schema_name: str,
     spreadsheet_escaped: bool = False,
@@ -90,9 +101,13 @@ def check_table(
     A ``spreadsheet_escaped`` file was written through
     :func:`~peacekeeping_interviews.files.spreadsheet_safe`: its cells are checked and returned
     as they were before the escape."""
-    file = path.name
     known = schema if isinstance(schema, dict) else {}
-    text, problems = _read_text(path, confidential_columns(known))
+    file = path.file if isinstance(path, TableText) else path.name
+    text, problems = (
+        (path.text, [])
+        if isinstance(path, TableText)
+        else _read_text(path, confidential_columns(known))
+    )
     if text is None:
         return CheckedTable(file, known, None, False, problems)
     header, rows, row_problems = _split_rows(text, file)

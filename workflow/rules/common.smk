@@ -29,10 +29,10 @@ from peacekeeping_interviews.study_config import recorded_config
 from peacekeeping_interviews.restricted.pseudonymisation import (
     available_key_fingerprint,
 )
+from peacekeeping_interviews.restricted.confidential_source import ConfidentialSource
 from peacekeeping_interviews.restricted.restricted_strings import index_binding
 from peacekeeping_interviews.restricted.validation import (
     keep_validated,
-    validation_digest,
 )
 
 SCHEMA_DIR = Path("workflow") / "schemas"
@@ -85,8 +85,7 @@ def schema_files(*names):
 def confidential_inputs():
     """The restricted files; only the anonymisation stage and the leak scan may read them."""
     return {
-        "interviews": config["inputs"]["interviews"],
-        "coding": config["inputs"]["coding"],
+        **ConfidentialSource.from_config(config).file_names,
         "codebook": config["inputs"]["codebook"],
     }
 
@@ -168,9 +167,7 @@ VALIDATED_INPUTS = f"{RESTRICTED_DIR}/validated_inputs.pickle"
 ALLOW_LIST = config["anonymisation"].get("allow_list") or None
 INDEX_BINDING = ""
 if FROM_CONFIDENTIAL:
-    VALIDATION_DIGEST = validation_digest(
-        config["inputs"]["interviews"],
-        config["inputs"]["coding"],
+    VALIDATION_DIGEST = ConfidentialSource.from_config(config).digest(
         config["inputs"]["codebook"],
         SCHEMA_DIR,
         config["latest_interview_date"],

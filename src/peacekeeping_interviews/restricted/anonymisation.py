@@ -12,7 +12,7 @@ import hmac
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,7 @@ from peacekeeping_interviews.restricted.anonymisation_report import (
     anonymisation_summary,
     report_markdown,
 )
+from peacekeeping_interviews.restricted.confidential_source import ConfidentialSource
 from peacekeeping_interviews.restricted.leak_scan import LeakError, scan_text
 from peacekeeping_interviews.restricted.normalised_text import normalise, word_text
 from peacekeeping_interviews.restricted.pseudonymisation import pseudonym_key, restricted_key
@@ -56,12 +57,7 @@ from peacekeeping_interviews.restricted.scrub import (
     comparable_name,
     name_variants,
 )
-from peacekeeping_interviews.restricted.validation import (
-    ValidatedInputs,
-    load_validated,
-    validate_inputs,
-    validation_digest,
-)
+from peacekeeping_interviews.restricted.validation import ValidatedInputs, load_validated
 from peacekeeping_interviews.stage_outputs import AnonymisationOutputs
 from peacekeeping_interviews.vocabulary import WITHHELD
 
@@ -531,8 +527,8 @@ class ConfidentialInputs:
     anonymisation stage starts from. In a workflow run the inputs were validated once, at
     start-up, and the stage trusts that product when it is of these very inputs."""
 
-    interviews: Path
-    coding: Path
+    interviews: Path | None
+    coding: Path | None
     codebook: Path
     schema_dir: Path
     settings: Mapping
@@ -543,6 +539,9 @@ class ConfidentialInputs:
     package_dir: Path | None = None
     # What the index is of (restricted_strings.index_binding), computed by the workflow at start-up.
     index_binding: str = ""
+    # A REFI-QDA project in place of the two CSV files, and the config's mapping of it.
+    qdpx: Path | None = None
+    refi_qda: Mapping = field(default_factory=dict)
 
     def anonymise(self, environ: Mapping[str, str]) -> tuple[ValidatedInputs, Release, str]:
         """Read the validated inputs, choose the key, and build the release in memory (nothing is
@@ -555,16 +554,14 @@ class ConfidentialInputs:
     def validated_inputs(self) -> ValidatedInputs:
         """The start-up check's product when there is one (refused if the inputs, schemas or
         code changed since), else the inputs validated now."""
-        checked = (
-            self.interviews,
-            self.coding,
-            self.codebook,
-            self.schema_dir,
-            self.latest_interview_date,
-        )
+        checked = (self.codebook, self.schema_dir, self.latest_interview_date)
         if self.validated is None or self.package_dir is None:
-            return validate_inputs(*checked)
-        return load_validated(self.validated, validation_digest(*checked, self.package_dir))
+            return self.source.validate(*checked)
+        return load_validated(self.validated, self.source.digest(*checked, self.package_dir))
+
+    @property
+    def source(self) -> ConfidentialSource:
+        return ConfidentialSource(self.interviews, self.coding, self.qdpx, self.refi_qda)
 
 
 def run_anonymisation(

@@ -277,9 +277,9 @@ def _coding_rows(
 ) -> tuple[list[list[str]], int]:
     """One row per segment and coder, segments numbered within each interview in the order of
     its sources and, within a source, of their start; and the number of unmatched judgements
-    (alone in their unit while the project has several coders)."""
+    (alone in their unit in a source that more than one coder coded: a single-coded interview
+    has nothing to match)."""
     texts = {source.guid: source.text for source in project.sources}
-    several = len({j.coder for j in judgements}) > 1
     rows: list[list[str]] = []
     segment_of: dict[str, int] = {}
     unmatched = 0
@@ -290,7 +290,7 @@ def _coding_rows(
         interview = id_by_source[source.guid]
         for unit in align(on_source, min_overlap):
             segment = segment_of[interview] = segment_of.get(interview, 0) + 1
-            unmatched += several and len(unit) == 1
+            unmatched += len(unit) == 1 and len({j.coder for j in on_source}) > 1
             rows += [
                 [
                     interview,

@@ -14,8 +14,10 @@ def confidential_inputs(snakemake) -> ConfidentialInputs:
     :func:`~peacekeeping_interviews.study_config.recorded_config` records them, without the
     sensitive names."""
     return ConfidentialInputs(
-        interviews=snakemake.input.interviews,
-        coding=snakemake.input.coding,
+        interviews=snakemake.input.get("interviews"),
+        coding=snakemake.input.get("coding"),
+        qdpx=snakemake.input.get("qdpx"),
+        refi_qda=snakemake.config.get("refi_qda", {}),
         codebook=snakemake.input.codebook,
         schema_dir=snakemake.params.schema_dir,
         settings=snakemake.config["anonymisation"],

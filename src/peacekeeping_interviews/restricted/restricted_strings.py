@@ -548,8 +548,9 @@ def index_binding(
     validation_digest: str, settings: Mapping, allow_list_digest: str, key_fingerprint: str
 ) -> str:
     """What a restricted-string index is of, as one SHA-256: the validated confidential inputs
-    (:func:`~peacekeeping_interviews.restricted.validation.validation_digest`), the anonymisation
-    settings as a rule's params record them, the allow-list's content and the key's fingerprint
+    (:meth:`~peacekeeping_interviews.restricted.confidential_source.ConfidentialSource.digest`),
+    the anonymisation settings as a rule's params record them, the allow-list's content and the
+    key's fingerprint
     (:func:`~peacekeeping_interviews.restricted.pseudonymisation.key_fingerprint`)."""
     document = {
         "validated_inputs": validation_digest,

@@ -18,7 +18,6 @@ messages reach the terminal and Snakemake's own log in ``.snakemake/log/``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import re
@@ -30,11 +29,11 @@ from pathlib import Path
 import pandas as pd
 
 from peacekeeping_interviews.codebook import Codebook, load_codebook
-from peacekeeping_interviews.files import file_digest, read_yaml
-from peacekeeping_interviews.module_imports import module_closure
+from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.table_schema import (
     CheckedTable,
+    TableText,
     _did_you_mean,
     _missing_file,
     confidential_columns,
@@ -73,8 +72,8 @@ class ValidatedInputs:
 
 
 def validate_inputs(
-    interviews: Path,
-    coding: Path,
+    interviews: Path | TableText,
+    coding: Path | TableText,
     codebook: Path,
     schema_dir: Path,
     latest_interview_date: str,
@@ -88,8 +87,8 @@ def validate_inputs(
     schema_dir = Path(schema_dir)
     latest = date.fromisoformat(latest_interview_date).isoformat()
     people_schema, segments_schema, book_schema = (schema_dir / n for n in VALIDATED_SCHEMAS)
-    people = read_table(Path(interviews), people_schema)
-    segments = read_table(Path(coding), segments_schema)
+    people = read_table(_table(interviews), people_schema)
+    segments = read_table(_table(coding), segments_schema)
     book, book_problems = _read_codebook(Path(codebook), book_schema)
     problems = [
         *masked(
@@ -112,6 +111,10 @@ def validate_inputs(
         codebook=book,
         synthetic=bool(typed_people["synthetic"].any()),
     )
+
+
+def _table(source: Path | TableText) -> Path | TableText:
+    return source if isinstance(source, TableText) else Path(source)
 
 
 def _has(cells: pd.DataFrame, *columns: str) -> bool:
@@ -316,27 +319,6 @@ def _read_codebook(path: Path, schema_path: Path) -> tuple[Codebook | None, list
         return load_codebook(path, read_yaml(schema_path)), []
     except InputError as error:
         return None, error.problems
-
-
-def validation_digest(
-    interviews: Path,
-    coding: Path,
-    codebook: Path,
-    schema_dir: Path,
-    latest_interview_date: str,
-    package_dir: Path,
-) -> str:
-    """What a validation's outcome depends on, as one SHA-256: the three inputs, their schemas,
-    the latest allowed date and the source of the checks (this module and what it imports)."""
-    files = [
-        Path(interviews),
-        Path(coding),
-        Path(codebook),
-        *(Path(schema_dir) / name for name in VALIDATED_SCHEMAS),
-        *module_closure(Path(package_dir) / "restricted" / "validation.py", Path(package_dir)),
-    ]
-    lines = [f"{file_digest(f)}  {f.name}" for f in files] + [latest_interview_date]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def keep_validated(validated: ValidatedInputs, product: Path, digest: str) -> bool:

@@ -1,0 +1,476 @@
+"""The synthetic example as a QDA program would export it: a REFI-QDA project (``.qdpx``), the
+same data as the CSV route's two tables, and the ``refi_qda`` config section that maps one onto
+the other.
+
+The QDA route has to be tested against something it did not produce itself, so the tables here
+are written from this module's own model of the project (where each passage sits in each
+transcript, which coder selected which characters), never by importing the project. A test then
+imports the project and must get these tables back exactly.
+
+The project follows the conventions of QDA programs rather than of the contract: a nested
+codebook (one uncodable parent per codebook group, the codes as children named by their labels,
+and a ``Direction`` parent whose children are applied to the same selection), one case per
+interview with variables named as a person would type them (consent in words), one transcript per
+interview, and two coders whose selections of a double-coded passage differ by a few characters,
+as two people's selections do. Everything in it is invented and says so: the project's name,
+every transcript's name and first line, and a ``Synthetic`` case variable.
+
+A pure function of its arguments: GUIDs are UUID5 of stable keys, all draws come from one
+``numpy.random.default_rng(seed)``, so the same inputs give the same dataclasses and, through
+:func:`~peacekeeping_interviews.qda_exchange.write_qdpx`, the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from peacekeeping_interviews.codebook import Code, Codebook, load_codebook
+from peacekeeping_interviews.examples.synthetic import (
+    DEFAULT_INTERVIEWS,
+    DEFAULT_SEED,
+    generate_example_data,
+)
+from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
+from peacekeeping_interviews.qda_exchange import (
+    QdaCase,
+    QdaCode,
+    QdaCoding,
+    QdaProject,
+    QdaSelection,
+    QdaSource,
+    QdaUser,
+    QdaVariable,
+    VariableValue,
+    write_qdpx,
+)
+
+PROJECT_NAME = "Synthetic example project (invented interviews, no real people)"
+SOURCE_NAME = "{interview_id} transcript (synthetic)"
+# Fixed, so that GUIDs are the same on every machine and run (UUID5 of a stable key under it).
+GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "synthetic-qda.peacekeeping-interviews.invalid")
+MIN_OVERLAP = 0.5
+
+# Contract column -> case variable, as a person would name it in a QDA program.
+VARIABLE_NAMES = {
+    "date": "Date", "location": "Location", "consent": "Consent", "name": "Name",
+    "public_role": "Public role", "descriptor": "Descriptor", "status": "Status",
+    "level": "Level", "function": "Function", "posting": "Posting", "missions": "Missions",
+    "years_at_duty_station": "Years at duty station", "region_of_origin": "Region of origin",
+    "interviewer": "Interviewer", "notes": "Notes", "synthetic": "Synthetic",
+}  # fmt: skip
+BOOLEAN_COLUMNS = frozenset({"synthetic"})
+# Consent tiers as words in a case variable; the mapping's ``values`` translates them back.
+CONSENT_WORDS = {"named": "Named", "descriptor": "Descriptor only", "anonymous": "Anonymous"}
+RESPONSE_GROUP = "Response types"
+THEME_GROUP = "Themes"
+DIRECTION_GROUP = "Direction"
+# A direction of "none" has no code: no direction coding on a selection means none.
+DIRECTION_CODES = {"confrontational": "Confrontational", "conciliatory": "Conciliatory"}
+
+HEADER = "Synthetic transcript of interview {interview_id}: invented text, no real conversation.\n"
+INTERVIEWER = "Interviewer: "
+INTERVIEWEE = "Interviewee: "
+CLOSING = "Interviewer: Thank you. That is the end of this synthetic transcript.\n"
+QUESTIONS = (
+    "How did the mission respond?",
+    "What shaped that decision, in your view?",
+    "Can you say more about that?",
+    "How did headquarters see it at the time?",
+    "What happened after that?",
+    "Was that typical of your work there?",
+)
+# Said after each passage; at least END_LATE + 1 characters, so a late end stays in the line.
+TAILS = (
+    " That is how I remember it.",
+    " It was not a simple time.",
+    " Others may tell it differently.",
+    " We talked about it for weeks.",
+    " I still think about it.",
+)
+# A passage for a segment whose coding row has no excerpt, around the code's label.
+PASSAGES = (
+    "Looking back, a lot of it had to do with {label}.",
+    "If you ask me what mattered most, I would say {label}.",
+    "We came back to {label} more often than to anything else that year.",
+    "It is hard to explain what we did without talking about {label}.",
+)
+# How far another coder's selection of a double-coded passage may be off the passage: starting up
+# to START_EARLY characters early (into the speaker label) or START_LATE late, ending up to
+# END_EARLY early or END_LATE late. Shrinking is also capped at a quarter of the passage, so the
+# spans always share well over MIN_OVERLAP of the shorter.
+START_EARLY, START_LATE, END_EARLY, END_LATE = 3, 6, 6, 4
+
+
+@dataclass(frozen=True)
+class ExampleQda:
+    """A synthetic QDA project, the same data as the CSV route's tables, and the ``refi_qda``
+    config section (a plain, YAML-able dict) that maps the project onto the contract."""
+
+    project: QdaProject
+    interviews_csv: str
+    coding_csv: str
+    mapping: dict
+
+
+@dataclass(frozen=True)
+class _Span:
+    """One coding row placed in its transcript: the characters its coder selected."""
+
+    interview_id: str
+    segment: int
+    coder: str
+    code: str
+    direction: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """The project's codebook, and its paths mapped to codebook codes and to directions."""
+
+    codes: tuple[QdaCode, ...]
+    to_code: dict[str, str]
+    to_direction: dict[str, str]
+
+    def guid(self, path: str) -> str:
+        return _guid("code", path)
+
+    def code_guid(self, code_id: str) -> str:
+        """The GUID of the project code of a codebook code; ``ValueError`` for an id the
+        codebook lacks (the project could not code it)."""
+        paths = {t: p for p, t in self.to_code.items()}
+        if code_id not in paths:
+            raise ValueError(f"a code of the codebook, got {code_id!r}")
+        return self.guid(paths[code_id])
+
+    def direction_guid(self, direction: str) -> str:
+        return self.guid({t: p for p, t in self.to_direction.items()}[direction])
+
+
+def example_qda(
+    interviews: pd.DataFrame,
+    coding: pd.DataFrame,
+    codebook: Codebook,
+    seed: int = DEFAULT_SEED,
+) -> ExampleQda:
+    """The example's tables as a REFI-QDA project, with the CSV tables and the mapping that the
+    import of that project must reproduce. A pure function of its arguments.
+
+    ``interviews`` and ``coding`` are in the input layout (as :func:`generate_example_data`
+    makes them). Segments of an interview must be numbered 1, 2, ... without gaps, because the
+    import numbers them by position; excerpts become passages of the transcripts, and a row
+    without one gets an invented sentence around its code's label. Raises ``ValueError`` for
+    data the project cannot express (an unknown column, consent, interview or code, gaps in
+    segment numbers, a code label with "/", two codes of one group with the same label, or a
+    category named like the direction parent)."""
+    rng = np.random.default_rng(seed)
+    codes = _codebook_codes(codebook)
+    cells = _interview_cells(interviews)
+    rows = _coding_rows(coding, {row["interview_id"] for row in cells})
+    labels = {code.id: code.label for code in codebook.codes}
+    texts: dict[str, str] = {}
+    spans: list[_Span] = []
+    for row in cells:
+        interview_id = row["interview_id"]
+        texts[interview_id], placed = _transcript(
+            rng, interview_id, rows.get(interview_id, []), labels
+        )
+        spans += placed
+    coders = sorted({span.coder for span in spans})
+    project = QdaProject(
+        name=PROJECT_NAME,
+        users=tuple(QdaUser(_guid("user", coder), coder) for coder in coders),
+        codes=codes.codes,
+        variables=_variables([c for c in interviews.columns if c != "interview_id"]),
+        cases=tuple(_case(row) for row in cells),
+        sources=tuple(_source(interview_id, text) for interview_id, text in texts.items()),
+        selections=tuple(_selection(span, codes) for span in spans),
+    )
+    return ExampleQda(
+        project=project,
+        interviews_csv=csv_text(interviews),
+        coding_csv=_coding_csv(spans, texts),
+        mapping=_mapping(list(interviews.columns), codes),
+    )
+
+
+def write_example_qda(
+    out: Path,
+    *,
+    codebook_path: Path,
+    schema_dir: Path,
+    n_interviews: int = DEFAULT_INTERVIEWS,
+    seed: int = DEFAULT_SEED,
+) -> None:
+    """Write ``project.qdpx``, ``interviews.csv``, ``coding.csv`` and ``refi_qda.yaml`` to
+    ``out``, all or none, from the example :func:`generate_example_data` draws with ``seed``.
+
+    The codebook is validated first, so a bad codebook stops with an :class:`InputError` before
+    any file is touched."""
+    codebook = load_codebook(codebook_path, read_yaml(Path(schema_dir) / "codebook.schema.yaml"))
+    data = generate_example_data(codebook, n_interviews, seed)
+    example = example_qda(data.interviews, data.coding, codebook, seed)
+    out = Path(out)
+    comment = "# The refi_qda config section for the synthetic example project.qdpx beside it.\n"
+    write_all_or_nothing(
+        {
+            out / "project.qdpx": write_qdpx(example.project),
+            out / "interviews.csv": example.interviews_csv,
+            out / "coding.csv": example.coding_csv,
+            out / "refi_qda.yaml": comment
+            + yaml.safe_dump(example.mapping, sort_keys=False, allow_unicode=True),
+        }
+    )
+
+
+def _guid(*key: object) -> str:
+    """A GUID in canonical 8-4-4-4-12 form that depends on ``key`` alone (reproducible)."""
+    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in key)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Codebook
+
+
+def _group(code: Code, categories: dict[str, str]) -> str:
+    """The parent code a codebook code sits under: its factor category, or its kind."""
+    if code.kind == "factor":
+        return categories[code.category or ""]
+    return RESPONSE_GROUP if code.kind == "response" else THEME_GROUP
+
+
+def _codebook_codes(codebook: Codebook) -> _Codes:
+    """Parent codes (not codable) each followed by its children, in codebook order, then the
+    ``Direction`` parent and its children. Paths must be unique: the mapping refers to them."""
+    categories = dict(codebook.categories)
+    groups: dict[str, list[Code]] = {}
+    for code in codebook.codes:
+        groups.setdefault(_group(code, categories), []).append(code)
+    if DIRECTION_GROUP in groups:
+        raise ValueError(f"a codebook group other than {DIRECTION_GROUP!r}, the directions' own")
+    # (parent name, its children as (name, code id or direction, description))
+    tree: list[tuple[str, list[tuple[str, str, str | None]]]] = [
+        (group, [(c.label, c.id, f"codebook id {c.id}") for c in members])
+        for group, members in groups.items()
+    ]
+    directions: list[tuple[str, str, str | None]] = [
+        (label, direction, None) for direction, label in DIRECTION_CODES.items()
+    ]
+    tree.append((DIRECTION_GROUP, directions))
+    codes: list[QdaCode] = []
+    targets: dict[str, str] = {}
+    for group, children in tree:
+        parent = QdaCode(_guid("code", group), group, group, None, False)
+        codes.append(parent)
+        for label, target, description in children:
+            path = _path(group, label, targets)
+            codes.append(QdaCode(_guid("code", path), label, path, description, True, parent.guid))
+            targets[path] = target
+    to_direction = {p: t for p, t in targets.items() if p.startswith(DIRECTION_GROUP + "/")}
+    to_code = {p: t for p, t in targets.items() if p not in to_direction}
+    return _Codes(tuple(codes), to_code, to_direction)
+
+
+def _path(group: str, label: str, taken: dict[str, str]) -> str:
+    """``group/label``; a ``ValueError`` when a name holds "/" or the path is already taken
+    (the mapping could not tell the codes apart)."""
+    if "/" in group or "/" in label:
+        raise ValueError(f"a code or group name without '/', got {group!r} / {label!r}")
+    path = f"{group}/{label}"
+    if path in taken:
+        raise ValueError(f"one code per path, got {path!r} twice")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+
+
+def _interview_cells(interviews: pd.DataFrame) -> list[dict[str, str]]:
+    """The interview rows as the CSV route writes their cells (the case variables must hold the
+    same text, so they are read back from that text rather than formatted a second time)."""
+    unknown = [c for c in interviews.columns if c != "interview_id" and c not in VARIABLE_NAMES]
+    if unknown or "interview_id" not in interviews.columns:
+        raise ValueError(f"the interview columns of the input layout, got also {unknown}")
+    return list(csv.DictReader(io.StringIO(csv_text(interviews))))
+
+
+def _variables(columns: list[str]) -> tuple[QdaVariable, ...]:
+    return tuple(
+        QdaVariable(
+            _guid("variable", VARIABLE_NAMES[column]),
+            VARIABLE_NAMES[column],
+            "Boolean" if column in BOOLEAN_COLUMNS else "Text",
+        )
+        for column in columns
+    )
+
+
+def _variable_value(column: str, cell: str) -> VariableValue:
+    """A cell as a person would enter it: consent in words, a flag as a truth value."""
+    if column in BOOLEAN_COLUMNS:
+        return cell == "true"
+    if column == "consent":
+        if cell not in CONSENT_WORDS:
+            raise ValueError(f"a consent of {sorted(CONSENT_WORDS)}, got {cell!r}")
+        return CONSENT_WORDS[cell]
+    return cell
+
+
+def _case(row: dict[str, str]) -> QdaCase:
+    """A case named by its interview id; an empty cell gives no value for its variable, as a
+    QDA program leaves an attribute unset."""
+    interview_id = row["interview_id"]
+    values = tuple(
+        (VARIABLE_NAMES[column], _variable_value(column, cell))
+        for column, cell in row.items()
+        if column != "interview_id" and cell != ""
+    )
+    return QdaCase(_guid("case", interview_id), interview_id, values, (_source_guid(interview_id),))
+
+
+def _source_guid(interview_id: str) -> str:
+    return _guid("source", interview_id)
+
+
+def _source(interview_id: str, text: str) -> QdaSource:
+    name = SOURCE_NAME.format(interview_id=interview_id)
+    return QdaSource(_source_guid(interview_id), name, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Transcripts and selections
+
+
+# One coding row as the transcript needs it: (segment, coder, code, direction, excerpt).
+_Row = tuple[int, str, str, str, str]
+
+
+def _coding_rows(coding: pd.DataFrame, interview_ids: set[str]) -> dict[str, list[_Row]]:
+    """The coding rows by interview, sorted by segment and coder; ``ValueError`` for a row of
+    an unknown interview or segments not numbered 1, 2, ... (the import numbers by position)."""
+    rows: dict[str, list[_Row]] = {}
+    for record in coding.itertuples(index=False):
+        excerpt = record.excerpt if isinstance(record.excerpt, str) else ""
+        row = (int(record.segment), str(record.coder), str(record.code), str(record.direction))
+        rows.setdefault(str(record.interview_id), []).append((*row, excerpt))
+    for interview_id, interview_rows in rows.items():
+        interview_rows.sort(key=lambda row: row[:2])
+        segments = sorted({row[0] for row in interview_rows})
+        if interview_id not in interview_ids or segments != list(range(1, len(segments) + 1)):
+            raise ValueError(f"segments 1, 2, ... of a known interview, got {interview_id!r}")
+    return rows
+
+
+def _passage(rng: np.random.Generator, rows: list[_Row], labels: dict[str, str]) -> str:
+    """The segment's excerpt (its first coder's, when they differ), else an invented sentence
+    around the first coder's code."""
+    excerpt = next((row[4] for row in rows if row[4]), "")
+    if excerpt:
+        return excerpt
+    label = labels.get(rows[0][2], rows[0][2])
+    label = label[0].lower() + label[1:] if label[1:2].islower() else label
+    return str(PASSAGES[rng.integers(len(PASSAGES))]).format(label=label)
+
+
+def _transcript(
+    rng: np.random.Generator, interview_id: str, rows: list[_Row], labels: dict[str, str]
+) -> tuple[str, list[_Span]]:
+    """An invented exchange of questions and answers, one answer per segment in segment order,
+    and every coding row's span over its segment's passage."""
+    parts = [HEADER.format(interview_id=interview_id)]
+    length = len(parts[0])
+    spans: list[_Span] = []
+    for segment in sorted({row[0] for row in rows}):
+        members = [row for row in rows if row[0] == segment]
+        question = INTERVIEWER + str(QUESTIONS[rng.integers(len(QUESTIONS))]) + "\n"
+        passage = _passage(rng, members, labels)
+        answer = INTERVIEWEE + passage + str(TAILS[rng.integers(len(TAILS))]) + "\n"
+        start = length + len(question) + len(INTERVIEWEE)
+        bounds = _coder_bounds(rng, start, start + len(passage), len(members))
+        spans += [
+            _Span(interview_id, segment, coder, code, direction, *bound)
+            for (_, coder, code, direction, _), bound in zip(members, bounds)
+        ]
+        parts += [question, answer]
+        length += len(question) + len(answer)
+    parts.append(CLOSING)
+    return "".join(parts), spans
+
+
+def _coder_bounds(
+    rng: np.random.Generator, start: int, end: int, n_coders: int
+) -> list[tuple[int, int]]:
+    """Each coder's (start, end) over a passage: one coder, drawn, selects it exactly; every
+    other starts or ends a few characters off (never both exact), within the answer's line."""
+    exact = int(rng.integers(n_coders)) if n_coders > 1 else 0
+    shrink = min(START_LATE, END_EARLY, (end - start) // 4)
+    bounds = []
+    for coder in range(n_coders):
+        early_start, late_end = 0, 0
+        while coder != exact and early_start == late_end == 0:
+            early_start = int(rng.integers(-shrink, START_EARLY + 1))
+            late_end = int(rng.integers(-shrink, END_LATE + 1))
+        bounds.append((start - early_start, end + late_end))
+    return bounds
+
+
+def _selection(span: _Span, codes: _Codes) -> QdaSelection:
+    """The coder's selection with their code and, unless the direction is none, the direction
+    code on the same selection (by the same user)."""
+    key = (span.interview_id, span.segment, span.coder)
+    user = _guid("user", span.coder)
+    code = codes.code_guid(span.code)
+    codings = [QdaCoding(_guid("coding", *key, "code"), code, user)]
+    if span.direction in DIRECTION_CODES:
+        direction = codes.direction_guid(span.direction)
+        codings.append(QdaCoding(_guid("coding", *key, "direction"), direction, user))
+    source = _source_guid(span.interview_id)
+    return QdaSelection(
+        _guid("selection", *key), source, span.start, span.end, user, tuple(codings)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The CSV route's coding table and the mapping
+
+
+def _coding_csv(spans: Iterable[_Span], texts: dict[str, str]) -> str:
+    """The coding table of the input layout, each excerpt the coder's own selection. The spans
+    are already in the table's order: interviews as listed, then segment, then coder."""
+    table = pd.DataFrame(
+        [
+            (
+                s.interview_id,
+                s.segment,
+                s.coder,
+                s.code,
+                s.direction,
+                texts[s.interview_id][s.start : s.end],
+            )
+            for s in spans
+        ],
+        columns=["interview_id", "segment", "coder", "code", "direction", "excerpt"],
+    )
+    return csv_text(table)
+
+
+def _mapping(columns: list[str], codes: _Codes) -> dict:
+    """The ``refi_qda`` section: the interview id is the case's name, so it is not a variable."""
+    return {
+        "variables": {c: VARIABLE_NAMES[c] for c in columns if c != "interview_id"},
+        "values": {"consent": {word: tier for tier, word in CONSENT_WORDS.items()}},
+        "codes": dict(codes.to_code),
+        "directions": dict(codes.to_direction),
+        "min_overlap": MIN_OVERLAP,
+    }
