@@ -4,6 +4,7 @@ workflow through the config's ``refi_qda`` mapping, gives the release that its C
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ def _release(project: Path, config: Path) -> dict[str, bytes]:
     result = snakemake(*target, "--cores", "2", cwd=project, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     release = {name: (project / "data" / "anonymised" / name).read_bytes() for name in RELEASE}
+    release["report.json"] = (project / "results" / "anonymisation" / "report.json").read_bytes()
     snakemake(*target, "--delete-all-output", cwd=project)
     return release
 
@@ -68,5 +70,13 @@ def test_a_qda_project_gives_the_release_its_csv_twin_gives(tmp_path):
     from_qda = _release(
         project, _config(project, {"qdpx": "data/example-qda/project.qdpx"}, mapping)
     )
+    qda_report, csv_report = (json.loads(r.pop("report.json")) for r in (from_qda, from_csv))
     assert from_qda == from_csv
+    assert "qda_import" not in csv_report
+    assert qda_report["qda_import"] == {
+        "project": "project.qdpx",
+        "min_overlap": 0.5,
+        "unmatched_codings": 0,
+        "mapped_codes_never_applied": qda_report["qda_import"]["mapped_codes_never_applied"],
+    }
     assert b"synthetic" in from_qda["interviews.csv"]

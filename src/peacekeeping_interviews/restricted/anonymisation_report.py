@@ -50,6 +50,7 @@ def anonymisation_summary(
             "restricted_strings": release.restricted.counts(),
             "leaks": 0,
         },
+        **({"qda_import": dict(validated.qda_import)} if validated.qda_import else {}),
     }
 
 
@@ -184,5 +185,22 @@ def report_markdown(summary: Mapping) -> str:
         f"- Files scanned: {', '.join(summary['leak_scan']['files_scanned'])}",
         f"- Leaks found: {summary['leak_scan']['leaks']}",
         "",
+        *qda_import_markdown(summary.get("qda_import")),
     ]
     return "\n".join(lines)
+
+
+def qda_import_markdown(counts: Mapping | None) -> list[str]:
+    """What importing the coders' REFI-QDA project counted, when the inputs were one."""
+    if not counts:
+        return []
+    never = ", ".join(counts["mapped_codes_never_applied"]) or "none"
+    return [
+        "## Coding imported from a QDA project",
+        "",
+        f"- Project: {counts['project']}; coders' codings of one transcript are one segment when "
+        f"their spans share at least {counts['min_overlap']:g} of the shorter",
+        f"- Codings no other coder of the same transcript matched: {counts['unmatched_codings']}",
+        f"- Mapped codes never applied: {never}",
+        "",
+    ]

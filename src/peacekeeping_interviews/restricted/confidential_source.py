@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from peacekeeping_interviews.files import file_digest, read_yaml
@@ -87,8 +87,17 @@ class ConfidentialSource:
     ) -> ValidatedInputs:
         """The tables, validated (see :func:`~peacekeeping_interviews.restricted.validation.
         validate_inputs`)."""
-        interviews, coding, _ = self.tables(schema_dir)
-        return validate_inputs(interviews, coding, codebook, schema_dir, latest_interview_date)
+        interviews, coding, imported = self.tables(schema_dir)
+        validated = validate_inputs(interviews, coding, codebook, schema_dir, latest_interview_date)
+        if imported is None:
+            return validated
+        counts = {
+            "project": self.qdpx.name if self.qdpx else "",
+            "min_overlap": QdaMapping.from_config(self.refi_qda).min_overlap,
+            "unmatched_codings": imported.unmatched,
+            "mapped_codes_never_applied": list(imported.unused_codes),
+        }
+        return replace(validated, qda_import=counts)
 
     def digest(
         self, codebook: Path, schema_dir: Path, latest_interview_date: str, package_dir: Path

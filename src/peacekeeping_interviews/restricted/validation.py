@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import pickle
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +69,8 @@ class ValidatedInputs:
     coding: pd.DataFrame
     codebook: Codebook
     synthetic: bool
+    # What importing a REFI-QDA project counted (shareable numbers and code ids; empty for CSVs).
+    qda_import: Mapping = field(default_factory=dict)
 
 
 def validate_inputs(
