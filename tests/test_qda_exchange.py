@@ -403,7 +403,7 @@ BAD_INPUTS = {
     "unknown code": (
         lambda: edited(f'<CodeRef targetGUID="{MANDATE}"/>', f'<CodeRef targetGUID="{UNKNOWN}"/>'),
         [
-            "TextSource 'Interview 1'",
+            "TextSource 'I… 1… (11 characters)'",
             SOURCE_1,
             guid(60),
             f"Coding (guid {guid(70)})",
@@ -420,11 +420,11 @@ BAD_INPUTS = {
             f'endPosition="{FILE_SELECTION[1]}" creatingUser="{USER_B}"',
             f'endPosition="{FILE_SELECTION[1]}" creatingUser="{UNKNOWN}"',
         ),
-        ["TextSource 'Interview 2'", SOURCE_2, guid(61), "creatingUser", UNKNOWN],
+        ["TextSource 'I… 2… (11 characters)'", SOURCE_2, guid(61), "creatingUser", UNKNOWN],
     ),
     "end beyond the text": (
         lambda: edited(f'endPosition="{INLINE_SELECTION[1]}"', 'endPosition="9999"'),
-        ["TextSource 'Interview 1'", guid(60), "endPosition", f"text of {len(TEXT_1)} characters"],
+        ["TextSource 'I… 1… (11 characters)'", guid(60), "endPosition", f"text of {len(TEXT_1)} characters"],
     ),
     "start after end": (
         lambda: edited(
@@ -440,27 +440,27 @@ BAD_INPUTS = {
         lambda: edited(
             f'<SourceRef targetGUID="{SOURCE_2}"/>', f'<SourceRef targetGUID="{UNKNOWN}"/>'
         ),
-        ["Case 'Participant 2'", CASE_2, "SourceRef", UNKNOWN],
+        ["Case 'P… 2… (13 characters)'", CASE_2, "SourceRef", UNKNOWN],
     ),
     "case refers to an unknown variable": (
         lambda: edited(
             f'<VariableRef targetGUID="{YEARS}"/>', f'<VariableRef targetGUID="{UNKNOWN}"/>'
         ),
-        ["Case 'Participant 1'", CASE_1, "VariableRef", UNKNOWN],
+        ["Case 'P… 1… (13 characters)'", CASE_1, "VariableRef", UNKNOWN],
     ),
     "plainTextPath file missing": (
         lambda: exported(files={f"sources/{SOURCE_2}.txt": None}),
-        ["TextSource 'Interview 2'", SOURCE_2, "plainTextPath", f"sources/{SOURCE_2}.txt"],
+        ["TextSource 'I… 2… (11 characters)'", SOURCE_2, "plainTextPath", f"sources/{SOURCE_2}.txt"],
     ),
     "plainTextPath outside the archive": (
         lambda: edited(
             f'plainTextPath="internal://{SOURCE_2}.txt"', 'plainTextPath="absolute:///tmp/x.txt"'
         ),
-        ["TextSource 'Interview 2'", SOURCE_2, "absolute:///tmp/x.txt", "internal://"],
+        ["TextSource 'I… 2… (11 characters)'", SOURCE_2, "absolute:///tmp/x.txt", "internal://"],
     ),
     "source file not UTF-8": (
         lambda: exported(files={f"sources/{SOURCE_2}.txt": "Leave was short".encode("utf-16")}),
-        ["TextSource 'Interview 2'", SOURCE_2, "invalid UTF-8 at byte 0"],
+        ["TextSource 'I… 2… (11 characters)'", SOURCE_2, "invalid UTF-8 at byte 0"],
     ),
     "member path with ..": (
         lambda: exported(files={"sources/../../outside.txt": b"x"}),
@@ -475,7 +475,7 @@ BAD_INPUTS = {
             "</Sources>",
             f'<PDFSource guid="{guid(52)}" name="Scan" path="internal://s.pdf"/></Sources>',
         ),
-        ["PDFSource 'Scan'", guid(52), "a TextSource"],
+        ["PDFSource 'S… (4 characters)'", guid(52), "a TextSource"],
     ),
     "whole-source coding": (
         lambda: edited(
@@ -483,7 +483,7 @@ BAD_INPUTS = {
             "</PlainTextSelection>\n"
             f'<Coding guid="{guid(75)}"><CodeRef targetGUID="{CAREER}"/></Coding></TextSource>',
         ),
-        ["TextSource 'Interview 1'", SOURCE_1, "no whole-source Coding"],
+        ["TextSource 'I… 1… (11 characters)'", SOURCE_1, "no whole-source Coding"],
     ),
     "duplicate guid": (
         lambda: edited(f'<User guid="{USER_B}"', f'<User guid="{USER_A}"'),

@@ -76,6 +76,7 @@ from xsdata.formats.dataclass.serializers.config import SerializerConfig
 from xsdata.models.datatype import XmlDate, XmlDateTime
 from xsdata_pydantic.bindings import XmlParser, XmlSerializer
 
+from peacekeeping_interviews.masking import mask
 from peacekeeping_interviews.problems import InputError, Problem
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -108,6 +109,14 @@ _VALUE_FIELDS: dict[str, str] = {
     "Float": "float_value",
     "Date": "date_value",
     "DateTime": "date_time_value",
+}
+_NAMED_AFTER_PEOPLE = {
+    "Case",
+    "TextSource",
+    "PDFSource",
+    "PictureSource",
+    "AudioSource",
+    "VideoSource",
 }
 _NON_TEXT_SOURCES = {
     "PDFSource": "pdfsource",
@@ -353,7 +362,11 @@ def _parse_document(data: bytes, file: str, where: str | None, root_tag: str, mo
 
 
 def _label(kind: str, name: str | None, guid: str) -> str:
-    """How an element is named in a message: kind, name (when it has one) and GUID."""
+    """How an element is named in a message: kind, name (when it has one) and GUID. A case or a
+    source is often named after the person interviewed, so its name shows masked (initials and
+    length), as a confidential cell does; the GUID finds it in the QDA program."""
+    if name and kind in _NAMED_AFTER_PEOPLE:
+        name = mask(name, kind)
     return f"{kind} {name!r} (guid {guid})" if name else f"{kind} (guid {guid})"
 
 

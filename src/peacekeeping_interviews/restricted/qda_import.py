@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from peacekeeping_interviews.masking import mask
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.qda_exchange import (
     QdaCase,
@@ -132,7 +133,10 @@ def qda_tables(
 
 
 def _element(kind: str, name: str, guid: str) -> str:
-    return f"{kind} '{name}' (guid {guid})"
+    """An element as a message names it; a case's or a source's name (often the interviewee's)
+    masked to initials and length."""
+    shown = mask(name, kind) if kind in ("case", "source") else name
+    return f"{kind} '{shown}' (guid {guid})"
 
 
 def _interview_rows(
