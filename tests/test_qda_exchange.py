@@ -424,7 +424,12 @@ BAD_INPUTS = {
     ),
     "end beyond the text": (
         lambda: edited(f'endPosition="{INLINE_SELECTION[1]}"', 'endPosition="9999"'),
-        ["TextSource 'I… 1… (11 characters)'", guid(60), "endPosition", f"text of {len(TEXT_1)} characters"],
+        [
+            "TextSource 'I… 1… (11 characters)'",
+            guid(60),
+            "endPosition",
+            f"text of {len(TEXT_1)} characters",
+        ],
     ),
     "start after end": (
         lambda: edited(
@@ -450,7 +455,12 @@ BAD_INPUTS = {
     ),
     "plainTextPath file missing": (
         lambda: exported(files={f"sources/{SOURCE_2}.txt": None}),
-        ["TextSource 'I… 2… (11 characters)'", SOURCE_2, "plainTextPath", f"sources/{SOURCE_2}.txt"],
+        [
+            "TextSource 'I… 2… (11 characters)'",
+            SOURCE_2,
+            "plainTextPath",
+            f"sources/{SOURCE_2}.txt",
+        ],
     ),
     "plainTextPath outside the archive": (
         lambda: edited(
