@@ -17,6 +17,7 @@ import pytest
 from pyrefiqda.models import CodeBook, Project
 from xsdata_pydantic.bindings import XmlParser
 
+from peacekeeping_interviews import qda_exchange
 from peacekeeping_interviews.problems import InputError
 from peacekeeping_interviews.qda_exchange import (
     CODEBOOK_NAMESPACE,
@@ -459,14 +460,14 @@ BAD_INPUTS = {
             "TextSource 'I… 2… (11 characters)'",
             SOURCE_2,
             "plainTextPath",
-            f"sources/{SOURCE_2}.txt",
+            "a zip member of that name in sources/",
         ],
     ),
     "plainTextPath outside the archive": (
         lambda: edited(
             f'plainTextPath="internal://{SOURCE_2}.txt"', 'plainTextPath="absolute:///tmp/x.txt"'
         ),
-        ["TextSource 'I… 2… (11 characters)'", SOURCE_2, "absolute:///tmp/x.txt", "internal://"],
+        ["TextSource 'I… 2… (11 characters)'", SOURCE_2, "a… (21 characters)", "internal://"],
     ),
     "source file not UTF-8": (
         lambda: exported(files={f"sources/{SOURCE_2}.txt": "Leave was short".encode("utf-16")}),
@@ -535,3 +536,23 @@ def test_bad_codebook_is_an_input_error():
     with pytest.raises(InputError) as caught:
         read_qdc(nameless.encode("utf-8"), "export.qdc")
     assert "name: Field required" in str(caught.value)
+
+
+def test_two_sources_reading_one_file_are_refused():
+    """A small zip whose sources all read one large member would fill the memory."""
+    qde = EXPORTED_QDE.replace(
+        'name="Interview 1" ',
+        f'name="Interview 1" plainTextPath="internal://{SOURCE_2}.txt" ',
+        1,
+    )
+    assert qde != EXPORTED_QDE
+    (problem,) = [p for p in read_problems(exported(qde)) if "several sources" in p]
+    assert SOURCE_1 in problem and SOURCE_2 in problem
+
+
+def test_a_project_that_unpacks_to_too_much_is_refused(monkeypatch):
+    monkeypatch.setattr(qda_exchange, "MAX_PROJECT_BYTES", len(TEXT_2))
+    monkeypatch.setattr(qda_exchange, "MAX_XML_BYTES", 100)
+    problems = read_problems(exported())
+    assert any("bytes unpacked" in p and "at most 1 GiB" in p for p in problems)
+    assert any("'project.qde'" in p and "at most 64 MiB of XML" in p for p in problems)

@@ -21,13 +21,14 @@ CodeKind = Literal["factor", "response", "theme"]
 @dataclass(frozen=True)
 class Code:
     """One code: a factor (with its category), a response type (with its rank on the spectrum)
-    or a theme."""
+    or a theme, with its definition as the codebook file writes it."""
 
     id: str
     label: str
     kind: CodeKind
     category: str | None = None
     rank: int | None = None
+    definition: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,27 @@ def parse_codebook(document: dict) -> Codebook:
     codes: list[Code] = []
     for category in document["categories"]:
         for factor in category["factors"]:
-            codes.append(Code(factor["id"], factor["label"], "factor", category=category["id"]))
+            codes.append(
+                Code(
+                    factor["id"],
+                    factor["label"],
+                    "factor",
+                    category=category["id"],
+                    definition=factor["definition"],
+                )
+            )
     for rank, response in enumerate(document["responses"], start=1):
-        codes.append(Code(response["id"], response["label"], "response", rank=rank))
+        codes.append(
+            Code(
+                response["id"],
+                response["label"],
+                "response",
+                rank=rank,
+                definition=response["definition"],
+            )
+        )
     for theme in document["themes"]:
-        codes.append(Code(theme["id"], theme["label"], "theme"))
+        codes.append(Code(theme["id"], theme["label"], "theme", definition=theme["definition"]))
     framework = document["framework"]
     return Codebook(
         framework_id=framework["id"],

@@ -86,6 +86,10 @@ SOURCES_FOLDER = "sources/"
 INTERNAL = "internal://"
 # A member larger than this is refused unread (a zip bomb must not exhaust memory).
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
+# What a project may unpack to in all, and its project.qde alone (parsed into a tree, XML takes
+# tens of times its size in memory): a zip of a few hundred kilobytes can declare gigabytes.
+MAX_PROJECT_BYTES = 1024 * 1024 * 1024
+MAX_XML_BYTES = 64 * 1024 * 1024
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_UNIX = 3  # ZipInfo.create_system: fixed, since the default depends on the platform
 ZIP_FILE_MODE = 0o100644 << 16
@@ -273,6 +277,13 @@ def _open_archive(data: bytes, file: str) -> zipfile.ZipFile:
     problems = _member_problems(archive.namelist(), file)
     if PROJECT_MEMBER not in archive.namelist():
         problems.append(_missing_member(file, PROJECT_MEMBER))
+    elif (size := archive.getinfo(PROJECT_MEMBER).file_size) > MAX_XML_BYTES:
+        where = f"zip member {PROJECT_MEMBER!r}"
+        problems.append(Problem(file, where, None, f"{size} bytes", "at most 64 MiB of XML"))
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_PROJECT_BYTES:
+        expected = "at most 1 GiB unpacked in all"
+        problems.append(Problem(file, None, None, f"{total} bytes unpacked", expected))
     _raise_if(problems)
     return archive
 
@@ -464,11 +475,12 @@ def _internal_text(
     """The text of ``internal://<file>``: ``sources/<file>`` inside the zip, never the disk."""
     if not path.startswith(INTERNAL) or _escapes(path.removeprefix(INTERNAL)):
         expected = "internal://<file> (a file inside the .qdpx; no other file is read)"
-        return None, [Problem(file, where, "plainTextPath", path, expected)]
+        return None, [Problem(file, where, "plainTextPath", mask(path, "path"), expected)]
     member = SOURCES_FOLDER + path.removeprefix(INTERNAL)
     data = _read_member(archive, member, file)
     if data is None:
-        return None, [Problem(file, where, "plainTextPath", path, f"a zip member {member!r}")]
+        expected = "a zip member of that name in sources/"
+        return None, [Problem(file, where, "plainTextPath", mask(path, "path"), expected)]
     if isinstance(data, Problem):
         return None, [data]
     return _decoded(data, file, where)
@@ -523,6 +535,26 @@ def _unsupported_sources(container: Any, file: str) -> list[Problem]:
     ]
 
 
+def _shared_files(container: Any, file: str) -> list[Problem]:
+    """Two text sources reading one file: each source has a file of its own in a project, and a
+    member read again and again is how a small zip fills the memory."""
+    by_path: dict[str, list[Any]] = {}
+    for element in _items(container, "text_source"):
+        if element.plain_text_path is not None:
+            by_path.setdefault(element.plain_text_path, []).append(element)
+    return [
+        Problem(
+            file,
+            " and ".join(_label("TextSource", e.name, e.guid) for e in elements),
+            "plainTextPath",
+            "one file for several sources",
+            "a file of its own for each text source",
+        )
+        for elements in by_path.values()
+        if len(elements) > 1
+    ]
+
+
 def _convert_sources(
     container: Any, archive: zipfile.ZipFile, names: dict[str, str], file: str
 ) -> _Sources:
@@ -530,7 +562,7 @@ def _convert_sources(
     sources: list[QdaSource] = []
     selections: list[QdaSelection] = []
     unreadable: set[str] = set()
-    problems = _unsupported_sources(container, file)
+    problems = _unsupported_sources(container, file) + _shared_files(container, file)
     for element in _items(container, "text_source"):
         where = _label("TextSource", element.name, element.guid)
         text, text_problems = _source_text(element, archive, file, where)

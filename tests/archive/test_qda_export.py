@@ -5,25 +5,17 @@ is the same bytes every time."""
 import io
 import re
 import zipfile
-from dataclasses import replace
 
 import pandas as pd
 import pytest
 from conftest import CODEBOOK, ROOT
 
 from peacekeeping_interviews.analysis.release import PublicRelease
-from peacekeeping_interviews.archive import qda_export
-from peacekeeping_interviews.archive.qda_export import (
-    DIRECTION_GROUP,
-    NO_EXCERPT,
-    codebook_definitions,
-    release_codebook,
-    release_project,
-)
+from peacekeeping_interviews.archive.qda_export import NO_EXCERPT, release_codebook, release_project
 from peacekeeping_interviews.codebook import load_codebook
-from peacekeeping_interviews.examples import synthetic_qda
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.module_imports import module_closure
+from peacekeeping_interviews.qda_codebook import DIRECTION_GROUP
 from peacekeeping_interviews.qda_exchange import (
     QdaProject,
     read_qdc,
@@ -39,15 +31,8 @@ PACKAGE_DIR = ROOT / "src" / "peacekeeping_interviews"
 
 
 @pytest.fixture(scope="module")
-def definitions() -> dict[str, str]:
-    return codebook_definitions(CODEBOOK)
-
-
-@pytest.fixture(scope="module")
-def exported(example_release, definitions) -> tuple[QdaProject, dict, bytes]:
-    project, mapping = release_project(
-        example_release, example_release.codebook, TITLE, True, definitions=definitions
-    )
+def exported(example_release) -> tuple[QdaProject, dict, bytes]:
+    project, mapping = release_project(example_release, example_release.codebook, TITLE, True)
     return project, mapping, write_qdpx(project)
 
 
@@ -69,13 +54,11 @@ def expected_excerpts(coding: pd.DataFrame) -> pd.Series:
 
 
 def test_the_project_reads_back_as_written_and_is_the_same_bytes_every_time(
-    exported, example_release, definitions
+    exported, example_release
 ):
     project, _, data = exported
     assert read_qdpx(data, "release.qdpx") == project
-    again, _ = release_project(
-        example_release, example_release.codebook, TITLE, True, definitions=definitions
-    )
+    again, _ = release_project(example_release, example_release.codebook, TITLE, True)
     assert write_qdpx(again) == data
 
 
@@ -130,25 +113,22 @@ def test_counts_users_codes_and_directions(exported, example_release):
     assert directions == ["Confrontational", "Conciliatory"]
 
 
-def test_the_conventions_are_the_example_projects():
-    for name in ("RESPONSE_GROUP", "THEME_GROUP", "DIRECTION_GROUP", "DIRECTION_CODES"):
-        assert getattr(qda_export, name) == getattr(synthetic_qda, name)
-
-
-def test_codes_are_described_by_their_definitions(exported, definitions):
+def test_codes_are_described_by_their_definitions(exported, example_release):
     project, _, _ = exported
+    definitions = {c.id: " ".join(c.definition.split()) for c in example_release.codebook.codes}
+    assert all(definitions.values())
     described = {c.path: c.description or "" for c in project.codes if c.parent is not None}
     for path, code_id in exported[1]["codes"].items():
         assert described[path].startswith(definitions[code_id])
         assert f"Codebook id: {code_id}." in described[path]
 
 
-def test_the_qdc_reads_back_to_the_projects_codes(exported, example_release, definitions):
-    codebook = release_codebook(example_release.codebook, definitions=definitions)
+def test_the_qdc_reads_back_to_the_projects_codes(exported, example_release):
+    codebook = release_codebook(example_release.codebook)
     data = write_qdc(codebook)
     assert read_qdc(data, "release.qdc") == codebook
     assert codebook.codes == exported[0].codes
-    assert write_qdc(release_codebook(example_release.codebook, definitions=definitions)) == data
+    assert write_qdc(release_codebook(example_release.codebook)) == data
 
 
 def test_labelled_synthetic_only_when_synthetic(example_release):
@@ -264,10 +244,3 @@ def test_an_interview_without_coding_has_an_empty_source():
     project, _ = release_project(release, release.codebook, TITLE, False)
     assert [s.text for s in project.sources] == [""] and project.selections == ()
     assert read_qdpx(write_qdpx(project), "tiny.qdpx") == project
-
-
-def test_a_label_with_a_slash_is_refused():
-    codebook = tiny_release([]).codebook
-    codes = (replace(codebook.codes[0], label="Either/or"), *codebook.codes[1:])
-    with pytest.raises(ValueError, match="without '/'"):
-        release_codebook(replace(codebook, codes=codes))

@@ -15,6 +15,7 @@ from peacekeeping_interviews.qda_exchange import (
     QdaSelection,
     QdaSource,
     QdaUser,
+    QdaVariable,
 )
 from peacekeeping_interviews.restricted.qda_import import Judgement, QdaMapping, align, qda_tables
 
@@ -53,7 +54,9 @@ def _project(selections, variables=None):
         name="synthetic test project",
         users=(QdaUser("u1", "coder_a"), QdaUser("u2", "coder_b")),
         codes=CODES,
-        variables=(),
+        variables=tuple(
+            QdaVariable(f"v{n}", name, "Text") for n, name in enumerate(MAPPING.variables.values())
+        ),
         cases=(QdaCase("k1", "Case one", case_variables, ("s1",)),),
         sources=(QdaSource("s1", "transcript one", TEXT),),
         selections=tuple(selections),
@@ -79,6 +82,7 @@ def test_overlapping_selections_of_two_coders_are_one_segment_and_the_rest_unmat
         COLUMNS,
         ["interview_id", "date", "consent"],
         "project.qdpx",
+        optional_columns=["notes"],
     )
     rows = _rows(tables.coding)
     assert [(r["segment"], r["coder"], r["code"], r["direction"]) for r in rows] == [
@@ -118,6 +122,7 @@ def test_a_case_without_a_required_variable_names_the_case_and_the_variable():
             COLUMNS,
             ["interview_id", "date", "consent"],
             "project.qdpx",
+            optional_columns=["notes"],
         )
     (problem,) = error.value.problems
     assert "case 'C… o… (8 characters)' (guid k1)" in str(problem) and "'Date'" in str(problem)
@@ -129,13 +134,50 @@ def test_a_code_the_mapping_does_not_know_is_an_error_naming_it():
     project = _project([_selection("a1", 0, 10, "u1", "x1")])
     project = QdaProject(**{**project.__dict__, "codes": unknown})
     with pytest.raises(InputError) as error:
-        qda_tables(project, MAPPING, COLUMNS, ["interview_id"], "project.qdpx")
+        qda_tables(project, MAPPING, COLUMNS, ["interview_id"], "project.qdpx", ["notes"])
     assert "code 'Other' (guid x1)" in str(error.value)
     assert TEXT[:10] not in str(error.value)
 
 
 def test_a_mapped_code_never_applied_is_reported():
     tables = qda_tables(
-        _project([_selection("a1", 0, 10, "u1", "c2")]), MAPPING, COLUMNS, ["interview_id"], "f"
+        _project([_selection("a1", 0, 10, "u1", "c2")]),
+        MAPPING,
+        COLUMNS,
+        ["interview_id"],
+        "f",
+        ["notes"],
     )
     assert tables.unused_codes == ("public_criticism",)
+
+
+def _problems(project, mapping=MAPPING, optional=("notes",)):
+    with pytest.raises(InputError) as error:
+        qda_tables(project, mapping, COLUMNS, ["interview_id"], "project.qdpx", optional)
+    return [str(problem) for problem in error.value.problems]
+
+
+def test_a_column_without_a_variable_or_a_misspelt_variable_is_an_error():
+    """A misspelt or missing `name` would leave the scrub without the names it replaces."""
+    assert any("'notes'" in p and "no entry" in p for p in _problems(_project([]), optional=()))
+    misspelt = QdaMapping(
+        **{**MAPPING.__dict__, "variables": {**MAPPING.variables, "notes": "Nots"}}
+    )
+    (problem,) = _problems(_project([]), misspelt)
+    assert "variables.notes" in problem and "Nots" in problem
+
+
+def test_a_transcript_two_cases_claim_two_users_of_one_name_and_empty_spans_are_errors():
+    project = _project([_selection("a1", 5, 5, "u1", "c2")])
+    project = QdaProject(
+        **{
+            **project.__dict__,
+            "users": (QdaUser("u1", "coder_a"), QdaUser("u2", "coder_a")),
+            "cases": (*project.cases, QdaCase("k2", "Case two", (), ("s1",))),
+        }
+    )
+    problems = "\n".join(_problems(project))
+    assert "(guid k1) and case" in problems and "(guid k2)" in problems
+    assert "Case two" not in problems
+    assert "two users of this name" in problems
+    assert "selection (guid a1)" in problems and "no characters" in problems

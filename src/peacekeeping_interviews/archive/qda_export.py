@@ -7,8 +7,9 @@ arranges it. The conventions are those of the synthetic example project
 (:mod:`peacekeeping_interviews.examples.synthetic_qda`), so that the project's own importer reads
 the export back with the mapping :func:`release_project` returns:
 
-- **Codes**: one uncodable parent per codebook group (a factor category by its label,
-  ``Response types``, ``Themes``), the codebook's codes as codable children named by their
+- **Codes**: the codebook as :func:`~peacekeeping_interviews.qda_codebook.code_tree` nests it
+  (shared with the example): one uncodable parent per codebook group (a factor category by its
+  label, ``Response types``, ``Themes``), the codebook's codes as codable children named by their
   labels, described by their definitions and codebook ids; then a ``Direction`` parent with
   ``Confrontational`` and ``Conciliatory``. A direction of ``none`` has no code.
 - **Cases**: one per released interview, named by its pseudonym, with one variable per released
@@ -41,26 +42,24 @@ passage is the distinct excerpts one per line and every coder selects all of it:
 stays one segment, and the excerpt read back is that whole passage. A coder without an excerpt
 in a segment where another has one selects the whole passage.
 
-Deterministic: GUIDs are UUID5 of stable keys (pseudonym, segment, coder, code path), so the same
-release always gives the same dataclasses and, through
-:func:`~peacekeeping_interviews.qda_exchange.write_qdpx`, the same bytes.
+Deterministic: GUIDs are UUID5 of stable keys (pseudonym, segment, coder, code path; see
+:func:`~peacekeeping_interviews.qda_codebook.qda_guid`), so the same release always gives the
+same dataclasses and, through :func:`~peacekeeping_interviews.qda_exchange.write_qdpx`, the same
+bytes.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from peacekeeping_interviews.analysis.release import PublicRelease
-from peacekeeping_interviews.codebook import Code, Codebook
-from peacekeeping_interviews.files import read_yaml
+from peacekeeping_interviews.codebook import Codebook
+from peacekeeping_interviews.qda_codebook import DIRECTION_CODES, CodeTree, code_tree, qda_guid
 from peacekeeping_interviews.qda_exchange import (
     QdaCase,
-    QdaCode,
     QdaCodebook,
     QdaCoding,
     QdaProject,
@@ -72,13 +71,6 @@ from peacekeeping_interviews.qda_exchange import (
     VariableValue,
 )
 
-# Fixed, so that GUIDs are the same on every machine and run (UUID5 of a stable key under it).
-GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "release-qda.peacekeeping-interviews.invalid")
-# The example project's group names (examples/synthetic_qda.py): a reuser meets one convention.
-RESPONSE_GROUP = "Response types"
-THEME_GROUP = "Themes"
-DIRECTION_GROUP = "Direction"
-DIRECTION_CODES = {"confrontational": "Confrontational", "conciliatory": "Conciliatory"}
 MIN_OVERLAP = 0.5
 PROJECT_NAME = "{title}: coded interviews as released"
 SYNTHETIC_PROJECT = " (synthetic example: invented interviews, no real people)"
@@ -91,37 +83,21 @@ DERIVED_COLUMNS = frozenset({"year"})
 # The released flag that read_release drops from the table; the project carries it per case.
 SYNTHETIC_COLUMN = "synthetic"
 INTEGER_COLUMNS = frozenset({"collection_order"})
-GROUP_DESCRIPTIONS = {
-    RESPONSE_GROUP: "The response spectrum, from the most confrontational response to the most "
-    "conciliatory (the codebook's order).",
-    THEME_GROUP: "Themes of the codebook.",
-    DIRECTION_GROUP: "The direction a coder gave a coded response on the conciliation-"
-    "confrontation spectrum; a selection without a direction code has the direction none.",
-}
 
 
 def release_project(
-    release: PublicRelease,
-    codebook: Codebook,
-    study_title: str,
-    synthetic: bool,
-    *,
-    definitions: Mapping[str, str] | None = None,
+    release: PublicRelease, codebook: Codebook, study_title: str, synthetic: bool
 ) -> tuple[QdaProject, dict]:
     """The release as a REFI-QDA project (see the module doc) and the ``refi_qda`` mapping (a
     plain, YAML-able dict, shaped as the study config's section) that reads it back: codes by
     path, case variables by column name, the interview id being the case's name (the pseudonym).
 
-    ``definitions`` (code id -> definition, see :func:`codebook_definitions`) describe the codes;
-    :class:`~peacekeeping_interviews.codebook.Code` does not keep them. ``synthetic`` labels the
-    project and every source as invented, and sets each case's ``synthetic`` variable. Raises
-    ``ValueError`` for what the project cannot express unambiguously (a code or group name with
-    "/", two codes of one group with one label, a category named ``Direction``)."""
-    codes, to_code, to_direction = _codebook_codes(codebook, definitions)
-    guids = _CodeGuids(
-        {code_id: _guid("code", path) for path, code_id in to_code.items()},
-        {direction: _guid("code", path) for path, direction in to_direction.items()},
-    )
+    The codes are described by their definitions (:class:`~peacekeeping_interviews.codebook.Code`
+    keeps them). ``synthetic`` labels the project and every source as invented, and sets each
+    case's ``synthetic`` variable. Raises ``ValueError`` for what the project cannot express
+    unambiguously (a code or group name with "/", two codes of one group with one label, a
+    category named ``Direction``)."""
+    tree = code_tree(codebook)
     columns = _released_columns(release.interviews)
     rows = _segment_rows(release.coding)
     sources, selections = [], []
@@ -129,112 +105,23 @@ def release_project(
         segments = rows.get(str(pseudonym), {})
         text, spans = _source_text(segments)
         sources.append(_source(str(pseudonym), text, synthetic))
-        selections += [_selection(str(pseudonym), span, guids) for span in spans]
+        selections += [_selection(str(pseudonym), span, tree) for span in spans]
     project = QdaProject(
         name=PROJECT_NAME.format(title=study_title) + (SYNTHETIC_PROJECT if synthetic else ""),
-        users=tuple(QdaUser(_guid("user", c), c) for c in sorted(set(release.coding["coder"]))),
-        codes=codes,
+        users=tuple(QdaUser(qda_guid("user", c), c) for c in sorted(set(release.coding["coder"]))),
+        codes=tree.codes,
         variables=_variables(columns),
         cases=tuple(_case(record, columns, synthetic) for record in _records(release, columns)),
         sources=tuple(sources),
         selections=tuple(selections),
     )
-    return project, _mapping(columns, to_code, to_direction)
+    return project, _mapping(columns, tree)
 
 
-def release_codebook(
-    codebook: Codebook, *, definitions: Mapping[str, str] | None = None
-) -> QdaCodebook:
+def release_codebook(codebook: Codebook) -> QdaCodebook:
     """The codebook alone (for a ``.qdc``): the same codes, GUIDs and descriptions as the
     project's, so a reuser can load it into a project of their own and code new material."""
-    return QdaCodebook(_codebook_codes(codebook, definitions)[0])
-
-
-def codebook_definitions(path: Path) -> dict[str, str]:
-    """Code id -> definition, from a codebook file that
-    :func:`~peacekeeping_interviews.codebook.load_codebook` accepted (the parsed
-    :class:`~peacekeeping_interviews.codebook.Codebook` keeps ids and labels only)."""
-    document = read_yaml(Path(path))
-    entries = [f for category in document["categories"] for f in category["factors"]]
-    entries += [*document["responses"], *document["themes"]]
-    return {str(entry["id"]): " ".join(str(entry["definition"]).split()) for entry in entries}
-
-
-def _guid(*key: object) -> str:
-    """A GUID in canonical 8-4-4-4-12 form that depends on ``key`` alone (reproducible)."""
-    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in key)))
-
-
-# ---------------------------------------------------------------------------------------------
-# Codebook
-
-
-def _group(code: Code, categories: dict[str, str]) -> str:
-    """The parent a codebook code sits under: its factor category's label, or its kind."""
-    if code.kind == "factor":
-        return categories[code.category or ""]
-    return RESPONSE_GROUP if code.kind == "response" else THEME_GROUP
-
-
-def _description(code: Code, definitions: Mapping[str, str] | None) -> str:
-    """The code's definition and its id (the id links the code to the release's coding.csv)."""
-    definition = (definitions or {}).get(code.id) or getattr(code, "definition", None)
-    identity = f"Codebook id: {code.id}."
-    return f"{definition}\n\n{identity}" if definition else identity
-
-
-def _group_description(group: str, categories: dict[str, str]) -> str:
-    ids = {label: category for category, label in categories.items()}
-    if group in ids:
-        return f"Factors of the codebook category {ids[group]!r}."
-    return GROUP_DESCRIPTIONS[group]
-
-
-def _path(group: str, name: str, taken: Iterable[str]) -> str:
-    """``group/name``; ``ValueError`` when a name holds "/" or the path is taken (the mapping
-    refers to codes by path and could not tell them apart)."""
-    if "/" in group or "/" in name:
-        raise ValueError(f"a code or group name without '/', got {group!r} / {name!r}")
-    path = f"{group}/{name}"
-    if path in taken:
-        raise ValueError(f"one code per path, got {path!r} twice")
-    return path
-
-
-def _codebook_codes(
-    codebook: Codebook, definitions: Mapping[str, str] | None
-) -> tuple[tuple[QdaCode, ...], dict[str, str], dict[str, str]]:
-    """The nested codes in pre-order, and code path -> codebook code id, path -> direction."""
-    categories = dict(codebook.categories)
-    groups: dict[str, list[Code]] = {}
-    for code in codebook.codes:
-        groups.setdefault(_group(code, categories), []).append(code)
-    if DIRECTION_GROUP in groups:
-        raise ValueError(f"a codebook group other than {DIRECTION_GROUP!r}, the directions' own")
-    codes: list[QdaCode] = []
-    to_code: dict[str, str] = {}
-    for group, members in groups.items():
-        parent = _parent(group, _group_description(group, categories))
-        codes.append(parent)
-        for code in members:
-            path = _path(group, code.label, to_code)
-            description = _description(code, definitions)
-            codes.append(
-                QdaCode(_guid("code", path), code.label, path, description, True, parent.guid)
-            )
-            to_code[path] = code.id
-    direction = _parent(DIRECTION_GROUP, GROUP_DESCRIPTIONS[DIRECTION_GROUP])
-    codes.append(direction)
-    to_direction: dict[str, str] = {}
-    for target, name in DIRECTION_CODES.items():
-        path = _path(DIRECTION_GROUP, name, to_direction)
-        codes.append(QdaCode(_guid("code", path), name, path, None, True, direction.guid))
-        to_direction[path] = target
-    return tuple(codes), to_code, to_direction
-
-
-def _parent(group: str, description: str) -> QdaCode:
-    return QdaCode(_guid("code", group), group, group, description, False)
+    return QdaCodebook(code_tree(codebook).codes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,7 +141,7 @@ def _kind(column: str) -> VariableKind:
 
 
 def _variables(columns: Sequence[str]) -> tuple[QdaVariable, ...]:
-    return tuple(QdaVariable(_guid("variable", c), c, _kind(c)) for c in columns)
+    return tuple(QdaVariable(qda_guid("variable", c), c, _kind(c)) for c in columns)
 
 
 def _records(release: PublicRelease, columns: Sequence[str]) -> list[dict[str, object]]:
@@ -283,33 +170,24 @@ def _case(record: dict[str, object], columns: Sequence[str], synthetic: bool) ->
         if value is not None:
             values.append((column, value))
     return QdaCase(
-        _guid("case", pseudonym), pseudonym, tuple(values), (_guid("source", pseudonym),)
+        qda_guid("case", pseudonym), pseudonym, tuple(values), (qda_guid("source", pseudonym),)
     )
 
 
-def _mapping(columns: Sequence[str], to_code: dict[str, str], to_direction: dict[str, str]) -> dict:
+def _mapping(columns: Sequence[str], tree: CodeTree) -> dict:
     """The ``refi_qda`` section reading the project back: each column from its own variable,
     the interview id from the case's name (the pseudonym), values as they are."""
     return {
         "variables": {column: column for column in columns},
         "values": {},
-        "codes": dict(to_code),
-        "directions": dict(to_direction),
+        "codes": dict(tree.to_code),
+        "directions": dict(tree.to_direction),
         "min_overlap": MIN_OVERLAP,
     }
 
 
 # ---------------------------------------------------------------------------------------------
 # Sources and selections
-
-
-@dataclass(frozen=True)
-class _CodeGuids:
-    """The GUID of the project code of each codebook code id, and of each direction (apart:
-    a codebook id may be spelled like a direction)."""
-
-    code: dict[str, str]
-    direction: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -414,19 +292,20 @@ def _aligned(bounds: list[tuple[int, int]]) -> bool:
 
 def _source(pseudonym: str, text: str, synthetic: bool) -> QdaSource:
     name = SOURCE_NAME.format(pseudonym=pseudonym) + (SYNTHETIC_SOURCE if synthetic else "")
-    return QdaSource(_guid("source", pseudonym), name, text)
+    return QdaSource(qda_guid("source", pseudonym), name, text)
 
 
-def _selection(pseudonym: str, span: _Span, guids: _CodeGuids) -> QdaSelection:
+def _selection(pseudonym: str, span: _Span, tree: CodeTree) -> QdaSelection:
     """The coder's selection with their code and, unless the direction is none, the direction
     code on the same selection (by the same user), as the importer reads a direction."""
     key = (pseudonym, span.segment, span.row.coder)
-    user = _guid("user", span.row.coder)
-    codings = [QdaCoding(_guid("coding", *key, "code"), guids.code[span.row.code], user)]
+    user = qda_guid("user", span.row.coder)
+    code = tree.code_guid(span.row.code)
+    codings = [QdaCoding(qda_guid("coding", *key, "code"), code, user)]
     if span.row.direction in DIRECTION_CODES:
-        direction = guids.direction[span.row.direction]
-        codings.append(QdaCoding(_guid("coding", *key, "direction"), direction, user))
-    source = _guid("source", pseudonym)
+        direction = tree.direction_guid(span.row.direction)
+        codings.append(QdaCoding(qda_guid("coding", *key, "direction"), direction, user))
+    source = qda_guid("source", pseudonym)
     return QdaSelection(
-        _guid("selection", *key), source, span.start, span.end, user, tuple(codings)
+        qda_guid("selection", *key), source, span.start, span.end, user, tuple(codings)
     )

@@ -8,14 +8,16 @@ transcript, which coder selected which characters), never by importing the proje
 imports the project and must get these tables back exactly.
 
 The project follows the conventions of QDA programs rather than of the contract: a nested
-codebook (one uncodable parent per codebook group, the codes as children named by their labels,
+codebook (:func:`~peacekeeping_interviews.qda_codebook.code_tree`, shared with the release's
+export: one uncodable parent per codebook group, the codes as children named by their labels,
 and a ``Direction`` parent whose children are applied to the same selection), one case per
 interview with variables named as a person would type them (consent in words), one transcript per
 interview, and two coders whose selections of a double-coded passage differ by a few characters,
 as two people's selections do. Everything in it is invented and says so: the project's name,
 every transcript's name and first line, and a ``Synthetic`` case variable.
 
-A pure function of its arguments: GUIDs are UUID5 of stable keys, all draws come from one
+A pure function of its arguments: GUIDs are UUID5 of stable keys
+(:func:`~peacekeeping_interviews.qda_codebook.qda_guid`), all draws come from one
 ``numpy.random.default_rng(seed)``, so the same inputs give the same dataclasses and, through
 :func:`~peacekeeping_interviews.qda_exchange.write_qdpx`, the same bytes.
 """
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,16 +34,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from peacekeeping_interviews.codebook import Code, Codebook, load_codebook
+from peacekeeping_interviews.codebook import Codebook, load_codebook
 from peacekeeping_interviews.examples.synthetic import (
     DEFAULT_INTERVIEWS,
     DEFAULT_SEED,
     generate_example_data,
 )
 from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
+from peacekeeping_interviews.qda_codebook import DIRECTION_CODES, CodeTree, code_tree, qda_guid
 from peacekeeping_interviews.qda_exchange import (
     QdaCase,
-    QdaCode,
     QdaCoding,
     QdaProject,
     QdaSelection,
@@ -55,8 +56,6 @@ from peacekeeping_interviews.qda_exchange import (
 
 PROJECT_NAME = "Synthetic example project (invented interviews, no real people)"
 SOURCE_NAME = "{interview_id} transcript (synthetic)"
-# Fixed, so that GUIDs are the same on every machine and run (UUID5 of a stable key under it).
-GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "synthetic-qda.peacekeeping-interviews.invalid")
 MIN_OVERLAP = 0.5
 
 # Contract column -> case variable, as a person would name it in a QDA program.
@@ -70,11 +69,6 @@ VARIABLE_NAMES = {
 BOOLEAN_COLUMNS = frozenset({"synthetic"})
 # Consent tiers as words in a case variable; the mapping's ``values`` translates them back.
 CONSENT_WORDS = {"named": "Named", "descriptor": "Descriptor only", "anonymous": "Anonymous"}
-RESPONSE_GROUP = "Response types"
-THEME_GROUP = "Themes"
-DIRECTION_GROUP = "Direction"
-# A direction of "none" has no code: no direction coding on a selection means none.
-DIRECTION_CODES = {"confrontational": "Confrontational", "conciliatory": "Conciliatory"}
 
 HEADER = "Synthetic transcript of interview {interview_id}: invented text, no real conversation.\n"
 INTERVIEWER = "Interviewer: "
@@ -134,29 +128,6 @@ class _Span:
     end: int
 
 
-@dataclass(frozen=True)
-class _Codes:
-    """The project's codebook, and its paths mapped to codebook codes and to directions."""
-
-    codes: tuple[QdaCode, ...]
-    to_code: dict[str, str]
-    to_direction: dict[str, str]
-
-    def guid(self, path: str) -> str:
-        return _guid("code", path)
-
-    def code_guid(self, code_id: str) -> str:
-        """The GUID of the project code of a codebook code; ``ValueError`` for an id the
-        codebook lacks (the project could not code it)."""
-        paths = {t: p for p, t in self.to_code.items()}
-        if code_id not in paths:
-            raise ValueError(f"a code of the codebook, got {code_id!r}")
-        return self.guid(paths[code_id])
-
-    def direction_guid(self, direction: str) -> str:
-        return self.guid({t: p for p, t in self.to_direction.items()}[direction])
-
-
 def example_qda(
     interviews: pd.DataFrame,
     coding: pd.DataFrame,
@@ -174,7 +145,7 @@ def example_qda(
     segment numbers, a code label with "/", two codes of one group with the same label, or a
     category named like the direction parent)."""
     rng = np.random.default_rng(seed)
-    codes = _codebook_codes(codebook)
+    tree = code_tree(codebook)
     cells = _interview_cells(interviews)
     rows = _coding_rows(coding, {row["interview_id"] for row in cells})
     labels = {code.id: code.label for code in codebook.codes}
@@ -189,18 +160,18 @@ def example_qda(
     coders = sorted({span.coder for span in spans})
     project = QdaProject(
         name=PROJECT_NAME,
-        users=tuple(QdaUser(_guid("user", coder), coder) for coder in coders),
-        codes=codes.codes,
+        users=tuple(QdaUser(qda_guid("user", coder), coder) for coder in coders),
+        codes=tree.codes,
         variables=_variables([c for c in interviews.columns if c != "interview_id"]),
         cases=tuple(_case(row) for row in cells),
         sources=tuple(_source(interview_id, text) for interview_id, text in texts.items()),
-        selections=tuple(_selection(span, codes) for span in spans),
+        selections=tuple(_selection(span, tree) for span in spans),
     )
     return ExampleQda(
         project=project,
         interviews_csv=csv_text(interviews),
         coding_csv=_coding_csv(spans, texts),
-        mapping=_mapping(list(interviews.columns), codes),
+        mapping=_mapping(list(interviews.columns), tree),
     )
 
 
@@ -233,65 +204,6 @@ def write_example_qda(
     )
 
 
-def _guid(*key: object) -> str:
-    """A GUID in canonical 8-4-4-4-12 form that depends on ``key`` alone (reproducible)."""
-    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in key)))
-
-
-# ---------------------------------------------------------------------------------------------
-# Codebook
-
-
-def _group(code: Code, categories: dict[str, str]) -> str:
-    """The parent code a codebook code sits under: its factor category, or its kind."""
-    if code.kind == "factor":
-        return categories[code.category or ""]
-    return RESPONSE_GROUP if code.kind == "response" else THEME_GROUP
-
-
-def _codebook_codes(codebook: Codebook) -> _Codes:
-    """Parent codes (not codable) each followed by its children, in codebook order, then the
-    ``Direction`` parent and its children. Paths must be unique: the mapping refers to them."""
-    categories = dict(codebook.categories)
-    groups: dict[str, list[Code]] = {}
-    for code in codebook.codes:
-        groups.setdefault(_group(code, categories), []).append(code)
-    if DIRECTION_GROUP in groups:
-        raise ValueError(f"a codebook group other than {DIRECTION_GROUP!r}, the directions' own")
-    # (parent name, its children as (name, code id or direction, description))
-    tree: list[tuple[str, list[tuple[str, str, str | None]]]] = [
-        (group, [(c.label, c.id, f"codebook id {c.id}") for c in members])
-        for group, members in groups.items()
-    ]
-    directions: list[tuple[str, str, str | None]] = [
-        (label, direction, None) for direction, label in DIRECTION_CODES.items()
-    ]
-    tree.append((DIRECTION_GROUP, directions))
-    codes: list[QdaCode] = []
-    targets: dict[str, str] = {}
-    for group, children in tree:
-        parent = QdaCode(_guid("code", group), group, group, None, False)
-        codes.append(parent)
-        for label, target, description in children:
-            path = _path(group, label, targets)
-            codes.append(QdaCode(_guid("code", path), label, path, description, True, parent.guid))
-            targets[path] = target
-    to_direction = {p: t for p, t in targets.items() if p.startswith(DIRECTION_GROUP + "/")}
-    to_code = {p: t for p, t in targets.items() if p not in to_direction}
-    return _Codes(tuple(codes), to_code, to_direction)
-
-
-def _path(group: str, label: str, taken: dict[str, str]) -> str:
-    """``group/label``; a ``ValueError`` when a name holds "/" or the path is already taken
-    (the mapping could not tell the codes apart)."""
-    if "/" in group or "/" in label:
-        raise ValueError(f"a code or group name without '/', got {group!r} / {label!r}")
-    path = f"{group}/{label}"
-    if path in taken:
-        raise ValueError(f"one code per path, got {path!r} twice")
-    return path
-
-
 # ---------------------------------------------------------------------------------------------
 # Cases
 
@@ -308,7 +220,7 @@ def _interview_cells(interviews: pd.DataFrame) -> list[dict[str, str]]:
 def _variables(columns: list[str]) -> tuple[QdaVariable, ...]:
     return tuple(
         QdaVariable(
-            _guid("variable", VARIABLE_NAMES[column]),
+            qda_guid("variable", VARIABLE_NAMES[column]),
             VARIABLE_NAMES[column],
             "Boolean" if column in BOOLEAN_COLUMNS else "Text",
         )
@@ -336,11 +248,13 @@ def _case(row: dict[str, str]) -> QdaCase:
         for column, cell in row.items()
         if column != "interview_id" and cell != ""
     )
-    return QdaCase(_guid("case", interview_id), interview_id, values, (_source_guid(interview_id),))
+    return QdaCase(
+        qda_guid("case", interview_id), interview_id, values, (_source_guid(interview_id),)
+    )
 
 
 def _source_guid(interview_id: str) -> str:
-    return _guid("source", interview_id)
+    return qda_guid("source", interview_id)
 
 
 def _source(interview_id: str, text: str) -> QdaSource:
@@ -425,19 +339,19 @@ def _coder_bounds(
     return bounds
 
 
-def _selection(span: _Span, codes: _Codes) -> QdaSelection:
+def _selection(span: _Span, tree: CodeTree) -> QdaSelection:
     """The coder's selection with their code and, unless the direction is none, the direction
     code on the same selection (by the same user)."""
     key = (span.interview_id, span.segment, span.coder)
-    user = _guid("user", span.coder)
-    code = codes.code_guid(span.code)
-    codings = [QdaCoding(_guid("coding", *key, "code"), code, user)]
+    user = qda_guid("user", span.coder)
+    code = tree.code_guid(span.code)
+    codings = [QdaCoding(qda_guid("coding", *key, "code"), code, user)]
     if span.direction in DIRECTION_CODES:
-        direction = codes.direction_guid(span.direction)
-        codings.append(QdaCoding(_guid("coding", *key, "direction"), direction, user))
+        direction = tree.direction_guid(span.direction)
+        codings.append(QdaCoding(qda_guid("coding", *key, "direction"), direction, user))
     source = _source_guid(span.interview_id)
     return QdaSelection(
-        _guid("selection", *key), source, span.start, span.end, user, tuple(codings)
+        qda_guid("selection", *key), source, span.start, span.end, user, tuple(codings)
     )
 
 
@@ -465,12 +379,12 @@ def _coding_csv(spans: Iterable[_Span], texts: dict[str, str]) -> str:
     return csv_text(table)
 
 
-def _mapping(columns: list[str], codes: _Codes) -> dict:
+def _mapping(columns: list[str], tree: CodeTree) -> dict:
     """The ``refi_qda`` section: the interview id is the case's name, so it is not a variable."""
     return {
         "variables": {c: VARIABLE_NAMES[c] for c in columns if c != "interview_id"},
         "values": {"consent": {word: tier for tier, word in CONSENT_WORDS.items()}},
-        "codes": dict(codes.to_code),
-        "directions": dict(codes.to_direction),
+        "codes": dict(tree.to_code),
+        "directions": dict(tree.to_direction),
         "min_overlap": MIN_OVERLAP,
     }

@@ -67,13 +67,15 @@ class ConfidentialSource:
             assert self.interviews is not None and self.coding is not None
             return self.interviews, self.coding, None
         project = read_qdpx(self.qdpx.read_bytes(), str(self.qdpx))
-        fields = read_yaml(Path(schema_dir) / VALIDATED_SCHEMAS[0])["fields"]
+        schema = read_yaml(Path(schema_dir) / VALIDATED_SCHEMAS[0])
+        fields = schema["fields"]
         imported = qda_tables(
             project,
             QdaMapping.from_config(self.refi_qda),
             [f["name"] for f in fields],
             [f["name"] for f in fields if f.get("constraints", {}).get("required")],
             str(self.qdpx),
+            optional_columns=schema.get("optionalColumns", []),
         )
         name = self.qdpx.name
         return (

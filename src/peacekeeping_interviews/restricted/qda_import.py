@@ -99,10 +99,15 @@ def qda_tables(
     interview_columns: Sequence[str],
     required: Iterable[str],
     file: str,
+    optional_columns: Iterable[str] = (),
 ) -> QdaTables:
     """The interview and coding tables of ``project`` (see the module doc), or an
-    :class:`InputError` naming every case, code or selection that cannot be mapped."""
-    problems: list[Problem] = []
+    :class:`InputError` naming every case, code or selection that cannot be mapped, and every
+    mapping entry that reads nothing: a column the CSV route must have (all but
+    ``optional_columns``) needs a variable, so that a misspelt ``name`` cannot leave the scrub
+    without the names it replaces."""
+    problems = _mapping_problems(project, mapping, interview_columns, optional_columns, file)
+    problems += _ambiguity_problems(project, file)
     interviews, id_by_source, case_problems = _interview_rows(
         project, mapping, interview_columns, set(required), file
     )
@@ -130,6 +135,72 @@ def qda_tables(
         unmatched=unmatched,
         unused_codes=tuple(sorted(set(mapping.codes.values()) - used)),
     )
+
+
+_MAPPING = "the config's refi_qda"
+
+
+def _mapping_problems(
+    project: QdaProject,
+    mapping: QdaMapping,
+    columns: Sequence[str],
+    optional: Iterable[str],
+    file: str,
+) -> list[Problem]:
+    """Mapping entries that read nothing: an unmapped column, a variable no case can have, a
+    code mapped both to a codebook code and to a direction."""
+    defined = {variable.name for variable in project.variables}
+    defined |= {name for case in project.cases for name, _ in case.variables}
+    unmapped = [
+        c for c in columns if c != "interview_id" and c not in {*optional, *mapping.variables}
+    ]
+    problems = [
+        Problem(file, _MAPPING, "variables", "no entry", f"the case variable that holds {c!r}")
+        for c in unmapped
+    ]
+    problems += [
+        Problem(file, _MAPPING, f"variables.{column}", variable, "a variable of the project")
+        for column, variable in mapping.variables.items()
+        if variable not in defined
+    ]
+    problems += [
+        Problem(file, _MAPPING, "codes and directions", code, "a code in one of the two")
+        for code in sorted(set(mapping.codes) & set(mapping.directions))
+    ]
+    return problems
+
+
+def _ambiguity_problems(project: QdaProject, file: str) -> list[Problem]:
+    """What would make the tables say something the project does not: a transcript two cases
+    claim (its excerpts would go to one of them), two users of one name (one coder), a coded
+    selection of no characters or by nobody."""
+    cases_of: dict[str, list[QdaCase]] = {}
+    for case in project.cases:
+        for source in case.sources:
+            cases_of.setdefault(source, []).append(case)
+    problems = [
+        Problem(
+            file,
+            None,
+            " and ".join(_element("case", c.name or "", c.guid) for c in cases),
+            f"both refer to source (guid {source})",
+            "each transcript in one case: its interview",
+        )
+        for source, cases in cases_of.items()
+        if len(cases) > 1
+    ]
+    names = [user.name or user.guid for user in project.users]
+    problems += [
+        Problem(file, None, f"user {name!r}", "two users of this name", "one name per coder")
+        for name in sorted({n for n in names if names.count(n) > 1})
+    ]
+    for selection in project.selections:
+        where = f"selection (guid {selection.guid})"
+        if selection.codings and selection.end <= selection.start:
+            problems.append(Problem(file, None, where, "no characters", "a coded span of text"))
+        if any(not (c.creating_user or selection.creating_user) for c in selection.codings):
+            problems.append(Problem(file, None, where, "a coding by nobody", "its coder"))
+    return problems
 
 
 def _element(kind: str, name: str, guid: str) -> str:
