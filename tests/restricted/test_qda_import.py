@@ -46,7 +46,7 @@ def _selection(guid, start, end, user, *codes):
 
 def _project(selections, variables=None):
     case_variables = variables or (
-        ("Interview", "INT-0001"),
+        ("Interview", "Q-17"),
         ("Consent", "Anonymous"),
         ("Date", "2019-07"),
     )
@@ -95,7 +95,7 @@ def test_overlapping_selections_of_two_coders_are_one_segment_and_the_rest_unmat
     assert rows[1]["excerpt"] == TEXT[0:36]
     assert tables.unmatched == 1
     assert _rows(tables.interviews) == [
-        {"interview_id": "INT-0001", "date": "2019-07", "consent": "anonymous", "notes": ""}
+        {"interview_id": "Q-17", "date": "2019-07", "consent": "anonymous", "notes": ""}
     ]
     assert tables.unused_codes == ()
 
@@ -117,7 +117,7 @@ def test_alignment_prefers_a_unit_of_the_same_code_and_needs_the_overlap():
 def test_a_case_without_a_required_variable_names_the_case_and_the_variable():
     with pytest.raises(InputError) as error:
         qda_tables(
-            _project([], variables=(("Interview", "INT-0001"), ("Consent", "Anonymous"))),
+            _project([], variables=(("Interview", "Q-17"), ("Consent", "Anonymous"))),
             MAPPING,
             COLUMNS,
             ["interview_id", "date", "consent"],
