@@ -8,10 +8,17 @@ import zipfile
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import CODEBOOK, ROOT
 
 from peacekeeping_interviews.analysis.release import PublicRelease
-from peacekeeping_interviews.archive.qda_export import NO_EXCERPT, release_codebook, release_project
+from peacekeeping_interviews.archive.qda_export import (
+    CODED_RELEASE,
+    NO_EXCERPT,
+    coded_release_files,
+    release_codebook,
+    release_project,
+)
 from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.module_imports import module_closure
@@ -244,3 +251,18 @@ def test_an_interview_without_coding_has_an_empty_source():
     project, _ = release_project(release, release.codebook, TITLE, False)
     assert [s.text for s in project.sources] == [""] and project.selections == ()
     assert read_qdpx(write_qdpx(project), "tiny.qdpx") == project
+
+
+def test_the_deposit_files_read_back_with_the_mapping_deposited_beside_them(example_release):
+    """What a reuser finds: the project, the refi_qda section that imports it with this
+    pipeline, and the codebook alone, each readable on its own."""
+    files = coded_release_files(example_release, "A synthetic study")
+    assert set(files) == set(CODED_RELEASE.values())
+    project = read_qdpx(files[CODED_RELEASE["project"]], "coded_release.qdpx")
+    mapping = yaml.safe_load(files[CODED_RELEASE["mapping"]])
+    tables = read_back(project, mapping)
+    assert tables.unmatched == 0
+    assert len(table(tables.coding)) == len(example_release.coding)
+    codebook = read_qdc(files[CODED_RELEASE["codebook"]], "codebook.qdc")
+    assert [c.path for c in codebook.codes] == [c.path for c in project.codes]
+    assert coded_release_files(example_release, "A synthetic study") == files

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from restricted_examples import CORPUS_RESTRICTED, EVERY_KIND, EXCERPT, NON_NAMED
 
 from peacekeeping_interviews.masking import KEY, mask
+from peacekeeping_interviews.qda_exchange import QdaProject, QdaSource, QdaUser, write_qdpx
 from peacekeeping_interviews.restricted.leak_scan import (
     UNREADABLE,
     Leak,
@@ -21,6 +22,7 @@ from peacekeeping_interviews.restricted.leak_scan import (
     leaks_in_line,
     quarantine_files,
     scan_for_leaks,
+    scan_reading,
     scan_text,
 )
 from peacekeeping_interviews.restricted.normalised_text import (
@@ -28,6 +30,7 @@ from peacekeeping_interviews.restricted.normalised_text import (
     _charwise_normalised_with_origins,
     normalise,
 )
+from peacekeeping_interviews.restricted.public_text import read_public
 from peacekeeping_interviews.restricted.restricted_strings import (
     AllowedInFiles,
     Restricted,
@@ -378,3 +381,22 @@ def test_a_figure_that_is_no_decimal_digit_reads_as_a_letter_group_not_a_crash()
     (leak,) = scan_text("\u2776 Balquist said\n", "paper.md", EVERY_KIND)
     assert leak.kind == NON_NAMED
     assert scan_text("\u2776 REF \u1369\n", "paper.md", EVERY_KIND) == []
+
+
+def test_a_name_inside_a_refi_qda_project_is_found_in_its_zip():
+    """The deposit's coded release is a .qdpx: its project.qde and its texts are scanned."""
+    project = QdaProject(
+        name="Synthetic project",
+        users=(QdaUser("00000001-0000-4000-8000-000000000001", "coder_a"),),
+        codes=(),
+        variables=(),
+        cases=(),
+        sources=(
+            QdaSource("00000002-0000-4000-8000-000000000002", "P-0123456789", "Balquist left."),
+        ),
+        selections=(),
+    )
+    (reading, *members) = read_public("coded_release.qdpx", write_qdpx(project))
+    leaks = [leak for r in [reading, *members] for leak in scan_reading(r, CORPUS_RESTRICTED)]
+    assert [leak.kind for leak in leaks] == [NON_NAMED]
+    assert leaks[0].file.startswith("coded_release.qdpx!sources/")

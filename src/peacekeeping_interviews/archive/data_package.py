@@ -14,6 +14,7 @@ import pandas as pd
 from peacekeeping_interviews.analysis.release import RELEASED_ATTRIBUTES, tenure_bands
 from peacekeeping_interviews.archive.bagging import DepositError, Payload
 from peacekeeping_interviews.archive.citation import deposit_title
+from peacekeeping_interviews.archive.qda_export import CODED_RELEASE
 from peacekeeping_interviews.codebook import load_codebook
 from peacekeeping_interviews.deposit_layout import LAYOUT, RunFiles
 from peacekeeping_interviews.files import csv_text, read_yaml
@@ -94,11 +95,34 @@ def _inferred_schema(path: Path) -> dict:
     return schema
 
 
+# The payload's files other than tables that the package lists: the coded release for QDA
+# software (a package of tables alone could not list them, so the package is a plain data package
+# whose tables are tabular resources).
+_OTHER_RESOURCES = {
+    CODED_RELEASE["project"]: (
+        "qdpx",
+        "application/zip",
+        "The coded release as a REFI-QDA project (urn:QDA-XML:project:1.0)",
+    ),
+    CODED_RELEASE["mapping"]: (
+        "yaml",
+        "application/yaml",
+        "The refi_qda config section that imports the project again",
+    ),
+    CODED_RELEASE["codebook"]: (
+        "qdc",
+        "application/xml",
+        "The codebook as a REFI-QDA codebook (urn:QDA-XML:codebook:1.0)",
+    ),
+}
+
+
 def data_package(
     payload: Payload, study: Mapping, version: str, synthetic: bool, schemas: Mapping[str, dict]
 ) -> dict:
-    """``datapackage.json`` for every CSV of the payload: declared schemas for the release and
-    the data list, inferred (from every row) for the mandates and results tables."""
+    """``datapackage.json`` for every CSV of the payload (declared schemas for the release and
+    the data list, inferred from every row for the mandates and results tables) and for the
+    coded release's REFI-QDA files."""
     resources_ = []
     with tempfile.TemporaryDirectory(prefix="pki-datapackage-") as scratch:
         for path in sorted(p for p in payload.files if p.endswith(".csv")):
@@ -120,8 +144,20 @@ def data_package(
                     "schema": schema,
                 }
             )
+    resources_ += [
+        {
+            "name": path.rsplit("/", 1)[-1].replace(".", "-").replace("_", "-").lower(),
+            "path": path,
+            "profile": "data-resource",
+            "format": format_,
+            "mediatype": mediatype,
+            "description": description,
+        }
+        for path, (format_, mediatype, description) in sorted(_OTHER_RESOURCES.items())
+        if path in payload.files
+    ]
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": study["slug"],
         "title": deposit_title(study, synthetic),
         "description": study["abstract"],

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from peacekeeping_interviews import __version__
+from peacekeeping_interviews.analysis.release import read_release
 from peacekeeping_interviews.archive.bagging import (
     DepositError,
     DepositRequest,
@@ -48,6 +49,7 @@ from peacekeeping_interviews.archive.deposit_readme import (
     readme_variables,
     render_template,
 )
+from peacekeeping_interviews.archive.qda_export import coded_release_files
 from peacekeeping_interviews.archive.ro_crate import validate_crate, workflow_run_crate
 from peacekeeping_interviews.deposit_layout import (
     EXAMPLE_INPUTS,
@@ -130,6 +132,15 @@ def assemble_payload(
                 },
             ),
         )
+
+    release = read_release(
+        run.deposited_file(f"{LAYOUT['release']}/interviews.csv"),
+        run.deposited_file(f"{LAYOUT['release']}/coding.csv"),
+        run.deposited_file(f"{LAYOUT['public']}/codebook.yaml"),
+        run.schema_dir,
+    )
+    for path, content in coded_release_files(release, deposit_title(study, synthetic)).items():
+        payload.add(path, content)
 
     payload.add(f"{LAYOUT['code']}/source-{snapshot.commit[:12]}.tar.gz", snapshot.archive)
     payload.add(f"{LAYOUT['code']}/Snakefile", run.path("Snakefile"))

@@ -18,6 +18,7 @@ from peacekeeping_interviews.archive.citation import (
     licence_text,
     mandates_source,
 )
+from peacekeeping_interviews.archive.qda_export import CODED_RELEASE
 from peacekeeping_interviews.deposit_layout import (
     EXHIBIT_MAP,
     LAYOUT,
@@ -131,6 +132,11 @@ def _describe(path: str) -> str:
         f"{LAYOUT['public']}/codebook.yaml": "The coding framework: factors, responses, themes",
         f"{LAYOUT['public']}/config.yaml": "The run's configuration, restricted settings removed",
         f"{LAYOUT['documentation']}/data_list.csv": "Data list: one row per interview",
+        CODED_RELEASE["project"]: (
+            "The coded release as a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder)"
+        ),
+        CODED_RELEASE["mapping"]: "The refi_qda config section that imports that project again",
+        CODED_RELEASE["codebook"]: "The codebook as a REFI-QDA codebook (.qdc)",
         f"{LAYOUT['documentation']}/consent_tiers.md": "What each consent tier means and releases",
         f"{LAYOUT['documentation']}/information_sheet_template.md": (
             "Placeholder: participant information sheet (authors to replace)"

@@ -54,9 +54,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import yaml
 
 from peacekeeping_interviews.analysis.release import PublicRelease
 from peacekeeping_interviews.codebook import Codebook
+from peacekeeping_interviews.deposit_layout import LAYOUT
 from peacekeeping_interviews.qda_codebook import DIRECTION_CODES, CodeTree, code_tree, qda_guid
 from peacekeeping_interviews.qda_exchange import (
     QdaCase,
@@ -69,6 +71,8 @@ from peacekeeping_interviews.qda_exchange import (
     QdaVariable,
     VariableKind,
     VariableValue,
+    write_qdc,
+    write_qdpx,
 )
 
 MIN_OVERLAP = 0.5
@@ -83,6 +87,29 @@ DERIVED_COLUMNS = frozenset({"year"})
 # The released flag that read_release drops from the table; the project carries it per case.
 SYNTHETIC_COLUMN = "synthetic"
 INTEGER_COLUMNS = frozenset({"collection_order"})
+
+
+# The coded release's files in the deposit, with the documentation: made from the release, they
+# are no input a rerun starts from, and so stay out of the data fingerprint (deposit_layout).
+CODED_RELEASE = {
+    "project": f"{LAYOUT['documentation']}/coded_release.qdpx",
+    "mapping": f"{LAYOUT['documentation']}/coded_release_refi_qda.yaml",
+    "codebook": f"{LAYOUT['documentation']}/codebook.qdc",
+}
+
+
+def coded_release_files(release: PublicRelease, study_title: str) -> dict[str, bytes | str]:
+    """The coded release for QDA software, by its path in the deposit (:data:`CODED_RELEASE`):
+    the project (:func:`release_project`), the ``refi_qda`` mapping that imports it again, and
+    the codebook alone (:func:`release_codebook`)."""
+    project, mapping = release_project(release, release.codebook, study_title, release.synthetic)
+    heading = "# The refi_qda config section that reads coded_release.qdpx back into the tables.\n"
+    return {
+        CODED_RELEASE["project"]: write_qdpx(project),
+        CODED_RELEASE["mapping"]: heading
+        + yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True),
+        CODED_RELEASE["codebook"]: write_qdc(release_codebook(release.codebook)),
+    }
 
 
 def release_project(
