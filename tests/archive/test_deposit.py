@@ -25,6 +25,7 @@ from peacekeeping_interviews.archive.citation import (
 )
 from peacekeeping_interviews.archive.data_package import release_table_schema
 from peacekeeping_interviews.archive.deposit_readme import render_template
+from peacekeeping_interviews.archive.qda_export import CODED_RELEASE
 from peacekeeping_interviews.archive.ro_crate import validate_crate
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.study_config import (
@@ -317,3 +318,16 @@ def test_two_runs_make_byte_identical_zips_within_the_size_limit(example_runs, b
         assert sorted(archive.namelist()) == sorted(
             f"{bag.name}/{p.relative_to(bag).as_posix()}" for p in bag.rglob("*") if p.is_file()
         )
+
+
+@pytest.mark.end_to_end
+def test_the_package_lists_the_coded_release_with_its_size_and_hash(bag):
+    """The REFI-QDA files are resources of the package, with their size and SHA-256, so that
+    a reuser who takes them out of the bag can still check them (frictionless checks only the
+    tables' contents)."""
+    package = json.loads((bag / "data/datapackage.json").read_text())
+    resources = {r["path"]: r for r in package["resources"]}
+    for path in CODED_RELEASE.values():
+        data = (bag / "data" / path).read_bytes()
+        assert resources[path]["bytes"] == len(data)
+        assert resources[path]["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"

@@ -5,6 +5,7 @@ checked by ``frictionless``; and the data list, one row per released interview."
 from __future__ import annotations
 
 import copy
+import hashlib
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -152,6 +153,8 @@ def data_package(
             "format": format_,
             "mediatype": mediatype,
             "description": description,
+            "bytes": len(payload.read(path)),
+            "hash": f"sha256:{hashlib.sha256(payload.read(path)).hexdigest()}",
         }
         for path, (format_, mediatype, description) in sorted(_OTHER_RESOURCES.items())
         if path in payload.files
