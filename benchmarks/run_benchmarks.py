@@ -37,7 +37,7 @@ import yaml
 from peacekeeping_interviews.analysis import mandates
 from peacekeeping_interviews.analysis.release import incidence_matrix, read_release
 from peacekeeping_interviews.analysis.saturation import random_order_curves
-from peacekeeping_interviews.examples.synthetic import write_example_data
+from peacekeeping_interviews.examples.example_files import write_example_data
 from peacekeeping_interviews.restricted.validation import validate_inputs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,10 @@ from peacekeeping_interviews.problems import InputError
 
 
 def _generate_example(args: argparse.Namespace) -> None:
-    from peacekeeping_interviews.examples.synthetic import write_example_data
+    from peacekeeping_interviews.examples.example_files import (
+        write_example_data,
+        write_example_qda,
+    )
     from peacekeeping_interviews.examples.synthetic_mandates import (
         EXAMPLE_SEED,
         generate_example_mandates,
@@ -31,6 +34,14 @@ def _generate_example(args: argparse.Namespace) -> None:
     )
     mandates = generate_example_mandates(read_yaml(args.config)["mandates"], EXAMPLE_SEED)
     write_all_or_nothing({args.out / "mandates.csv": csv_text(mandates)})
+    if args.qda is not None:
+        write_example_qda(
+            args.qda,
+            codebook_path=args.codebook,
+            schema_dir=args.schema_dir,
+            n_interviews=args.n_interviews,
+            seed=args.seed,
+        )
 
 
 def _new_study(args: argparse.Namespace) -> None:
@@ -94,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--n-interviews", type=int, default=210)
     generate.add_argument("--seed", type=int, default=20190701)
+    generate.add_argument(
+        "--qda",
+        type=Path,
+        help="also write the example as a REFI-QDA project (project.qdpx, its CSV twin and the "
+        "refi_qda mapping) into this folder",
+    )
     generate.set_defaults(handler=_generate_example)
 
     new_study = commands.add_parser(

@@ -6,7 +6,6 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,7 +18,6 @@ from peacekeeping_interviews.examples.synthetic_qda import (
     MIN_OVERLAP,
     ExampleQda,
     example_qda,
-    write_example_qda,
 )
 from peacekeeping_interviews.files import csv_text, read_yaml
 from peacekeeping_interviews.qda_exchange import QdaProject, QdaSelection, read_qdpx, write_qdpx
@@ -195,25 +193,6 @@ def test_the_project_follows_qda_program_conventions(data, example):
     for case, no_notes in zip(project.cases, empty, strict=True):
         assert ("Notes" in dict(case.variables)) != no_notes  # an empty cell is no value
     assert yaml.safe_load(yaml.safe_dump(example.mapping, sort_keys=False)) == example.mapping
-
-
-def test_writing_puts_all_four_files_in_place(tmp_path: Path, codebook):
-    write_example_qda(tmp_path, codebook_path=CODEBOOK, schema_dir=SCHEMAS, n_interviews=5, seed=3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "coding.csv",
-        "interviews.csv",
-        "project.qdpx",
-        "refi_qda.yaml",
-    ]
-    data = generate_example_data(codebook, 5, seed=3)
-    expected = example_qda(data.interviews, data.coding, codebook, seed=3)
-    assert (tmp_path / "project.qdpx").read_bytes() == write_qdpx(expected.project)
-    assert (tmp_path / "coding.csv").read_text(encoding="utf-8") == expected.coding_csv
-    assert (tmp_path / "interviews.csv").read_text(encoding="utf-8") == expected.interviews_csv
-    mapping = yaml.safe_load((tmp_path / "refi_qda.yaml").read_text(encoding="utf-8"))
-    assert mapping == expected.mapping
-    project = read_qdpx((tmp_path / "project.qdpx").read_bytes(), "project.qdpx")
-    assert _import(project, mapping).coding == expected.coding_csv
 
 
 def test_data_the_project_cannot_express_is_refused(data, codebook):

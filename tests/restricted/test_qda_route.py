@@ -11,7 +11,7 @@ import pytest
 import yaml
 from project_copy import copy_project, snakemake
 
-from peacekeeping_interviews.examples.synthetic_qda import write_example_qda
+from peacekeeping_interviews.examples.example_files import write_example_qda
 
 pytestmark = pytest.mark.end_to_end
 

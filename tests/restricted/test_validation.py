@@ -65,6 +65,7 @@ REQUIRED_KINDS = [
     "unknown_interview",
     "unknown_code",
     "same_coder_twice",
+    "positions",
     # the codebook
     "codebook_syntax",
     "codebook_duplicate_id",

@@ -19,6 +19,7 @@ import pandas as pd
 from peacekeeping_interviews.codebook import Codebook, load_codebook
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.spans import position_problems
 from peacekeeping_interviews.table_schema import read_table, repeated_keys, typed_frame
 
 
@@ -49,6 +50,7 @@ def read_release(interviews: Path, coding: Path, codebook: Path, schema_dir: Pat
     if segments.cells is not None and not segments.problems:
         keys = segments.schema["primaryKey"]
         problems += repeated_keys(segments.cells, keys, segments.schema, segments.file)
+        problems += position_problems(segments.cells, segments.file, "pseudonym")
     book = load_codebook(Path(codebook), read_yaml(schema_dir / "codebook.schema.yaml"))
     if problems:
         raise InputError(problems)

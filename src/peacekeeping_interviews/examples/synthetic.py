@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from peacekeeping_interviews.codebook import Code, Codebook, load_codebook
-from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
+from peacekeeping_interviews.codebook import Code, Codebook
+from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.vocabulary import DIRECTIONS
 
 # The invented people excerpts mention (with their scrub descriptors) and the interviewers' notes:
@@ -314,29 +314,6 @@ class _People:
     surnames: np.ndarray
     interviewer: np.ndarray
     p_confrontational: np.ndarray
-
-
-def write_example_data(
-    out: Path,
-    *,
-    codebook_path: Path,
-    schema_dir: Path,
-    n_interviews: int = DEFAULT_INTERVIEWS,
-    seed: int = DEFAULT_SEED,
-) -> None:
-    """Write ``interviews.csv`` and ``coding.csv`` to ``out``, both or neither.
-
-    The codebook is validated first, so a bad codebook stops with an :class:`InputError` before any
-    file is touched."""
-    codebook = load_codebook(codebook_path, read_yaml(Path(schema_dir) / "codebook.schema.yaml"))
-    data = generate_example_data(codebook, n_interviews, seed)
-    out = Path(out)
-    write_all_or_nothing(
-        {
-            out / "interviews.csv": csv_text(data.interviews),
-            out / "coding.csv": csv_text(data.coding),
-        }
-    )
 
 
 def generate_example_data(

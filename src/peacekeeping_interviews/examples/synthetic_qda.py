@@ -27,20 +27,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from peacekeeping_interviews.codebook import Codebook, load_codebook
+from peacekeeping_interviews.codebook import Codebook
 from peacekeeping_interviews.examples.synthetic import (
-    DEFAULT_INTERVIEWS,
     DEFAULT_SEED,
-    generate_example_data,
 )
-from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
+from peacekeeping_interviews.files import csv_text
 from peacekeeping_interviews.qda_codebook import DIRECTION_CODES, CodeTree, code_tree, qda_guid
 from peacekeeping_interviews.qda_exchange import (
     QdaCase,
@@ -51,8 +47,8 @@ from peacekeeping_interviews.qda_exchange import (
     QdaUser,
     QdaVariable,
     VariableValue,
-    write_qdpx,
 )
+from peacekeeping_interviews.spans import POSITION_COLUMNS
 
 PROJECT_NAME = "Synthetic example project (invented interviews, no real people)"
 SOURCE_NAME = "{interview_id} transcript (synthetic)"
@@ -113,6 +109,8 @@ class ExampleQda:
     interviews_csv: str
     coding_csv: str
     mapping: dict
+    # Where each coding row's span lies (compared through coding_csv, which carries them).
+    positions: pd.DataFrame = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -167,41 +165,25 @@ def example_qda(
         sources=tuple(_source(interview_id, text) for interview_id, text in texts.items()),
         selections=tuple(_selection(span, tree) for span in spans),
     )
+    positions = _positions(spans, texts)
     return ExampleQda(
         project=project,
         interviews_csv=csv_text(interviews),
-        coding_csv=_coding_csv(spans, texts),
+        coding_csv=_coding_csv(spans, texts, positions),
         mapping=_mapping(list(interviews.columns), tree),
+        positions=positions,
     )
 
 
-def write_example_qda(
-    out: Path,
-    *,
-    codebook_path: Path,
-    schema_dir: Path,
-    n_interviews: int = DEFAULT_INTERVIEWS,
-    seed: int = DEFAULT_SEED,
-) -> None:
-    """Write ``project.qdpx``, ``interviews.csv``, ``coding.csv`` and ``refi_qda.yaml`` to
-    ``out``, all or none, from the example :func:`generate_example_data` draws with ``seed``.
-
-    The codebook is validated first, so a bad codebook stops with an :class:`InputError` before
-    any file is touched."""
-    codebook = load_codebook(codebook_path, read_yaml(Path(schema_dir) / "codebook.schema.yaml"))
-    data = generate_example_data(codebook, n_interviews, seed)
-    example = example_qda(data.interviews, data.coding, codebook, seed)
-    out = Path(out)
-    comment = "# The refi_qda config section for the synthetic example project.qdpx beside it.\n"
-    write_all_or_nothing(
-        {
-            out / "project.qdpx": write_qdpx(example.project),
-            out / "interviews.csv": example.interviews_csv,
-            out / "coding.csv": example.coding_csv,
-            out / "refi_qda.yaml": comment
-            + yaml.safe_dump(example.mapping, sort_keys=False, allow_unicode=True),
-        }
-    )
+def with_positions(coding: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+    """The coding table with each row's span placed (:data:`~peacekeeping_interviews.spans.
+    POSITION_COLUMNS`), rows in their order: the CSV route's coding as a QDA program would
+    export it, its excerpts as they were."""
+    keys = ["interview_id", "segment", "coder"]
+    placed = coding.merge(positions, on=keys, how="left", validate="one_to_one")
+    if placed[list(POSITION_COLUMNS)].isna().any(axis=None):
+        raise ValueError("a coding row without a span in the example project")
+    return placed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +341,18 @@ def _selection(span: _Span, tree: CodeTree) -> QdaSelection:
 # The CSV route's coding table and the mapping
 
 
-def _coding_csv(spans: Iterable[_Span], texts: dict[str, str]) -> str:
+def _positions(spans: Iterable[_Span], texts: dict[str, str]) -> pd.DataFrame:
+    """Each span's place: one transcript per interview."""
+    return pd.DataFrame(
+        [
+            (s.interview_id, s.segment, s.coder, 1, s.start, s.end, len(texts[s.interview_id]))
+            for s in spans
+        ],
+        columns=["interview_id", "segment", "coder", *POSITION_COLUMNS],
+    )
+
+
+def _coding_csv(spans: list[_Span], texts: dict[str, str], positions: pd.DataFrame) -> str:
     """The coding table of the input layout, each excerpt the coder's own selection. The spans
     are already in the table's order: interviews as listed, then segment, then coder."""
     table = pd.DataFrame(
@@ -376,7 +369,7 @@ def _coding_csv(spans: Iterable[_Span], texts: dict[str, str]) -> str:
         ],
         columns=["interview_id", "segment", "coder", "code", "direction", "excerpt"],
     )
-    return csv_text(table)
+    return csv_text(with_positions(table, positions))
 
 
 def _mapping(columns: list[str], tree: CodeTree) -> dict:

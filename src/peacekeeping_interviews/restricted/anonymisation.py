@@ -58,6 +58,7 @@ from peacekeeping_interviews.restricted.scrub import (
     name_variants,
 )
 from peacekeeping_interviews.restricted.validation import ValidatedInputs, load_validated
+from peacekeeping_interviews.spans import POSITION_COLUMNS
 from peacekeeping_interviews.stage_outputs import AnonymisationOutputs
 from peacekeeping_interviews.vocabulary import WITHHELD
 
@@ -328,8 +329,10 @@ def release_coding(
     scrubber: ExcerptScrubber,
     release_excerpts: bool,
     synthetic: bool,
+    release_positions: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The shareable coding table and the log of every excerpt replacement."""
+    """The shareable coding table and the log of every excerpt replacement; the coders' spans
+    (:data:`~peacekeeping_interviews.spans.POSITION_COLUMNS`) as the coding has them, or empty."""
     released_excerpts, log_rows = [], []
     for row in coding.itertuples(index=False):
         text, replacements = scrubber.scrub(row.excerpt, row.interview_id, row.segment)
@@ -365,6 +368,10 @@ def release_coding(
             "code": coding["code"],
             "direction": coding["direction"],
             "excerpt": released_excerpts,
+            **{
+                column: coding[column] if release_positions else pd.NA
+                for column in POSITION_COLUMNS
+            },
             "synthetic": "true" if synthetic else "false",
         }
     )
@@ -496,6 +503,7 @@ def anonymise_interviews(
         scrubber,
         settings["release_excerpts"],
         validated.synthetic,
+        settings.get("release_positions", True),
     )
     crosswalk = pd.DataFrame({"interview_id": interviews["interview_id"], "pseudonym": pseudonyms})
     index = restricted_index(validated, pseudonyms, released_coding, settings, binding)

@@ -16,7 +16,9 @@ the tables it gives are then validated exactly as the CSV files are.
   :func:`align`): two coders' codings are the same segment when their spans overlap by at least
   ``min_overlap`` of the shorter, as MAXQDA's intercoder check counts segments; what no other
   coder matched is a segment of its own coder, counted as unmatched. The excerpt is the span's
-  text, which the excerpt scrub then reads as it reads an excerpt of the CSV route.
+  text, which the excerpt scrub then reads as it reads an excerpt of the CSV route; the span's
+  place (the case's transcript, start, end, and the transcript's length) fills the position
+  columns (:mod:`peacekeeping_interviews.spans`).
 """
 
 from __future__ import annotations
@@ -36,8 +38,17 @@ from peacekeeping_interviews.qda_exchange import (
     QdaSelection,
     VariableValue,
 )
+from peacekeeping_interviews.spans import POSITION_COLUMNS
 
-CODING_COLUMNS = ("interview_id", "segment", "coder", "code", "direction", "excerpt")
+CODING_COLUMNS = (
+    "interview_id",
+    "segment",
+    "coder",
+    "code",
+    "direction",
+    "excerpt",
+    *POSITION_COLUMNS,
+)
 NO_DIRECTION = "none"
 
 
@@ -216,7 +227,9 @@ def _interview_rows(
     columns: Sequence[str],
     required: set[str],
     file: str,
-) -> tuple[list[list[str]], dict[str, str], list[Problem]]:
+) -> tuple[list[list[str]], dict[str, tuple[str, int]], list[Problem]]:
+    """The interview rows, and each source's interview id and its number among the case's
+    transcripts."""
     rows, id_by_source, problems = [], {}, []
     for case in project.cases:
         row, missing = _case_row(case, mapping, columns, required)
@@ -232,8 +245,8 @@ def _interview_rows(
         ]
         rows.append(row)
         interview_id = row[list(columns).index("interview_id")]
-        for source in case.sources:
-            id_by_source[source] = interview_id
+        for number, source in enumerate(case.sources, start=1):
+            id_by_source[source] = (interview_id, number)
     return rows, id_by_source, problems
 
 
@@ -346,7 +359,7 @@ def _joinable(unit: list[Judgement], min_overlap: float) -> bool:
 
 def _coding_rows(
     judgements: list[Judgement],
-    id_by_source: Mapping[str, str],
+    id_by_source: Mapping[str, tuple[str, int]],
     project: QdaProject,
     min_overlap: float,
 ) -> tuple[list[list[str]], int]:
@@ -362,7 +375,7 @@ def _coding_rows(
         on_source = [j for j in judgements if j.source == source.guid]
         if not on_source:
             continue
-        interview = id_by_source[source.guid]
+        interview, transcript = id_by_source[source.guid]
         for unit in align(on_source, min_overlap):
             segment = segment_of[interview] = segment_of.get(interview, 0) + 1
             unmatched += len(unit) == 1 and len({j.coder for j in on_source}) > 1
@@ -374,6 +387,10 @@ def _coding_rows(
                     j.code,
                     j.direction,
                     texts[j.source][j.start : j.end],
+                    str(transcript),
+                    str(j.start),
+                    str(j.end),
+                    str(len(texts[j.source])),
                 ]
                 for j in sorted(unit, key=lambda j: j.coder)
             ]

@@ -31,6 +31,7 @@ import pandas as pd
 from peacekeeping_interviews.codebook import Codebook, load_codebook
 from peacekeeping_interviews.files import read_yaml
 from peacekeeping_interviews.problems import InputError, Problem
+from peacekeeping_interviews.spans import position_problems
 from peacekeeping_interviews.table_schema import (
     CheckedTable,
     TableText,
@@ -255,7 +256,8 @@ def _synthetic_problems(cells: pd.DataFrame, file: str) -> list[Problem]:
 def coding_rule_problems(
     segments: CheckedTable, people: CheckedTable, book: Codebook | None
 ) -> list[Problem]:
-    """References to the interviews and the codebook, and one row per segment and coder."""
+    """References to the interviews and the codebook, one row per segment and coder, and the
+    spans' positions (:func:`~peacekeeping_interviews.spans.position_problems`)."""
     cells = segments.cells
     if cells is None or cells.empty:
         return []
@@ -267,6 +269,7 @@ def coding_rule_problems(
     keys = segments.schema["primaryKey"]
     if _has(cells, *keys):
         problems += repeated_keys(cells, keys, segments.schema, segments.file)
+    problems += position_problems(cells, segments.file, "interview_id")
     return problems
 
 
