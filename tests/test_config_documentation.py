@@ -121,6 +121,7 @@ def test_defaults_sit_only_on_optional_keys_and_are_allowed_values():
         jsonschema.validate(node["default"], node)
     assert {optional[id(node)].path for node in with_default} == {
         "anonymisation.place_descriptors",
+        "anonymisation.release_positions",
         "mandates.missions[].ongoing",
         "refi_qda.min_overlap",
     }

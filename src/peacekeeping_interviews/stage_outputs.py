@@ -115,9 +115,11 @@ class TabulationOutputs(StageOutputs):
 
 @dataclass(frozen=True)
 class ReliabilityOutputs(StageOutputs):
-    """Rule assess_reliability: alpha and kappa with intervals, agreement, disagreements."""
+    """Rule assess_reliability: alpha and kappa with intervals, agreement, disagreements, and
+    unitizing alpha on the coders' spans."""
 
     alpha: Path = RELIABILITY / "alpha.csv"
     agreement: Path = RELIABILITY / "agreement.csv"
     disagreements: Path = RELIABILITY / "disagreements.csv"
+    unitizing: Path = RELIABILITY / "unitizing.csv"
     numbers: Path = RELIABILITY / "numbers.json"

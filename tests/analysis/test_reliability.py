@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.inter_rater import cohens_kappa as statsmodels_kappa
 
+from peacekeeping_interviews.analysis.bootstrap import resample_weights
 from peacekeeping_interviews.analysis.release import PublicRelease, read_release
 from peacekeeping_interviews.analysis.reliability import (
     ReliabilityOutputs,
@@ -22,7 +23,6 @@ from peacekeeping_interviews.analysis.reliability import (
     disagreement_table,
     double_coded,
     nominal_alpha,
-    resample_weights,
     run_reliability,
     value_counts,
     weighted_nominal_alphas,
@@ -222,16 +222,6 @@ def test_units_left_out_by_zero_counts_equal_units_cut_out(counts, seed):
     )
 
 
-def test_resample_weights_draw_every_unit_count_once_per_resample():
-    weights = resample_weights(7, 500, np.random.default_rng(1))
-    assert weights.shape == (500, 7) and (weights.sum(axis=1) == 7).all()
-    assert weights.mean() == pytest.approx(1, abs=0.05)
-    # The same resamples as drawing all unit indices at once from the same seed.
-    draws = np.random.default_rng(1).integers(0, 7, size=(500, 7))
-    counted = np.stack([np.bincount(row, minlength=7) for row in draws])
-    np.testing.assert_array_equal(weights, counted)
-
-
 def test_bootstrap_of_many_segments_gives_intervals_for_every_code():
     """About 12,000 double-coded segments, 1,000 resamples, 60 scopes (its speed is measured by
     benchmarks/run_benchmarks.py, not asserted here)."""
@@ -407,5 +397,5 @@ def test_outputs_are_byte_identical_across_runs(example_release, tmp_path):
     )
     run_reliability(example_release, SETTINGS, first)
     run_reliability(example_release, SETTINGS, second)
-    for name in ["alpha", "agreement", "disagreements", "numbers"]:
+    for name in ["alpha", "agreement", "disagreements", "unitizing", "numbers"]:
         assert getattr(first, name).read_bytes() == getattr(second, name).read_bytes()

@@ -10,6 +10,7 @@ Values labelled "DKPro" are that implementation's outputs (not published), a cro
 
 import math
 
+import numpy as np
 import pytest
 
 from peacekeeping_interviews.analysis.unitizing import (
@@ -17,7 +18,7 @@ from peacekeeping_interviews.analysis.unitizing import (
     Section,
     Segment,
     binary_unitizing_alpha,
-    bootstrap_interval,
+    bootstrap_alphas,
     disagreements,
     merge_overlaps,
     section_distance,
@@ -288,15 +289,29 @@ def test_segment_validation() -> None:
         Segment(-1, 4, "X")
 
 
-def test_bootstrap_interval_is_seeded_and_brackets_estimate() -> None:
-    continua = [
-        Continuum(20, {"a": [Segment(0, 5, "X")], "b": [Segment(1, 5, "X")]}),
-        Continuum(20, {"a": [Segment(3, 9, "X")], "b": [Segment(3, 12, "X")]}),
-        Continuum(20, {"a": [Segment(10, 15, "X")], "b": [Segment(9, 15, "X")]}),
-        Continuum(20, {"a": [Segment(0, 20, "X")], "b": [Segment(2, 18, "X")]}),
+BOOTSTRAP_CONTINUA = [
+    Continuum(20, {"a": [Segment(0, 5, "X")], "b": [Segment(1, 5, "X"), Segment(7, 9, "Y")]}),
+    Continuum(30, {"a": [Segment(3, 9, "X"), Segment(12, 20, "Y")], "b": [Segment(3, 12, "X")]}),
+    Continuum(20, {"a": [Segment(10, 15, "X")], "b": [Segment(9, 15, "X")]}),
+    Continuum(25, {"a": [Segment(0, 20, "Y")], "b": [Segment(2, 18, "Y")]}),
+]
+
+
+def test_bootstrap_with_each_transcript_once_is_the_estimate() -> None:
+    alphas = bootstrap_alphas(BOOTSTRAP_CONTINUA, ["X", "Y"], np.ones((1, 4)))
+    expected = [
+        binary_unitizing_alpha(BOOTSTRAP_CONTINUA, "X"),
+        binary_unitizing_alpha(BOOTSTRAP_CONTINUA, "Y"),
+        unitizing_alpha(BOOTSTRAP_CONTINUA),
     ]
-    first = bootstrap_interval(continua, resamples=200, seed=7)
-    assert first == bootstrap_interval(continua, resamples=200, seed=7)
-    assert first[0] <= unitizing_alpha(continua) <= first[1]
-    per_code = bootstrap_interval(continua, "X", resamples=200, seed=7)
-    assert per_code == pytest.approx(first)
+    assert alphas[0] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("drawn", [[2, 1, 0, 1], [0, 0, 4, 0], [1, 3, 0, 0], [0, 2, 1, 1]])
+def test_a_resample_is_the_estimate_on_the_transcripts_it_drew(drawn: list[int]) -> None:
+    """Weighting sections by draws equals copying the drawn transcripts (the exact path)."""
+    copies = [c for c, n in zip(BOOTSTRAP_CONTINUA, drawn, strict=True) for _ in range(n)]
+    alphas = bootstrap_alphas(BOOTSTRAP_CONTINUA, ["X", "Y"], np.array([drawn]))[0]
+    expected = [binary_unitizing_alpha(copies, "X"), binary_unitizing_alpha(copies, "Y")]
+    expected.append(unitizing_alpha(copies))
+    assert alphas == pytest.approx(expected, rel=1e-12, nan_ok=True)

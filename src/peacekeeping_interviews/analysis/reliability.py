@@ -10,6 +10,8 @@ Outputs (all public; see :class:`ReliabilityOutputs`):
   code, with a bootstrap confidence interval;
 - ``agreement.csv``: per pair of coders, percent agreement and Cohen's kappa;
 - ``disagreements.csv``: the double-coded segments on which coders differ, for reconciliation;
+- ``unitizing.csv``: Krippendorff's unitizing alpha on the coders' own spans, where the release
+  has their positions (:mod:`.span_agreement`);
 - ``numbers.json``: the numbers the paper cites.
 
 Undefined coefficients (no variation in the values, no units) are reported as empty cells / JSON
@@ -25,7 +27,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from peacekeeping_interviews.analysis.bootstrap import percentile_interval, resample_weights
 from peacekeeping_interviews.analysis.release import PublicRelease
+from peacekeeping_interviews.analysis.span_agreement import unitizing_table
 from peacekeeping_interviews.files import csv_text, json_records, json_text, write_all_or_nothing
 from peacekeeping_interviews.problems import InputError, Problem
 from peacekeeping_interviews.stage_outputs import ReliabilityOutputs
@@ -139,20 +143,6 @@ def nominal_alpha(counts: np.ndarray) -> float:
     return float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
 
 
-def resample_weights(n_units: int, samples: int, rng: np.random.Generator) -> np.ndarray:
-    """``samples`` by ``n_units``: how often each unit is drawn in each bootstrap resample of
-    ``n_units`` units with replacement (Efron & Tibshirani 1993, ch. 6).
-
-    Built one resample at a time (the draws are the same as one ``samples x n_units`` draw) and
-    held as floats, so that :func:`weighted_nominal_alphas` runs as BLAS matrix products; at
-    20,000 interviews (some 45,000 units) drawing all at once held three such arrays at a time.
-    """
-    weights = np.empty((samples, n_units))
-    for row in weights:
-        row[:] = np.bincount(rng.integers(0, n_units, size=n_units), minlength=n_units)
-    return weights
-
-
 def weighted_nominal_alphas(counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Nominal alpha of each row of ``weights`` (resamples by units: unit multiplicities); NaN
     where a resample has no variation.
@@ -179,17 +169,6 @@ def weighted_nominal_alphas(counts: np.ndarray, weights: np.ndarray) -> np.ndarr
     with np.errstate(divide="ignore", invalid="ignore"):
         alphas = 1 - (n - 1) * observed / expected
     return np.where(expected > 0, alphas, np.nan)
-
-
-def percentile_interval(alphas: np.ndarray, confidence: float) -> tuple[float, float] | None:
-    """Percentile bootstrap interval (Efron & Tibshirani 1993, ch. 13) over the resamples where
-    alpha is defined; None if there is none."""
-    defined = alphas[np.isfinite(alphas)]
-    if len(defined) == 0:
-        return None
-    tail = (1 - confidence) / 2
-    lower, upper = np.quantile(defined, [tail, 1 - tail])
-    return float(lower), float(upper)
 
 
 def alpha_estimate(
@@ -428,14 +407,16 @@ def run_reliability(release: PublicRelease, settings: Mapping, outputs: Reliabil
     pairs = coder_pairs(double)
     agreement = agreement_table(pairs)
     disagreements = disagreement_table(double)
+    unitizing, unitizing_numbers = unitizing_table(release, settings)
     numbers = reliability_numbers(
         release, double, alphas, pairs, agreement, disagreements, settings
-    )
+    ) | {"unitizing": unitizing_numbers}
     write_all_or_nothing(
         {
             outputs.alpha: csv_text(alphas),
             outputs.agreement: csv_text(agreement),
             outputs.disagreements: csv_text(disagreements),
+            outputs.unitizing: csv_text(unitizing),
             outputs.numbers: json_text(numbers),
         }
     )

@@ -59,10 +59,9 @@ selections); segments of different values may. A coefficient whose expected disa
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, permutations
+from itertools import permutations
 from typing import NamedTuple
 
 import numpy as np
@@ -224,21 +223,57 @@ def observed_disagreement(terms: ValueTerms, coders: int) -> float:
 
 def expected_disagreement(terms: ValueTerms, coders: int) -> float:
     """``De_c`` of Krippendorff (2004): units and gaps of all coders placed at random."""
-    n_units = len(terms.units)
-    gaps = sorted(terms.gaps)
-    suffix = [*reversed(list(accumulate(reversed(gaps)))), 0]  # suffix[k] = sum(gaps[k:])
-    numerator = 0
-    for unit in terms.units:
-        first = bisect.bisect_left(gaps, unit)  # gaps at least as long as the unit
-        fitting = len(gaps) - first
-        placements = suffix[first] - fitting * (unit - 1)  # sum of (l_gap - l_unit + 1)
-        numerator += (n_units - 1) * (2 * unit**3 - 3 * unit**2 + unit) // 3
-        numerator += unit**2 * placements
-    total = coders * terms.length
-    denominator = total * (total - 1) - sum(u * (u - 1) for u in terms.units)
+    return _weighted_expected(
+        np.asarray(terms.units, dtype=float),
+        np.ones(len(terms.units)),
+        _GapsAtLeast.of(np.asarray(terms.gaps, dtype=float), np.asarray(terms.units, dtype=float)),
+        np.ones(len(terms.gaps)),
+        float(terms.length),
+        coders,
+    )
+
+
+@dataclass(frozen=True)
+class _GapsAtLeast:
+    """Gap lengths in ascending order, where each unit's fitting gaps begin in that order, and
+    the order that sorted them (so per-gap weights can follow)."""
+
+    lengths: np.ndarray
+    first_fitting: np.ndarray
+    order: np.ndarray
+
+    @classmethod
+    def of(cls, gaps: np.ndarray, units: np.ndarray) -> _GapsAtLeast:
+        order = np.argsort(gaps, kind="stable")
+        lengths = gaps[order]
+        return cls(lengths, np.searchsorted(lengths, units, "left"), order)
+
+
+def _weighted_expected(
+    units: np.ndarray,
+    unit_weights: np.ndarray,
+    gaps: _GapsAtLeast,
+    gap_weights: np.ndarray,
+    length: float,
+    coders: int,
+) -> float:
+    """``De_c`` with every unit and gap counted ``weight`` times (a bootstrap resample draws a
+    transcript, and so its sections, several times). For unit ``u``, the gaps it fits in
+    contribute ``sum w_h (l_h - l_u + 1)``: two suffix sums over the gaps in ascending order.
+    In floating point: the exact integers overflow 64 bits on long transcripts."""
+    weights = gap_weights[gaps.order]
+    count_from = np.append(np.cumsum(weights[::-1])[::-1], 0.0)
+    length_from = np.append(np.cumsum((weights * gaps.lengths)[::-1])[::-1], 0.0)
+    at = gaps.first_fitting
+    placements = length_from[at] - (units - 1) * count_from[at]
+    n_units = unit_weights.sum()
+    random_pairs = (n_units - 1) * (2 * units**3 - 3 * units**2 + units) / 3
+    numerator = float((unit_weights * (random_pairs + units**2 * placements)).sum())
+    total = coders * length
+    denominator = total * (total - 1) - float((unit_weights * units * (units - 1)).sum())
     if numerator == 0 or denominator <= 0:
         return 0.0
-    return 2 * numerator / (terms.length * denominator)
+    return 2 * numerator / (length * denominator)
 
 
 def _pooled_terms(continua: Sequence[Continuum], value: str) -> ValueTerms:
@@ -281,42 +316,48 @@ def binary_unitizing_alpha(continua: Sequence[Continuum], value: str) -> float:
     return _alpha(observed_disagreement(terms, coders), expected_disagreement(terms, coders))
 
 
-def bootstrap_interval(
-    continua: Sequence[Continuum],
-    value: str | None = None,
-    *,
-    resamples: int = 1000,
-    level: float = 0.95,
-    seed: int = 0,
-) -> tuple[float, float]:
-    """Percentile interval of u-alpha (u-alpha_c for ``value``), resampling whole transcripts.
+def bootstrap_alphas(
+    continua: Sequence[Continuum], values: Sequence[str], weights: np.ndarray
+) -> np.ndarray:
+    """u-alpha in each bootstrap resample of whole transcripts: ``weights`` is resamples by
+    continua (how often each is drawn). Column ``k`` is u-alpha_c of ``values[k]``, the last
+    column u-alpha over ``values``; NaN where undefined.
 
-    Draws continua with replacement using ``numpy.random.default_rng(seed)``; resamples whose
-    coefficient is undefined are dropped. Returns ``(nan, nan)`` if none is defined.
+    Resampling transcripts, the sampling units, mirrors the segment bootstrap of the
+    reliability stage. Every ingredient is a sum over continua, so a resample reweights the
+    sections it drew instead of copying them.
     """
     coders = len(_coders(continua))
-    values = [value] if value is not None else _values(continua)
-    per_continuum = [[value_terms(c, v) for v in values] for c in continua]
-    rng = np.random.default_rng(seed)
-    alphas = []
-    for _ in range(resamples):
-        drawn = rng.integers(0, len(continua), size=len(continua))
-        observed = expected = 0.0
-        for k in range(len(values)):
-            terms = _sum_terms(per_continuum[int(i)][k] for i in drawn)
-            observed += observed_disagreement(terms, coders)
-            expected += expected_disagreement(terms, coders)
-        alphas.append(_alpha(observed, expected))
-    defined = np.array([a for a in alphas if not np.isnan(a)])
-    if defined.size == 0:
-        return (float("nan"), float("nan"))
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(defined, [tail, 100 - tail])
-    return (float(low), float(high))
+    weights = np.asarray(weights, dtype=float)
+    lengths = np.array([c.length for c in continua], dtype=float)
+    observed = np.zeros((len(weights), len(values)))
+    expected = np.zeros((len(weights), len(values)))
+    for k, value in enumerate(values):
+        per_continuum = [value_terms(c, value) for c in continua]
+        units = np.array([u for t in per_continuum for u in t.units], dtype=float)
+        unit_of = np.repeat(np.arange(len(continua)), [len(t.units) for t in per_continuum])
+        gap_lengths = np.array([g for t in per_continuum for g in t.gaps], dtype=float)
+        gap_of = np.repeat(np.arange(len(continua)), [len(t.gaps) for t in per_continuum])
+        gaps = _GapsAtLeast.of(gap_lengths, units)
+        disagreement = np.array([t.observed for t in per_continuum], dtype=float)
+        for r, drawn in enumerate(weights):
+            length = float(drawn @ lengths)
+            observed[r, k] = drawn @ disagreement / (coders * (coders - 1) * length**2)
+            expected[r, k] = _weighted_expected(
+                units, drawn[unit_of], gaps, drawn[gap_of], length, coders
+            )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_value = np.where(expected > 0, 1 - observed / expected, np.nan)
+        pooled_expected = expected.sum(axis=1)
+        overall = np.where(pooled_expected > 0, 1 - observed.sum(axis=1) / pooled_expected, np.nan)
+    return np.column_stack([per_value, overall])
 
 
 def _sum_terms(terms: Iterable[ValueTerms]) -> ValueTerms:
-    pooled = ValueTerms(0, (), (), 0)
-    for term in terms:
-        pooled = pooled + term
-    return pooled
+    listed = list(terms)
+    return ValueTerms(
+        sum(t.observed for t in listed),
+        tuple(u for t in listed for u in t.units),
+        tuple(g for t in listed for g in t.gaps),
+        sum(t.length for t in listed),
+    )

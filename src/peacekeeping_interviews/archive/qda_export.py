@@ -24,6 +24,9 @@ the export back with the mapping :func:`release_project` returns:
 - **Users and selections**: one user per coder; each coding row is a selection by its coder over
   its segment's passage, coded with the row's code and, unless the direction is ``none``, the
   direction code. The coders of a double-coded segment select the same passage.
+- **Positions.** The release's position columns place each coder's span in a transcript the
+  release does not hold, so the export cannot carry them: its selections are over the passages
+  above, and reading the project back gives the release's coding rows without its positions.
 
 **Segments without an excerpt.** An excerpt withheld (or never written) leaves nothing to select,
 and a zero-length selection, though the format's checks allow one (start <= end), is both

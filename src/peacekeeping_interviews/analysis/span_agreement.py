@@ -1,0 +1,157 @@
+"""Agreement on the coders' own spans: Krippendorff's unitizing alpha (:mod:`.unitizing`) from
+the positions the release carries (:mod:`peacekeeping_interviews.spans`), beside the
+segment-level alpha of :mod:`.reliability`.
+
+A transcript is a continuum when two or more coders have spans in it; the coefficient takes it
+that each of them read the whole transcript, so a second coder who coded only part of one makes
+everything they skipped count as disagreement. A coder's overlapping spans of one code are
+united first. Coders are interchangeable in the coefficient (it sums over every ordered pair),
+so transcripts coded by different people pool as long as each has the same number of coders;
+transcripts with another number of coders form a group of their own, with rows of their own.
+
+Rows (``unitizing.csv``): per group, u-alpha over all codes (``scope`` ``overall``) and the
+binary u-alpha of each codebook code, in codebook order, with a percentile interval from
+bootstrap resamples of transcripts (the reliability settings' samples, seed and confidence).
+Without positions the table has its header alone and the numbers say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from peacekeeping_interviews.analysis.bootstrap import percentile_interval, resample_weights
+from peacekeeping_interviews.analysis.release import PublicRelease
+from peacekeeping_interviews.analysis.unitizing import (
+    Continuum,
+    Segment,
+    binary_unitizing_alpha,
+    bootstrap_alphas,
+    merge_overlaps,
+    unitizing_alpha,
+)
+from peacekeeping_interviews.spans import has_positions
+
+COEFFICIENT = "Krippendorff's unitizing alpha (2004), on character positions"
+COLUMNS = [
+    "coders_per_transcript",
+    "scope",
+    "u_alpha",
+    "ci_lower",
+    "ci_upper",
+    "n_transcripts",
+    "n_spans",
+    "note",
+]
+NO_POSITIONS = (
+    "the released coding has no positions of the coders' spans (coding typed as a table, or "
+    "anonymisation.release_positions is false)"
+)
+NO_SHARED_TRANSCRIPT = "no transcript has spans of two or more coders"
+DECIMALS = 4
+
+
+def continua_by_coders(coding: pd.DataFrame) -> dict[int, list[Continuum]]:
+    """The transcripts that two or more coders spanned, as continua grouped by their number of
+    coders, in the coding table's order; a coder's spans of one code merged where they overlap.
+    Each group's coders are named by their rank (``1``, ``2``, ...)."""
+    groups: dict[int, list[Continuum]] = {}
+    for _, transcript in coding.groupby(["pseudonym", "transcript"], sort=False):
+        coders = sorted(transcript["coder"].unique())
+        if len(coders) < 2:
+            continue
+        spans = {
+            str(rank): merge_overlaps(
+                Segment(int(row.start), int(row.end), str(row.code))
+                for row in transcript[transcript["coder"] == coder].itertuples(index=False)
+            )
+            for rank, coder in enumerate(coders, start=1)
+        }
+        length = int(transcript["transcript_length"].iloc[0])
+        groups.setdefault(len(coders), []).append(Continuum(length, spans))
+    return dict(sorted(groups.items()))
+
+
+def unitizing_table(release: PublicRelease, settings: Mapping) -> tuple[pd.DataFrame, dict]:
+    """The rows described in the module doc, and the numbers the paper cites: the coefficient's
+    name, why it was not computed (or None), and each group's overall row."""
+    if not has_positions(release.coding):
+        return pd.DataFrame(columns=COLUMNS), _numbers([], NO_POSITIONS)
+    groups = continua_by_coders(release.coding)
+    if not groups:
+        return pd.DataFrame(columns=COLUMNS), _numbers([], NO_SHARED_TRANSCRIPT)
+    codes = release.codebook.ids()
+    rows = [
+        row for m, continua in groups.items() for row in _group_rows(m, continua, codes, settings)
+    ]
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    return table, _numbers(rows, None)
+
+
+def _group_rows(
+    coders: int, continua: list[Continuum], codes: Sequence[str], settings: Mapping
+) -> list[dict]:
+    rng = np.random.default_rng(settings["seed"])
+    weights = resample_weights(len(continua), settings["bootstrap_samples"], rng)
+    resampled = bootstrap_alphas(continua, codes, weights)
+    spans = [s for c in continua for coder in c.codings.values() for s in coder]
+    base = {"coders_per_transcript": coders, "n_transcripts": len(continua)}
+    estimates = [binary_unitizing_alpha(continua, code) for code in codes]
+    scopes = [("overall", unitizing_alpha(continua), resampled[:, -1], len(spans))]
+    scopes += [
+        (code, estimate, resampled[:, k], sum(s.value == code for s in spans))
+        for k, (code, estimate) in enumerate(zip(codes, estimates, strict=True))
+    ]
+    return [
+        base
+        | {"scope": scope, "n_spans": n_spans}
+        | _estimate(estimate, draws, settings["confidence"], n_spans)
+        for scope, estimate, draws, n_spans in scopes
+    ]
+
+
+def _estimate(estimate: float, draws: np.ndarray, confidence: float, n_spans: int) -> dict:
+    """u-alpha with its interval and a note; undefined (empty cells) with the reason."""
+    if np.isnan(estimate):
+        reason = "no coder spanned it in these transcripts" if not n_spans else "no variation"
+        return {"u_alpha": None, "ci_lower": None, "ci_upper": None, "note": f"{reason}: undefined"}
+    interval = percentile_interval(draws, confidence)
+    lower, upper = (None, None) if interval is None else (round(b, DECIMALS) for b in interval)
+    undefined = int(np.isnan(draws).sum())
+    note = ""
+    if undefined:
+        note = f"interval from the {len(draws) - undefined} of {len(draws)} resamples where defined"
+    return {
+        "u_alpha": round(estimate, DECIMALS),
+        "ci_lower": lower,
+        "ci_upper": upper,
+        "note": note,
+    }
+
+
+_CITED = ("coders_per_transcript", "n_transcripts", "n_spans", "u_alpha", "ci_lower", "ci_upper")
+
+
+def _numbers(rows: list[dict], reason: str | None) -> dict:
+    overall = [row for row in rows if row["scope"] == "overall"]
+    return {
+        "coefficient": COEFFICIENT,
+        "computed": reason is None,
+        "reason": reason,
+        "groups": [
+            {
+                k: row[k]
+                for k in (
+                    "coders_per_transcript",
+                    "n_transcripts",
+                    "n_spans",
+                    "u_alpha",
+                    "ci_lower",
+                    "ci_upper",
+                )
+            }
+            for row in overall
+        ],
+    }
