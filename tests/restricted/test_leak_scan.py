@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from restricted_examples import CORPUS_RESTRICTED, EVERY_KIND, EXCERPT, NON_NAMED
 
 from peacekeeping_interviews.masking import KEY, mask
-from peacekeeping_interviews.qda_exchange import QdaProject, QdaSource, QdaUser, write_qdpx
+from peacekeeping_interviews.qda_exchange import (
+    QdaCase,
+    QdaProject,
+    QdaSource,
+    QdaUser,
+    QdaVariable,
+    write_qdpx,
+)
 from peacekeeping_interviews.restricted.leak_scan import (
     UNREADABLE,
     Leak,
@@ -398,5 +405,41 @@ def test_a_name_inside_a_refi_qda_project_is_found_in_its_zip():
     )
     (reading, *members) = read_public("coded_release.qdpx", write_qdpx(project))
     leaks = [leak for r in [reading, *members] for leak in scan_reading(r, CORPUS_RESTRICTED)]
-    assert [leak.kind for leak in leaks] == [NON_NAMED]
-    assert leaks[0].file.startswith("coded_release.qdpx!sources/")
+    assert [leak.kind for leak in leaks] == [NON_NAMED, NON_NAMED]
+    assert [leak.file.split("!")[1][:8] for leak in leaks] == ["sources/", "project."]
+
+
+def test_a_date_in_a_case_variable_is_read_beside_the_case_name():
+    """In project.qde a case's name (the pseudonym) and its variable values stand on different
+    lines, and a transcript's text may be in a member of its own: read case by case, a
+    non-named interview's full date in a variable, or its city in its transcript, is found."""
+    date, city = EVASIONS["interview"]["date"], EVASIONS["interview"]["city"]
+    source = QdaSource(
+        "00000002-0000-4000-8000-000000000002", "transcript 1", f"We met in\n{city}."
+    )
+    case = QdaCase(
+        "00000004-0000-4000-8000-000000000004", "P-0123456789", (("Date", date),), (source.guid,)
+    )
+    project = QdaProject(
+        name="Synthetic project",
+        users=(QdaUser("00000001-0000-4000-8000-000000000001", "coder_a"),),
+        codes=(),
+        variables=(QdaVariable("00000003-0000-4000-8000-000000000003", "Date", "Text"),),
+        cases=(case,),
+        sources=(source,),
+        selections=(),
+    )
+
+    def leaks(project: QdaProject) -> list[tuple[str, str]]:
+        readings = read_public("coded_release.qdpx", write_qdpx(project))
+        found = [leak for r in readings for leak in scan_reading(r, CORPUS_RESTRICTED)]
+        return sorted((leak.kind, leak.file) for leak in found)
+
+    where = "coded_release.qdpx!project.qde (case by case)"
+    assert leaks(project) == [("city", where), ("full date", where)]
+    clean = replace(
+        project,
+        cases=(replace(case, variables=(("Date", date[:7]),)),),
+        sources=(replace(source, text="We met in the capital."),),
+    )
+    assert leaks(clean) == []

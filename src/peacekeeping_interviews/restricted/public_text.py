@@ -34,6 +34,9 @@ import pypdf
 import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
+from peacekeeping_interviews.problems import InputError
+from peacekeeping_interviews.qda_exchange import PROJECT_MEMBER, QdaSource, read_qdpx
+
 MEMBER = "!"  # joins a file and a place inside it: ``deposit.zip!bag/paper.pdf!page 3``
 # Formats that carry no text a pipeline step writes: the renderer's web fonts (glyphs and the
 # font's own names), which a self-contained HTML page may embed. Told by their first bytes.
@@ -48,6 +51,9 @@ HOW = {
     "raster image": "metadata read with Pillow (PNG text chunks, comments, EXIF, XMP); pixels "
     "are not read",
     "zip": "member names, and each member read by its own format",
+    "refi-qda": "a REFI-QDA project (a zip holding project.qde), read also case by case: each "
+    "case's name, variable values and transcripts' names and texts on one line, so that a "
+    "detail in one part is read beside the pseudonym in another",
     "tar.gz": "member names, and each member read by its own format",
     "gzip": "decompressed and read by its own format",
     "no text": "not read: a format that carries no text (public_text.NO_TEXT_FORMATS)",
@@ -304,7 +310,38 @@ def _zip(where: str, data: bytes, exempt: tuple[str, ...]) -> list[Reading]:
                 f"{where}{MEMBER}{info.filename}", archive.read(info), exempt
             )
         ]
-    return [Reading(where, "zip", (names,)), *inside]
+    return [Reading(where, "zip", (names,)), *inside, *_refi_qda(where, data)]
+
+
+def _refi_qda(where: str, data: bytes) -> list[Reading]:
+    """A REFI-QDA project case by case (see :data:`HOW`); nothing for another zip, or for a
+    project the exchange reader refuses (its members are read one by one all the same)."""
+    if not _holds_project(data):
+        return []
+    try:
+        project = read_qdpx(data, where)
+    except InputError:
+        return []
+    texts = {source.guid: source for source in project.sources}
+    in_case = {guid for case in project.cases for guid in case.sources}
+    records = [
+        [case.name or "", *(str(v) for _, v in case.variables)]
+        + [part for guid in case.sources if guid in texts for part in _source_parts(texts[guid])]
+        for case in project.cases
+    ]
+    records += [_source_parts(s) for s in project.sources if s.guid not in in_case]
+    lines = [" ".join(" ".join(record).split()) for record in records]
+    place = f"{where}{MEMBER}{PROJECT_MEMBER} (case by case)"
+    return [Reading(place, "refi-qda", (Passage(place, "\n".join(lines), restates=True),))]
+
+
+def _holds_project(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return PROJECT_MEMBER in archive.namelist()
+
+
+def _source_parts(source: QdaSource) -> list[str]:
+    return [source.name or "", *(str(v) for _, v in source.variables), source.text]
 
 
 def _gzip(where: str, data: bytes, exempt: tuple[str, ...]) -> list[Reading]:
