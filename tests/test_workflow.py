@@ -106,7 +106,7 @@ def test_rendered_documents_as_a_reader_sees_them(example_run, document):
     screenshot.parent.mkdir(exist_ok=True)
     view = view_in_chromium(html, screenshot)
     assert view.banner_visible and view.banner_at_top
-    assert view.stamp.startswith(f"Version {__version__} · commit ")
+    assert view.stamp.startswith(f"Version {__version__}, commit ")
     assert record["engine_label"] in view.stamp and record["stamp"]["date"] in view.stamp
     assert view.figures and all(width > 0 and height > 0 for width, height in view.figures)
     assert "??" not in view.body_text and not view.unresolved_citations

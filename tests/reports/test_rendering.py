@@ -20,6 +20,7 @@ from peacekeeping_interviews.reports.exhibits import exhibits_of, read_exhibit_m
 from peacekeeping_interviews.reports.render_engine import RenderError
 from peacekeeping_interviews.reports.rendering import (
     choose_engine,
+    engine_choice,
     render_reports,
     synthetic_flag,
 )
@@ -66,7 +67,9 @@ def test_fallback_writes_both_documents_and_names_the_engine(rendered):
     assert set(record["software"]) >= {"pandoc", "jupytext", "nbclient", "ipykernel"}
     assert record["stamp"]["date"] == "2023-11-14"
     html = (out / "mini.html").read_text()
-    assert "rendered by fallback renderer" in html and "[synthetic example data]" in html
+    assert "by the fallback renderer (" in html and "[synthetic example data]" in html
+    assert record["engine_choice"] == "the fallback engine, as asked for"
+    assert "not on PATH" not in html and "not on PATH" not in record["engine_label"]
     assert (out / "mini.pdf").read_bytes().startswith(b"%PDF-")
 
 
@@ -75,7 +78,7 @@ def test_html_as_a_reader_sees_it_in_chromium(rendered, tmp_path):
     screenshot.parent.mkdir(exist_ok=True)
     view = view_in_chromium(rendered["out"] / "mini.html", screenshot)
     assert view.banner_visible and view.banner_at_top
-    assert view.stamp.startswith(f"Version {__version__} · commit ")
+    assert view.stamp.startswith(f"Version {__version__}, commit ")
     assert "data fingerprint " in view.stamp and "2023-11-14" in view.stamp
     assert view.figures and all(w > 0 and h > 0 for w, h in view.figures)
     assert "??" not in view.body_text and not view.unresolved_citations
@@ -162,6 +165,9 @@ def test_commit_is_marked_dirty_when_tracked_files_change(tmp_path):
 def test_engine_choice_follows_path(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert choose_engine("auto").name == "fallback"
+    assert engine_choice("auto", choose_engine("auto")).endswith(
+        "Quarto, the reference renderer, was not on PATH"
+    )
     with pytest.raises(RenderError, match="quarto is not on PATH"):
         choose_engine("quarto")
     fake = tmp_path / "quarto"
@@ -272,7 +278,7 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
     root = fixture_copy(tmp_path / "project")
     record = render_reports(request_for(root, root / "out", engine="auto"), EPOCH)
     assert record["engine"] == "quarto" and record["software"]["quarto"] == "9.9.9"
-    assert record["stamp"]["engine"] == "Quarto 9.9.9 (Jupyter engine)"
+    assert record["stamp"]["engine"] == "Quarto 9.9.9 with its Jupyter engine"
     html_call, pdf_call = calls.read_text().splitlines()
     assert html_call.startswith("render mini.qmd --to html --output mini.html")
     assert pdf_call.startswith("render mini.qmd --to typst --output mini.pdf")
@@ -281,6 +287,7 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
         "title": "A tiny report [synthetic example data]",
         "author": ["Ada Example", "Ben Sample"],
         "abstract": "A study record for the renderer's tests.",
+        "keywords": ["test fixture", "rendering"],
     }
     assert "include-before-body:_pki_before_body.html" in html_call
     assert "include-in-header:_pki_header.typ" in pdf_call

@@ -64,7 +64,8 @@ from peacekeeping_interviews.deposit_layout import (
 from peacekeeping_interviews.files import json_text, read_yaml
 from peacekeeping_interviews.reports.exhibits import read_exhibit_map
 from peacekeeping_interviews.reports.stamp import Stamp
-from peacekeeping_interviews.reports.typst_pdf import markdown_pdf
+from peacekeeping_interviews.reports.study import author_name, one_line
+from peacekeeping_interviews.reports.typst_pdf import PdfMetadata, markdown_pdf
 from peacekeeping_interviews.restricted.restricted_strings import RestrictedStrings
 from peacekeeping_interviews.study_config import creator_name
 
@@ -168,7 +169,18 @@ def assemble_payload(
     )
     payload.add("README.md", readme)
     payload.add(
-        "README.pdf", markdown_pdf(readme, deposit_title(study, synthetic), stamp, synthetic)
+        "README.pdf",
+        markdown_pdf(
+            readme,
+            PdfMetadata(
+                title=deposit_title(study, synthetic),
+                authors=[author_name(creator) for creator in study["creators"]],
+                keywords=study["keywords"],
+                subject=one_line(study["abstract"]),
+            ),
+            stamp,
+            synthetic,
+        ),
     )
     payload.add(
         "datapackage.json", json_text(data_package(payload, study, version, synthetic, schemas))

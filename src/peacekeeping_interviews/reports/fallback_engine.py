@@ -26,13 +26,14 @@ from peacekeeping_interviews.reports.render_engine import (
     environment_variable,
 )
 from peacekeeping_interviews.reports.report_data import CONTEXT_ENVIRONMENT_VARIABLE, VALUE_CLASS
-from peacekeeping_interviews.reports.typst_pdf import compile_typst
+from peacekeeping_interviews.reports.stamp import typst_string
+from peacekeeping_interviews.reports.typst_pdf import PdfMetadata, compile_typst, template_path
 
 INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+?)`")
 KERNEL_TIMEOUT_SECONDS = 600
-# crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again; and
-# Pandoc wraps every table in a figure, which must break across pages for long tables.
-FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n#show figure: set block(breakable: true)\n"
+UNWRAPPED_COLUMNS = 100_000
+# crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again.
+FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n"
 
 
 def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, context: Path) -> dict:
@@ -204,12 +205,13 @@ def refuse_unsupported(document: dict, source: Path) -> None:
         )
 
 
-def apply_figure_alt(node: object) -> None:
+def apply_figure_alt(node: object, found: dict[str, str] | None = None) -> dict[str, str]:
     """Give each figure's image its ``fig-alt`` text as alternative text (Pandoc uses the
-    caption otherwise)."""
+    caption otherwise); return the alternative texts by image path."""
+    found = {} if found is None else found
     if isinstance(node, list):
         for item in node:
-            apply_figure_alt(item)
+            apply_figure_alt(item, found)
     elif isinstance(node, dict):
         if node.get("t") == "Image":
             attributes = node["c"][0][2]
@@ -217,8 +219,19 @@ def apply_figure_alt(node: object) -> None:
             if alt:
                 node["c"][0][2] = [[n, v] for n, v in attributes if n != "fig-alt"]
                 node["c"][1] = crossref.text_inlines(alt[0])
+                found[node["c"][2][0]] = alt[0]
         for value in node.values():
-            apply_figure_alt(value)
+            apply_figure_alt(value, found)
+    return found
+
+
+def with_typst_alt(typst: str, alts: Mapping[str, str]) -> str:
+    """Typst source whose images carry their alternative text. Pandoc's Typst writer (3.9)
+    drops an image's description, and PDF/UA needs one on every figure, so each
+    ``image("<path>")`` the writer made for a figure gets its ``fig-alt``."""
+    for path, alt in alts.items():
+        typst = typst.replace(f'image("{path}")', f'image("{path}", alt: {typst_string(alt)})')
+    return typst
 
 
 class FallbackEngine:
@@ -239,8 +252,8 @@ class FallbackEngine:
     def label(self) -> str:
         versions = self.versions()
         return (
-            f"fallback renderer (jupytext {versions['jupytext']}, pandoc {versions['pandoc']}, "
-            f"typst {versions['typst (python wheel)']}); Quarto was not on PATH"
+            f"the fallback renderer (Jupyter via jupytext {versions['jupytext']}, Pandoc "
+            f"{versions['pandoc']}, Typst {versions['typst (python wheel)']})"
         )
 
     def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
@@ -265,16 +278,22 @@ class FallbackEngine:
             )
             document = pandoc_ast(metadata, markdown, build)
             refuse_unsupported(document, source)
-            apply_figure_alt(document["blocks"])
+            alts = apply_figure_alt(document["blocks"])
             try:
                 document = crossref.resolve(document, keys, str(source))
             except crossref.CrossrefError as error:
                 raise RenderError(str(error)) from None
-            outputs[writer] = self.write(document, writer, source, build, styling)
+            outputs[writer] = self.write(document, writer, source, build, styling, alts)
         return Rendered(html=outputs["html"], pdf=outputs["typst"])
 
     def write(
-        self, document: dict, writer: str, source: Path, build: Path, styling: Styling
+        self,
+        document: dict,
+        writer: str,
+        source: Path,
+        build: Path,
+        styling: Styling,
+        alts: Mapping[str, str],
     ) -> bytes:
         import pypandoc
 
@@ -293,10 +312,13 @@ class FallbackEngine:
             ]
         else:
             include, target = (
-                styling.typst_header + FALLBACK_TYPST_RULES,
+                pdf_metadata(styling.metadata).typst()
+                + styling.typst_header
+                + FALLBACK_TYPST_RULES,
                 build / f"{source.stem}.typ",
             )
             arguments += [
+                f"--template={template_path()}",
                 f"--include-in-header={includes}",
                 f"--variable=papersize:{styling.papersize}",
             ]
@@ -309,11 +331,20 @@ class FallbackEngine:
             extra_args=arguments,
             cworkdir=str(build),
         )
-        return (
-            target.read_bytes()
-            if writer == "html"
-            else compile_typst(target, build, styling.timestamp)
-        )
+        if writer == "html":
+            return target.read_bytes()
+        target.write_text(with_typst_alt(target.read_text(encoding="utf-8"), alts), "utf-8")
+        return compile_typst(target, build, styling.timestamp)
+
+
+def pdf_metadata(metadata: Mapping) -> PdfMetadata:
+    """The PDF's metadata from the study's (title, authors, keywords; the abstract as subject)."""
+    return PdfMetadata(
+        title=str(metadata["title"]),
+        authors=[str(author) for author in metadata["author"]],
+        keywords=[str(keyword) for keyword in metadata.get("keywords", [])],
+        subject=str(metadata.get("abstract", "")),
+    )
 
 
 def pandoc_meta_text(value: dict) -> str:
@@ -336,7 +367,18 @@ def pandoc_ast(metadata: dict, markdown: str, build: Path) -> dict:
         + "---\n\n"
         + markdown
     )
-    return json.loads(pypandoc.convert_text(text, "json", format="markdown", cworkdir=str(build)))
+    # A line longer than --columns makes Pandoc size a table's columns by its dashes, which
+    # squeezes short numeric columns until their headers touch; read with a wider page, every
+    # table gets columns sized by its content (Typst's and the browser's auto layout).
+    return json.loads(
+        pypandoc.convert_text(
+            text,
+            "json",
+            format="markdown",
+            extra_args=[f"--columns={UNWRAPPED_COLUMNS}"],
+            cworkdir=str(build),
+        )
+    )
 
 
 def bibliography_keys(path: Path) -> set[str]:

@@ -32,7 +32,7 @@ class QuartoEngine:
         return {"renderer": "quarto", "quarto": quarto.stdout.strip()}
 
     def label(self) -> str:
-        return f"Quarto {self.versions()['quarto']} (Jupyter engine)"
+        return f"Quarto {self.versions()['quarto']} with its Jupyter engine"
 
     def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
         before = build / "_pki_before_body.html"

@@ -45,7 +45,7 @@ from peacekeeping_interviews.reports.stamp import (
 
 SYNTHETIC_TITLE_SUFFIX = " [synthetic example data]"
 # Front matter every document takes from the study record rather than from its source.
-STUDY_METADATA = ("title", "author", "abstract")
+STUDY_METADATA = ("title", "author", "abstract", "keywords")
 ANALYSIS_SOFTWARE = (
     "snakemake",
     "pandas",
@@ -158,16 +158,26 @@ def choose_engine(preference: str = "auto") -> Engine:
     return QuartoEngine(quarto)
 
 
+def engine_choice(preference: str, engine: Engine) -> str:
+    """Why this engine rendered, for ``render.json`` and the build log (not for the pages)."""
+    if preference != "auto":
+        return f"the {engine.name} engine, as asked for"
+    if engine.name == "fallback":
+        return "the fallback renderer: Quarto, the reference renderer, was not on PATH"
+    return "Quarto, found on PATH"
+
+
 # ---------------------------------------------------------------------------- the interface
 
 
 def study_metadata(study: Mapping, synthetic: bool) -> dict:
-    """Every document's title, authors and abstract, from the study record; the title says so
-    when the data are synthetic."""
+    """Every document's title, authors, abstract and keywords, from the study record; the title
+    says so when the data are synthetic."""
     return {
         "title": study["title"] + (SYNTHETIC_TITLE_SUFFIX if synthetic else ""),
         "author": list(study["authors"]),
         "abstract": study["abstract"],
+        "keywords": list(study["keywords"]),
     }
 
 
@@ -208,6 +218,8 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
     if missing:
         raise RenderError("declared inputs missing: " + ", ".join(missing))
     engine = choose_engine(request.engine)
+    choice = engine_choice(request.engine, engine)
+    print(f"Rendering with {choice}")
     synthetic = synthetic_flag(request.root, request.declared)
     date = render_date(request.root, environment)
     stamp = Stamp(
@@ -275,6 +287,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
     record = {
         "engine": engine.name,
         "engine_label": engine.label(),
+        "engine_choice": choice,
         "software": software_versions(engine),
         "stamp": asdict(stamp),
         "synthetic": synthetic,

@@ -80,6 +80,32 @@ def format_number(value: float, digits: int = 0, scale: float = 1.0) -> str:
     return f"{value * scale:,.{digits}f}"
 
 
+# One format per kind of quantity, for the text and the tables alike: counts as integers with
+# thousands separators, percentages to one decimal, test statistics, coefficients and effect
+# sizes to two, p-values to three with "< 0.001" (format_p_value).
+DIGITS = {"count": 0, "percent": 1, "statistic": 2, "effect_size": 2, "p_value": 3}
+
+
+def formatted(value: float, kind: str) -> str:
+    """A number in the format of its kind (a key of :data:`DIGITS`)."""
+    if kind not in DIGITS:
+        raise ReportDataError(f"no number format for {kind!r}; one of {sorted(DIGITS)}")
+    if kind == "p_value":
+        return format_p_value(value, DIGITS[kind])
+    return format_number(value, DIGITS[kind])
+
+
+def column(cells: pd.Series, kind: str) -> pd.Series:
+    """A results column's text cells in the format of their kind; a cell that is no number
+    (empty, ``<3``, ``*``) is left as written."""
+    numbers = pd.to_numeric(cells, errors="coerce")
+    return pd.Series(
+        [cell if pd.isna(n) else formatted(float(n), kind) for cell, n in zip(cells, numbers)],
+        index=cells.index,
+        dtype=object,
+    )
+
+
 def format_p_value(p: float, digits: int = 3) -> str:
     """A p-value to ``digits`` decimals, or ``< 0.001`` (for 3 digits) when it would round to
     zero, so that a tiny p never prints as ``0.000``."""
@@ -160,6 +186,14 @@ class ReportData:
         return ReportValue(
             format_number(value, digits, scale), relative, key, "number", digits, scale
         )
+
+    def quantity(self, relative: str, key: str, kind: str, scale: float = 1.0) -> ReportValue:
+        """A number in the format of its kind (:data:`DIGITS`), as the tables print it."""
+        if kind == "p_value":
+            return self.p_value(relative, key, DIGITS[kind])
+        if kind not in DIGITS:
+            raise ReportDataError(f"no number format for {kind!r}; one of {sorted(DIGITS)}")
+        return self.number(relative, key, DIGITS[kind], scale)
 
     def p_value(self, relative: str, key: str, digits: int = 3) -> ReportValue:
         value = self.value(relative, key)

@@ -29,10 +29,11 @@ class Stamp:
     date: str
 
     def line(self) -> str:
+        """The stamp as a reader reads it, in words: which version of the analysis, from which
+        commit, on which data, rendered when and by what."""
         return (
-            f"Version {self.version} · commit {self.commit} · data fingerprint "
-            f"{self.data_fingerprint}"
-            f" · rendered by {self.engine} · {self.date}"
+            f"Version {self.version}, commit {self.commit}; data fingerprint "
+            f"{self.data_fingerprint}; rendered on {self.date} by {self.engine}"
         )
 
 

@@ -26,11 +26,13 @@ def one_line(text: str) -> str:
 
 def describe_study(study: Mapping) -> dict:
     """The record the documents read: ``title``, ``authors`` (in citation order), ``abstract``,
-    ``related_publication`` (``citation``, ``doi``), ``publisher`` and ``identifier``."""
+    ``keywords``, ``related_publication`` (``citation``, ``doi``), ``publisher`` and
+    ``identifier``."""
     return {
         "title": one_line(study["title"]),
         "authors": [author_name(creator) for creator in study["creators"]],
         "abstract": one_line(study["abstract"]),
+        "keywords": list(study["keywords"]),
         "related_publication": {
             "citation": one_line(study["related_publication"]["citation"]),
             "doi": study["related_publication"]["doi"],

@@ -1,33 +1,96 @@
-"""PDF from Typst, the same on every machine: the ``typst`` wheel with its embedded fonts,
-the render date as creation date; and a plain Markdown document (the deposit's README) as PDF
-with the paper's banner and stamp."""
+"""PDF from Typst, the same on every machine and fit for an archive: the ``typst`` wheel with its
+embedded fonts, the render date as creation date, PDF/A-2a and PDF/UA-1 (tagged, every figure
+with its alternative text, which the UK Data Service asks of documentation), and the document's
+title, authors, language, subject and keywords in its metadata; and a plain Markdown document
+(the deposit's README) as PDF with the paper's banner and stamp."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 
 from peacekeeping_interviews.reports.render_engine import RenderError
-from peacekeeping_interviews.reports.stamp import Stamp, banner_typst, midnight_epoch
+from peacekeeping_interviews.reports.stamp import (
+    Stamp,
+    banner_typst,
+    midnight_epoch,
+    typst_string,
+)
+
+# PDF/A-2 level A (accessible: tagged, Unicode text, alternative text) and PDF/UA-1; Typst refuses
+# to write a document that breaks either, such as a figure without alternative text.
+PDF_STANDARDS: tuple[Literal["a-2a"], Literal["ua-1"]] = ("a-2a", "ua-1")
+TEMPLATE = "document.typst"
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    """What a PDF says about itself (its Info dictionary and XMP): from the study config."""
+
+    title: str
+    authors: Sequence[str]
+    keywords: Sequence[str] = ()
+    subject: str = ""
+
+    def typst(self) -> str:
+        """A Typst ``document`` set rule carrying the metadata (the language is the text's)."""
+        authors = ", ".join(typst_string(a) for a in self.authors)
+        keywords = ", ".join(typst_string(k) for k in self.keywords)
+        subject = typst_string(self.subject) if self.subject else "none"
+        return (
+            f"#set document(title: {typst_string(self.title)}, author: ({authors},), "
+            f"keywords: ({keywords},), description: {subject})\n"
+        )
+
+
+def template_path() -> Path:
+    """The project's Pandoc template for Typst (``templates/document.typst``)."""
+    return Path(str(files("peacekeeping_interviews.reports") / "templates" / TEMPLATE))
 
 
 def compile_typst(typ: Path, build: Path, timestamp: int) -> bytes:
     """Typst with its embedded fonts only (no system fonts, so every machine sets the same
-    type) and the render date as the PDF's creation date."""
+    type), the render date as the PDF's creation date, as PDF/A-2a and PDF/UA-1."""
     import typst
 
     try:
-        return typst.compile(
-            str(typ), root=str(build), ignore_system_fonts=True, timestamp=timestamp
+        pdf = typst.compile(
+            str(typ),
+            root=str(build),
+            ignore_system_fonts=True,
+            timestamp=timestamp,
+            pdf_standards=list(PDF_STANDARDS),
         )
     except Exception as error:  # the wheel raises its own TypstError
         raise RenderError(f"{typ.name}: Typst failed: {error}") from None
+    return without_suspects_flag(pdf)
 
 
-def markdown_pdf(markdown: str, title: str, stamp: Stamp, synthetic: bool) -> bytes:
-    """A plain Markdown document (a README) as PDF, with the same banner and stamp as the
-    paper's pages and the stamp's date as its creation date."""
+def without_suspects_flag(pdf: bytes) -> bytes:
+    """The PDF without its catalog's ``/MarkInfo /Suspects false``, an optional entry whose
+    default is false, which poppler (``pdfinfo``, ``pdftotext``) reports as a syntax error on
+    every page. Saved by pikepdf (qpdf) with an ID derived from the content, so the bytes stay
+    the same for the same document."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        marks = document.Root.get("/MarkInfo")
+        if marks is not None and "/Suspects" in marks:
+            del marks["/Suspects"]
+        output = io.BytesIO()
+        document.save(output, deterministic_id=True)
+    return output.getvalue()
+
+
+def markdown_pdf(markdown: str, metadata: PdfMetadata, stamp: Stamp, synthetic: bool) -> bytes:
+    """A plain Markdown document (a README) as PDF, with the same banner, stamp, template and
+    standards as the paper's pages and the stamp's date as its creation date."""
     import pypandoc
 
     date = datetime.date.fromisoformat(stamp.date)
@@ -35,7 +98,7 @@ def markdown_pdf(markdown: str, title: str, stamp: Stamp, synthetic: bool) -> by
     with tempfile.TemporaryDirectory(prefix="pki-markdown-pdf-") as scratch:
         build = Path(scratch)
         header = build / "header.typ"
-        header.write_text(banner_typst(stamp, synthetic), encoding="utf-8")
+        header.write_text(metadata.typst() + banner_typst(stamp, synthetic), encoding="utf-8")
         target = build / "document.typ"
         pypandoc.convert_text(
             markdown,
@@ -44,13 +107,12 @@ def markdown_pdf(markdown: str, title: str, stamp: Stamp, synthetic: bool) -> by
             outputfile=str(target),
             extra_args=[
                 "--standalone",
+                f"--template={template_path()}",
                 f"--include-in-header={header}",
-                f"--metadata=title:{title}",
+                f"--metadata=title:{metadata.title}",
+                "--metadata=lang:en",
                 "--variable=papersize:a4",
             ],
             cworkdir=str(build),
         )
         return compile_typst(target, build, timestamp)
-
-
-# ---------------------------------------------------------------------------- Quarto engine
