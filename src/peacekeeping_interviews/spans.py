@@ -12,6 +12,8 @@ interview's transcripts from 1, and one transcript has one length.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from peacekeeping_interviews.problems import Problem
@@ -54,8 +56,11 @@ def position_problems(cells: pd.DataFrame, file: str, interview_column: str) -> 
     problems += problems_where(
         file, cells, end <= start, "end", lambda _: "an end after the row's start"
     )
-    problems += problems_where(
-        file, cells, (end > length) & (end > start), "end", "at most the row's transcript_length"
+    beyond = (end > length) & (end > start)
+    lengths = cells["transcript_length"]
+    problems += _per_row(
+        problems_where(file, cells, beyond, "end", ""),
+        {row: f"at most the row's transcript_length ({lengths[row]})" for row in cells.index},
     )
     problems += _length_problems(cells, numbers, file, interview_column)
     return problems
@@ -74,13 +79,42 @@ def _length_problems(
     row_of_first = keyed.reset_index().groupby(["key", "transcript"], sort=False)["index"]
     first_row = row_of_first.transform("first").set_axis(keyed.index)
     differs = keyed["transcript_length"] != first
+    lengths = cells["transcript_length"]
     expected = {
-        row: f"{int(first[row])} as in row {first_row[row]}: one length per transcript"
+        row: f"{lengths[first_row[row]]} as in row {first_row[row]}: one length per transcript"
         for row in keyed.index[differs]
     }
     mask = pd.Series(False, index=cells.index)
     mask[keyed.index[differs]] = True
-    return [
-        Problem(p.file, p.row, p.column, p.value, expected[p.row])
-        for p in problems_where(file, cells, mask, "transcript_length", "")
-    ]
+    return _per_row(problems_where(file, cells, mask, "transcript_length", ""), expected)
+
+
+def _per_row(problems: list[Problem], expected: dict) -> list[Problem]:
+    """The problems with what each row's cell should have been."""
+    return [Problem(p.file, p.row, p.column, p.value, expected[p.row]) for p in problems]
+
+
+_WORD = re.compile(r"\w(?:[\w'\u2019-]*\w)?")
+_REACH = 200  # no word is longer: how far to look for the word a span cuts
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened to the words it cuts. A coder's selection often starts or ends
+    inside a word, and the excerpt taken from it would then hold part of a name (``Ysmer
+    Dallo``) that the name scrub does not recognise; widened, it holds the whole name for the
+    scrub to replace. A word here is letters and digits, with apostrophes and hyphens inside."""
+    for word in _WORD.finditer(text, max(start - _REACH, 0), min(start + _REACH, len(text))):
+        if word.start() < start < word.end():
+            start = word.start()
+            break
+    for word in _WORD.finditer(text, max(end - _REACH, 0), min(end + _REACH, len(text))):
+        if word.start() < end < word.end():
+            end = word.end()
+            break
+    return start, end
+
+
+def excerpt(text: str, start: int, end: int) -> str:
+    """The excerpt a coder's span gives: its text, widened to whole words (:func:`whole_words`)."""
+    first, last = whole_words(text, start, end)
+    return text[first:last]

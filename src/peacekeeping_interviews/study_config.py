@@ -90,18 +90,32 @@ def recorded_config(config: Mapping) -> dict:
     return recorded
 
 
+# The inputs that hold confidential material: the two tables, or the QDA project they come from.
+CONFIDENTIAL_INPUTS = ("interviews", "coding", "qdpx")
+
+
+def confidential_input_paths(config: Mapping) -> list[str]:
+    """The config's confidential input files (never in a deposit or its code snapshot)."""
+    return [config["inputs"][key] for key in CONFIDENTIAL_INPUTS if key in config["inputs"]]
+
+
 def public_config(config: Mapping) -> dict:
     """The run's config as a reviewer reruns it: inputs pointing into the deposit, and no restricted
-    setting: not the names the scrub replaces, the key's location, the cities of non-named
-    interviews (``place_descriptors`` is keyed by them) or the allow-list's place (optional, so
-    left out). A run from the release reads none of them, and the result still matches the
+    setting: not the confidential files' places, the names the scrub replaces, the key's
+    location, the cities of non-named interviews (``place_descriptors`` is keyed by them), the
+    case-variable values a QDA mapping translates (``refi_qda.values`` may spell out places or
+    roles as the interviews hold them) or the allow-list's place (optional, so left out). A run
+    from the release reads none of them, and the result still matches the
     config schema."""
     public = copy.deepcopy(dict(config))
     public["start_from"] = "release"
     public["inputs"]["mandates"] = f"{LAYOUT['public']}/mandates.csv"
     public["inputs"]["codebook"] = f"{LAYOUT['public']}/codebook.yaml"
-    public["inputs"]["interviews"] = "not deposited (confidential)"
-    public["inputs"]["coding"] = "not deposited (confidential)"
+    for key in CONFIDENTIAL_INPUTS:
+        if key in public["inputs"]:
+            public["inputs"][key] = "not deposited (confidential)"
+    if "refi_qda" in public:
+        public["refi_qda"]["values"] = {}
     anonymisation = public["anonymisation"]
     anonymisation["key_file"] = "not deposited (restricted)"
     for key in RESTRICTED_SETTINGS:

@@ -83,6 +83,11 @@ def test_each_row_is_the_estimator_on_the_continua_by_hand():
         assert pd.isna(rows.loc[(m, "z"), "u_alpha"])
         assert "no coder spanned it" in rows.loc[(m, "z"), "note"]
     assert rows.loc[(2, "overall"), "n_spans"] == 7 and rows.loc[(3, "overall"), "n_spans"] == 3
+    assert pd.isna(rows.loc[(3, "overall"), "ci_lower"])  # one transcript: no interval
+    assert (
+        rows.loc[(3, "overall"), "note"] == "spanned in one transcript only: no bootstrap interval"
+    )
+    assert not pd.isna(rows.loc[(2, "y"), "ci_lower"])  # y in two transcripts
     assert numbers["computed"] and numbers["reason"] is None
     assert [g["coders_per_transcript"] for g in numbers["groups"]] == [2, 3]
     assert numbers["groups"][0]["u_alpha"] == round(unitizing_alpha(TWO), 4)

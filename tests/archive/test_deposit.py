@@ -170,6 +170,33 @@ def test_the_deposited_config_holds_no_restricted_setting_and_still_validates(pr
     assert config["anonymisation"]["place_descriptors"]  # the run's own config is untouched
 
 
+def test_a_qda_config_is_published_without_the_project_and_its_value_translations(
+    project_config,
+):
+    """From a REFI-QDA project: the project's place is not deposited, the mapping's value
+    translations (which may spell out cities or roles as the cases hold them) are dropped, and
+    the result is still a valid config for a rerun from the release."""
+    inputs = {
+        k: v for k, v in project_config["inputs"].items() if k not in ("interviews", "coding")
+    }
+    config = {
+        **project_config,
+        "inputs": {**inputs, "qdpx": "data/restricted/project.qdpx"},
+        "refi_qda": {
+            "variables": {"location": "City"},
+            "values": {"location": {"Kinshasa (MONUSCO HQ)": "Kinshasa"}},
+            "codes": {"Career security": "career_security"},
+            "directions": {"Confrontational": "confrontational"},
+        },
+    }
+    public = public_config(config)
+    text = yaml.safe_dump(public)
+    assert "project.qdpx" not in text and "Kinshasa" not in text
+    assert public["inputs"]["qdpx"] == "not deposited (confidential)"
+    assert public["refi_qda"]["values"] == {} and public["refi_qda"]["codes"]
+    assert schema_problems(public, read_yaml(ROOT / "workflow/schemas/config.schema.yaml")) == []
+
+
 def test_the_public_config_file_is_what_a_rerun_from_it_writes_again(project_config):
     """A run from the deposit reads the release's config.yaml as its config; publishing that
     config again must give the same bytes, or the rebuilt deposit could never match."""

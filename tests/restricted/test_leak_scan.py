@@ -1,9 +1,11 @@
 """The leak scan catches a planted leak of each kind, says where it is and why it is restricted
 without repeating it, reports none on clean text, and quarantines what leaked."""
 
+import io
 import json
 import re
 import unicodedata
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -437,9 +439,31 @@ def test_a_date_in_a_case_variable_is_read_beside_the_case_name():
 
     where = "coded_release.qdpx!project.qde (case by case)"
     assert leaks(project) == [("city", where), ("full date", where)]
+    refused = _with_pdf_source(write_qdpx(project))  # the exchange reader refuses a PDF source
+    found = [
+        leak for r in read_public("x.qdpx", refused) for leak in scan_reading(r, CORPUS_RESTRICTED)
+    ]
+    assert sorted(leak.kind for leak in found) == ["city", "full date"]
     clean = replace(
         project,
         cases=(replace(case, variables=(("Date", date[:7]),)),),
         sources=(replace(source, text="We met in the capital."),),
     )
     assert leaks(clean) == []
+
+
+def _with_pdf_source(qdpx: bytes) -> bytes:
+    """The project with a PDF source added to its sources, as a QDA program exports one."""
+    source = io.BytesIO(qdpx)
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "project.qde":
+                data = data.replace(
+                    b"</Sources>",
+                    b'<PDFSource guid="00000009-0000-4000-8000-000000000009" name="scan"/>'
+                    b"</Sources>",
+                )
+            new.writestr(info, data)
+    return out.getvalue()

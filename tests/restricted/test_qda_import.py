@@ -181,3 +181,43 @@ def test_a_transcript_two_cases_claim_two_users_of_one_name_and_empty_spans_are_
     assert "Case two" not in problems
     assert "two users of this name" in problems
     assert "selection (guid a1)" in problems and "no characters" in problems
+
+
+def test_a_selection_cutting_words_gives_the_whole_words_and_its_own_place():
+    """A selection from inside "careers" to inside "mission": the excerpt widens to both words
+    (a cut name would slip past the scrub); the positions stay the coder's own."""
+    tables = qda_tables(
+        _project([_selection("a1", 31, 51, "u1", "c2")]),
+        MAPPING,
+        COLUMNS,
+        ["interview_id"],
+        "project.qdpx",
+        optional_columns=["notes"],
+    )
+    (row,) = _rows(tables.coding)
+    assert TEXT[31:51] == "reers. Then the miss"
+    assert row["excerpt"] == "careers. Then the mission"
+    assert (row["transcript"], row["start"], row["end"]) == ("1", "31", "51")
+    assert row["transcript_length"] == str(len(TEXT))
+
+
+def test_a_mapping_entry_that_names_two_codes_is_an_error():
+    """A name two branches share maps both codes unseen; each must be mapped by its path."""
+    twin = QdaCode("c4", "Career security", "Responses/Career security", None, True)
+    project = _project([_selection("a1", 0, 10, "u1", "c2"), _selection("a2", 12, 20, "u1", "c4")])
+    project = QdaProject(**{**project.__dict__, "codes": (*CODES, twin)})
+    by_name = QdaMapping(**{**MAPPING.__dict__, "codes": {"Career security": "career_security"}})
+    (problem,) = _problems(project, by_name)
+    assert "'Career security'" in problem and "it names 2" in problem
+    assert "Individual/Career security" in problem and "Responses/Career security" in problem
+    by_path = QdaMapping(
+        **{
+            **MAPPING.__dict__,
+            "codes": {
+                "Individual/Career security": "career_security",
+                "Responses/Career security": "career_security",
+            },
+        }
+    )
+    tables = qda_tables(project, by_path, COLUMNS, ["interview_id"], "p.qdpx", ["notes"])
+    assert len(_rows(tables.coding)) == 2

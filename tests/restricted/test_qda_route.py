@@ -12,6 +12,7 @@ import yaml
 from project_copy import copy_project, snakemake
 
 from peacekeeping_interviews.examples.example_files import write_example_qda
+from peacekeeping_interviews.study_config import schema_problems
 
 pytestmark = pytest.mark.end_to_end
 
@@ -80,3 +81,32 @@ def test_a_qda_project_gives_the_release_its_csv_twin_gives(tmp_path):
         "mapped_codes_never_applied": qda_report["qda_import"]["mapped_codes_never_applied"],
     }
     assert b"synthetic" in from_qda["interviews.csv"]
+
+
+def test_the_whole_workflow_runs_from_a_qda_project(tmp_path):
+    """From the project to the deposit: the coders' spans give the unitizing alpha, the
+    published config holds neither the project's place nor the mapping's value translations
+    and is a valid config (a rerun from the release is what make verify runs, in a deposit),
+    and the leak scan finds nothing."""
+    project = copy_project(tmp_path / "project")
+    folder = project / "data" / "example-qda"
+    write_example_qda(
+        folder,
+        codebook_path=project / "config" / "codebook.yaml",
+        schema_dir=project / "workflow" / "schemas",
+        n_interviews=N_INTERVIEWS,
+    )
+    mapping = yaml.safe_load((folder / "refi_qda.yaml").read_text(encoding="utf-8"))
+    config = _config(project, {"qdpx": "data/example-qda/project.qdpx"}, mapping)
+    result = snakemake("all", "--configfile", str(config), "--cores", "2", cwd=project, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    numbers = json.loads((project / "results/reliability/numbers.json").read_text())
+    assert numbers["unitizing"]["computed"] and numbers["unitizing"]["groups"][0]["u_alpha"] < 1
+    published = yaml.safe_load((project / "data/anonymised/config.yaml").read_text())
+    assert published["inputs"]["qdpx"] == "not deposited (confidential)"
+    assert published["refi_qda"]["values"] == {}
+    schema = yaml.safe_load((project / "workflow/schemas/config.schema.yaml").read_text())
+    assert schema_problems(published, schema) == []
+    report = json.loads((project / "results/leak_scan/report.json").read_text())
+    assert report["leaks"] == 0
+    assert list((project / "results/deposit").glob("*-zip/*.zip"))

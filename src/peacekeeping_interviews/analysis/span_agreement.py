@@ -51,6 +51,7 @@ NO_POSITIONS = (
 )
 NO_SHARED_TRANSCRIPT = "no transcript has spans of two or more coders"
 DECIMALS = 4
+MIN_TRANSCRIPTS_FOR_INTERVAL = 2
 
 
 def continua_by_coders(coding: pd.DataFrame) -> dict[int, list[Continuum]]:
@@ -99,24 +100,45 @@ def _group_rows(
     spans = [s for c in continua for coder in c.codings.values() for s in coder]
     base = {"coders_per_transcript": coders, "n_transcripts": len(continua)}
     estimates = [binary_unitizing_alpha(continua, code) for code in codes]
-    scopes = [("overall", unitizing_alpha(continua), resampled[:, -1], len(spans))]
+    scopes: list[tuple[str, float, np.ndarray, int, str | None]] = [
+        ("overall", unitizing_alpha(continua), resampled[:, -1], len(spans), None)
+    ]
     scopes += [
-        (code, estimate, resampled[:, k], sum(s.value == code for s in spans))
+        (code, estimate, resampled[:, k], sum(s.value == code for s in spans), code)
         for k, (code, estimate) in enumerate(zip(codes, estimates, strict=True))
     ]
     return [
         base
         | {"scope": scope, "n_spans": n_spans}
-        | _estimate(estimate, draws, settings["confidence"], n_spans)
-        for scope, estimate, draws, n_spans in scopes
+        | _estimate(estimate, draws, settings["confidence"], n_spans, _spanned_in(continua, code))
+        for scope, estimate, draws, n_spans, code in scopes
     ]
 
 
-def _estimate(estimate: float, draws: np.ndarray, confidence: float, n_spans: int) -> dict:
-    """u-alpha with its interval and a note; undefined (empty cells) with the reason."""
+def _spanned_in(continua: list[Continuum], code: str | None) -> int:
+    """In how many transcripts some coder spanned ``code`` (any code for None)."""
+    return sum(
+        any(code is None or s.value == code for coder in c.codings.values() for s in coder)
+        for c in continua
+    )
+
+
+def _estimate(
+    estimate: float, draws: np.ndarray, confidence: float, n_spans: int, transcripts: int
+) -> dict:
+    """u-alpha with its interval and a note; undefined (empty cells) with the reason. Spans in
+    one transcript alone give no interval: resampling transcripts then only varies how much
+    empty text surrounds them, which says nothing of the coders' agreement."""
     if np.isnan(estimate):
         reason = "no coder spanned it in these transcripts" if not n_spans else "no variation"
         return {"u_alpha": None, "ci_lower": None, "ci_upper": None, "note": f"{reason}: undefined"}
+    if transcripts < MIN_TRANSCRIPTS_FOR_INTERVAL:
+        return {
+            "u_alpha": round(estimate, DECIMALS),
+            "ci_lower": None,
+            "ci_upper": None,
+            "note": "spanned in one transcript only: no bootstrap interval",
+        }
     interval = percentile_interval(draws, confidence)
     lower, upper = (None, None) if interval is None else (round(b, DECIMALS) for b in interval)
     undefined = int(np.isnan(draws).sum())

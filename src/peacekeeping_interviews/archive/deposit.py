@@ -67,7 +67,7 @@ from peacekeeping_interviews.reports.stamp import Stamp
 from peacekeeping_interviews.reports.study import author_name, one_line
 from peacekeeping_interviews.reports.typst_pdf import PdfMetadata, markdown_pdf
 from peacekeeping_interviews.restricted.restricted_strings import RestrictedStrings
-from peacekeeping_interviews.study_config import creator_name
+from peacekeeping_interviews.study_config import confidential_input_paths, creator_name
 
 # ---------------------------------------------------------------------------- config and study
 
@@ -265,7 +265,7 @@ def build_deposit(
         snapshot = source_snapshot(
             run.root,
             prefix=f"{name}-source",
-            exclude=[config["inputs"]["interviews"], config["inputs"]["coding"], *EXAMPLE_INPUTS],
+            exclude=[*confidential_input_paths(config), *EXAMPLE_INPUTS],
         )
     else:
         record = json.loads(run.path(RENDER_RECORD).read_text(encoding="utf-8"))

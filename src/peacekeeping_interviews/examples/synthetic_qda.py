@@ -48,7 +48,7 @@ from peacekeeping_interviews.qda_exchange import (
     QdaVariable,
     VariableValue,
 )
-from peacekeeping_interviews.spans import POSITION_COLUMNS
+from peacekeeping_interviews.spans import POSITION_COLUMNS, excerpt
 
 PROJECT_NAME = "Synthetic example project (invented interviews, no real people)"
 SOURCE_NAME = "{interview_id} transcript (synthetic)"
@@ -353,7 +353,8 @@ def _positions(spans: Iterable[_Span], texts: dict[str, str]) -> pd.DataFrame:
 
 
 def _coding_csv(spans: list[_Span], texts: dict[str, str], positions: pd.DataFrame) -> str:
-    """The coding table of the input layout, each excerpt the coder's own selection. The spans
+    """The coding table of the input layout, each excerpt the coder's own selection widened to
+    whole words, as the import takes it. The spans
     are already in the table's order: interviews as listed, then segment, then coder."""
     table = pd.DataFrame(
         [
@@ -363,7 +364,7 @@ def _coding_csv(spans: list[_Span], texts: dict[str, str], positions: pd.DataFra
                 s.coder,
                 s.code,
                 s.direction,
-                texts[s.interview_id][s.start : s.end],
+                excerpt(texts[s.interview_id], s.start, s.end),
             )
             for s in spans
         ],

@@ -34,8 +34,7 @@ import pypdf
 import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
-from peacekeeping_interviews.problems import InputError
-from peacekeeping_interviews.qda_exchange import PROJECT_MEMBER, QdaSource, read_qdpx
+from peacekeeping_interviews.qda_exchange import PROJECT_MEMBER
 
 MEMBER = "!"  # joins a file and a place inside it: ``deposit.zip!bag/paper.pdf!page 3``
 # Formats that carry no text a pipeline step writes: the renderer's web fonts (glyphs and the
@@ -314,34 +313,62 @@ def _zip(where: str, data: bytes, exempt: tuple[str, ...]) -> list[Reading]:
 
 
 def _refi_qda(where: str, data: bytes) -> list[Reading]:
-    """A REFI-QDA project case by case (see :data:`HOW`); nothing for another zip, or for a
-    project the exchange reader refuses (its members are read one by one all the same)."""
-    if not _holds_project(data):
-        return []
-    try:
-        project = read_qdpx(data, where)
-    except InputError:
-        return []
-    texts = {source.guid: source for source in project.sources}
-    in_case = {guid for case in project.cases for guid in case.sources}
-    records = [
-        [case.name or "", *(str(v) for _, v in case.variables)]
-        + [part for guid in case.sources if guid in texts for part in _source_parts(texts[guid])]
-        for case in project.cases
-    ]
-    records += [_source_parts(s) for s in project.sources if s.guid not in in_case]
-    lines = [" ".join(" ".join(record).split()) for record in records]
+    """A REFI-QDA project case by case (see :data:`HOW`), read leniently from ``project.qde``
+    (any element named ``Case``, its ``SourceRef`` targets, any element with a ``guid`` ending
+    in ``Source``), so that a project the exchange reader would refuse (a PDF or audio source,
+    an unknown attribute) is read all the same; nothing for another zip or unparsable XML."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if PROJECT_MEMBER not in archive.namelist():
+            return []
+        try:
+            root = ElementTree.fromstring(archive.read(PROJECT_MEMBER))
+        except ElementTree.ParseError:
+            return []
+        members = set(archive.namelist())
+        sources = {
+            element.get("guid", ""): _source_text(element, archive, members)
+            for element in root.iter()
+            if _local(element.tag).endswith("Source") and element.get("guid")
+        }
+    cases = [element for element in root.iter() if _local(element.tag) == "Case"]
+    referenced: set[str] = set()
+    lines = []
+    for case in cases:
+        refs = [r.get("targetGUID", "") for r in case.iter() if _local(r.tag) == "SourceRef"]
+        referenced.update(refs)
+        lines.append(_one_line([*_texts(case), *(sources.get(ref, "") for ref in refs)]))
+    lines += [_one_line([text]) for guid, text in sources.items() if guid not in referenced]
     place = f"{where}{MEMBER}{PROJECT_MEMBER} (case by case)"
     return [Reading(place, "refi-qda", (Passage(place, "\n".join(lines), restates=True),))]
 
 
-def _holds_project(data: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return PROJECT_MEMBER in archive.namelist()
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
 
 
-def _source_parts(source: QdaSource) -> list[str]:
-    return [source.name or "", *(str(v) for _, v in source.variables), source.text]
+def _texts(element: ElementTree.Element) -> list[str]:
+    """Every attribute value and text in the element and below it."""
+    return [
+        text
+        for node in element.iter()
+        for text in (*node.attrib.values(), node.text or "", node.tail or "")
+        if text.strip()
+    ]
+
+
+def _source_text(element: ElementTree.Element, archive: zipfile.ZipFile, members: set[str]) -> str:
+    """A source's name, variables and text: inline, or its ``internal://`` file in ``sources/``."""
+    parts = _texts(element)
+    path = element.get("plainTextPath") or ""
+    if path.startswith("internal://"):
+        member = f"sources/{path.removeprefix('internal://')}"
+        if member in members:
+            parts.append(_decoded(archive.read(member)))
+    return _one_line(parts)
+
+
+def _one_line(parts: list[str]) -> str:
+    return " ".join(" ".join(parts).split())
 
 
 def _gzip(where: str, data: bytes, exempt: tuple[str, ...]) -> list[Reading]:

@@ -16,7 +16,8 @@ the tables it gives are then validated exactly as the CSV files are.
   :func:`align`): two coders' codings are the same segment when their spans overlap by at least
   ``min_overlap`` of the shorter, as MAXQDA's intercoder check counts segments; what no other
   coder matched is a segment of its own coder, counted as unmatched. The excerpt is the span's
-  text, which the excerpt scrub then reads as it reads an excerpt of the CSV route; the span's
+  text widened to the words it cuts (:func:`~peacekeeping_interviews.spans.excerpt`), which
+  the excerpt scrub then reads as it reads an excerpt of the CSV route; the span's
   place (the case's transcript, start, end, and the transcript's length) fills the position
   columns (:mod:`peacekeeping_interviews.spans`).
 """
@@ -38,7 +39,7 @@ from peacekeeping_interviews.qda_exchange import (
     QdaSelection,
     VariableValue,
 )
-from peacekeeping_interviews.spans import POSITION_COLUMNS
+from peacekeeping_interviews.spans import POSITION_COLUMNS, excerpt
 
 CODING_COLUMNS = (
     "interview_id",
@@ -178,7 +179,32 @@ def _mapping_problems(
         Problem(file, _MAPPING, "codes and directions", code, "a code in one of the two")
         for code in sorted(set(mapping.codes) & set(mapping.directions))
     ]
-    return problems
+    return problems + _ambiguous_keys(project, mapping, file)
+
+
+def _ambiguous_keys(project: QdaProject, mapping: QdaMapping, file: str) -> list[Problem]:
+    """Mapping entries that name more than one code of the project: a name two branches share
+    (``Themes/Silence``, ``Response types/Silence``), or a path that a code named with a slash
+    repeats. Each such code would be mapped without anyone having chosen it."""
+    codes_of: dict[str, list[QdaCode]] = {}
+    for code in project.codes:
+        for table in (mapping.codes, mapping.directions):
+            key = code.path if code.path in table else code.name if code.name in table else None
+            if key is not None:
+                codes_of.setdefault(key, []).append(code)
+    return [
+        Problem(
+            file,
+            _MAPPING,
+            "codes" if key in mapping.codes else "directions",
+            key,
+            f"a code path or name that names one code; it names {len(codes)}: "
+            + "; ".join(_element("code", c.path, c.guid) for c in codes)
+            + " (map each by its path)",
+        )
+        for key, codes in sorted(codes_of.items())
+        if len(codes) > 1
+    ]
 
 
 def _ambiguity_problems(project: QdaProject, file: str) -> list[Problem]:
@@ -363,15 +389,16 @@ def _coding_rows(
     project: QdaProject,
     min_overlap: float,
 ) -> tuple[list[list[str]], int]:
-    """One row per segment and coder, segments numbered within each interview in the order of
-    its sources and, within a source, of their start; and the number of unmatched judgements
-    (alone in their unit in a source that more than one coder coded: a single-coded interview
-    has nothing to match)."""
+    """One row per segment and coder, segments numbered within each interview in the order its
+    case lists its transcripts (their ``transcript`` numbers) and, within one, of their start;
+    and the number of unmatched judgements (alone in their unit in a source that more than one
+    coder coded: a single-coded interview has nothing to match)."""
     texts = {source.guid: source.text for source in project.sources}
     rows: list[list[str]] = []
     segment_of: dict[str, int] = {}
     unmatched = 0
-    for source in project.sources:
+    in_case_order = sorted(project.sources, key=lambda s: id_by_source.get(s.guid, ("", 0))[1])
+    for source in in_case_order:
         on_source = [j for j in judgements if j.source == source.guid]
         if not on_source:
             continue
@@ -386,7 +413,7 @@ def _coding_rows(
                     j.coder,
                     j.code,
                     j.direction,
-                    texts[j.source][j.start : j.end],
+                    excerpt(texts[j.source], j.start, j.end),
                     str(transcript),
                     str(j.start),
                     str(j.end),
