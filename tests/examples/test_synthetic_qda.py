@@ -22,6 +22,7 @@ from peacekeeping_interviews.examples.synthetic_qda import (
 from peacekeeping_interviews.files import csv_text, read_yaml
 from peacekeeping_interviews.qda_exchange import QdaProject, QdaSelection, read_qdpx, write_qdpx
 from peacekeeping_interviews.restricted.qda_import import QdaMapping, QdaTables, qda_tables
+from peacekeeping_interviews.spans import excerpt
 
 SCHEMAS = ROOT / "workflow" / "schemas"
 CODEBOOK = ROOT / "config" / "codebook.yaml"
@@ -143,7 +144,9 @@ def test_single_coded_interviews_have_no_unmatched_codings(example):
     assert _import(example.project, example.mapping).unmatched == 0
 
 
-def test_the_csv_tables_are_the_generated_data_with_each_coders_own_excerpt(data, example):
+def test_the_csv_tables_are_the_generated_data_with_each_coders_own_excerpt_in_whole_words(
+    data, example
+):
     assert example.interviews_csv == csv_text(data.interviews)
     coding = pd.read_csv(io.StringIO(example.coding_csv), dtype=str, keep_default_na=False)
     generated = data.coding.astype(str)
@@ -154,7 +157,7 @@ def test_the_csv_tables_are_the_generated_data_with_each_coders_own_excerpt(data
     pd.testing.assert_frame_equal(coding[keys], generated[keys])
     assert (coding["excerpt"] != "").all()
     texts = {s.guid: s.text for s in example.project.sources}
-    excerpts = [texts[s.source][s.start : s.end] for s in example.project.selections]
+    excerpts = [excerpt(texts[s.source], s.start, s.end) for s in example.project.selections]
     assert excerpts == list(coding["excerpt"])
     # Every generated excerpt is in its transcript, selected exactly by at least one coder.
     segments = coding.assign(generated=generated["excerpt"]).groupby(["interview_id", "segment"])

@@ -309,6 +309,12 @@ class FallbackEngine:
                 "--embed-resources",
                 f"--include-before-body={includes}",
                 "--section-divs",
+                "--toc",
+                "--toc-depth=2",
+                "--number-sections",
+                "--metadata=link-citations:true",
+                "--metadata=toc-title:Contents",
+                f"--css={template_path('document.css')}",
             ]
         else:
             include, target = (
@@ -318,7 +324,8 @@ class FallbackEngine:
                 build / f"{source.stem}.typ",
             )
             arguments += [
-                f"--template={template_path()}",
+                f"--template={template_path('document.typst')}",
+                "--number-sections",
                 f"--include-in-header={includes}",
                 f"--variable=papersize:{styling.papersize}",
             ]

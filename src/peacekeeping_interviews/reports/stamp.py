@@ -76,9 +76,11 @@ def banner_html(stamp: Stamp, synthetic: bool) -> str:
         ".pki-banner{display:block!important;visibility:visible!important;background:#b00020;"
         "color:#fff;font-weight:bold;padding:.6em 1em}\n"
         ".pki-stamp{background:#f2f2f2;color:#333;font-size:.8em;padding:.3em 1em}\n"
+        "@media (max-width:600px){.pki-banner{font-size:.75em;padding:.4em .8em}"
+        ".pki-stamp{font-size:.7em}}\n"
         "</style>\n"
-        f'<header class="pki-top">\n{banner}'
-        f'<div class="pki-stamp">{html.escape(stamp.line())}</div>\n</header>\n'
+        f'<div class="pki-top" role="region" aria-label="How this document was made">\n{banner}'
+        f'<div class="pki-stamp">{html.escape(stamp.line())}</div>\n</div>\n'
     )
 
 

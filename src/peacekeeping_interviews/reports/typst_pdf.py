@@ -26,9 +26,6 @@ from peacekeeping_interviews.reports.stamp import (
 # PDF/A-2 level A (accessible: tagged, Unicode text, alternative text) and PDF/UA-1; Typst refuses
 # to write a document that breaks either, such as a figure without alternative text.
 PDF_STANDARDS: tuple[Literal["a-2a"], Literal["ua-1"]] = ("a-2a", "ua-1")
-TEMPLATE = "document.typst"
-
-
 @dataclass(frozen=True)
 class PdfMetadata:
     """What a PDF says about itself (its Info dictionary and XMP): from the study config."""
@@ -49,9 +46,10 @@ class PdfMetadata:
         )
 
 
-def template_path() -> Path:
-    """The project's Pandoc template for Typst (``templates/document.typst``)."""
-    return Path(str(files("peacekeeping_interviews.reports") / "templates" / TEMPLATE))
+def template_path(name: str) -> Path:
+    """A file of the fallback renderer's own: the Pandoc template for Typst
+    (``document.typst``) or the HTML's style sheet (``document.css``)."""
+    return Path(str(files("peacekeeping_interviews.reports") / "templates" / name))
 
 
 def compile_typst(typ: Path, build: Path, timestamp: int) -> bytes:
@@ -107,7 +105,7 @@ def markdown_pdf(markdown: str, metadata: PdfMetadata, stamp: Stamp, synthetic: 
             outputfile=str(target),
             extra_args=[
                 "--standalone",
-                f"--template={template_path()}",
+                f"--template={template_path('document.typst')}",
                 f"--include-in-header={header}",
                 f"--metadata=title:{metadata.title}",
                 "--metadata=lang:en",

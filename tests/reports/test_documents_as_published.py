@@ -1,0 +1,296 @@
+"""The example's paper, appendix and deposit README as a reader and an archive meet them: PDFs
+that poppler, qpdf and pikepdf accept as PDF/A-2a and PDF/UA-1 with the study's metadata and
+every figure's alternative text; tables set as a journal sets them (headers apart and whole,
+one number format per column, figures on the page of their caption); an HTML edition whose
+tables stay inside the page at desktop and phone widths, with a table of contents, numbered
+sections, linked references and no serious accessibility violation (axe-core in Chromium).
+Page images and screenshots go to tests/artefacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+from lxml import etree, html
+from reader_checks import CHROMIUM, CHROMIUM_FLAGS, require_tool
+
+from peacekeeping_interviews import __version__
+from peacekeeping_interviews.reports.qmd import front_matter, read_cells
+
+pytestmark = pytest.mark.end_to_end
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "tests" / "artefacts"
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+PAPER_TABLES = ("tbl-factors", "tbl-tests")  # Tables 3 and 4 of the example paper
+NUMBER = re.compile(r"^(?:< )?-?[\d,]+(?:\.(\d+))?%?$")
+WIDTHS = (1280, 390)
+
+
+def documents(run: Path) -> dict[str, Path]:
+    deposit = next((run / "results" / "deposit").glob("*-v*/data"))
+    return {
+        "paper": next((run / "results" / "paper").glob("paper-v*.pdf")),
+        "appendix": next((run / "results" / "paper").glob("appendix-v*.pdf")),
+        "README": deposit / "README.pdf",
+    }
+
+
+def fig_alts(source: Path) -> set[str]:
+    _, body = front_matter(source.read_text(encoding="utf-8"), source)
+    return {str(c.options["fig-alt"]) for c in read_cells(body, source) if "fig-alt" in c.options}
+
+
+def struct_alts(node: pikepdf.Object, found: list[str]) -> list[str]:
+    """The /Alt of every /Figure element of the structure tree."""
+    if isinstance(node, pikepdf.Dictionary):
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt", "")))
+        kids = node.get("/K")
+        if kids is not None:
+            struct_alts(kids, found)
+    elif isinstance(node, pikepdf.Array):
+        for kid in node:
+            struct_alts(kid, found)
+    return found
+
+
+@pytest.mark.parametrize("name", ["paper", "appendix", "README"])
+def test_every_pdf_is_archival_accessible_and_describes_itself(example_run, name):
+    require_tool("qpdf", "qpdf")
+    pdf = documents(example_run)[name]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert info.stderr == ""  # poppler printed "Syntax Error: Suspects object ..." on each PDF
+    check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    study = yaml.safe_load((example_run / "config" / "config.yaml").read_text())["study"]
+    authors = [f"{c['given_name']} {c['family_name']}" for c in study["creators"]]
+    with pikepdf.open(pdf) as document:
+        meta = document.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"], meta["pdfuaid:part"]) == (
+            "2",
+            "A",
+            "1",
+        )
+        assert meta["dc:title"].startswith(study["title"])
+        assert ", ".join(meta["dc:creator"]) == ", ".join(authors)
+        assert meta["pdf:Keywords"] == ", ".join(study["keywords"])
+        assert meta["dc:description"] == " ".join(study["abstract"].split())
+        assert str(document.Root.Lang).startswith("en")
+        assert "/Suspects" not in document.Root.MarkInfo
+        alts = struct_alts(document.Root.StructTreeRoot, [])
+    source = ROOT / "reports" / f"{name}.qmd"
+    expected = fig_alts(source) if source.is_file() else set()
+    assert set(alts) == expected and "" not in alts
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def page_words(pdf: Path) -> list[list[Word]]:
+    """Each page's words with their boxes (``pdftotext -bbox``)."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True
+    ).stdout
+    tree = etree.fromstring(xhtml, etree.XMLParser(recover=True))
+    pages = []
+    for page in tree.iter("{*}page"):
+        pages.append(
+            [
+                Word(w.text or "", *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+                for w in page.iter("{*}word")
+            ]
+        )
+    return pages
+
+
+def html_table(document: Path, label: str) -> tuple[list[str], list[list[str]]]:
+    """The header cells and body rows of a table of the rendered HTML, as text."""
+    tree = html.parse(str(document))
+    (table,) = tree.xpath(f"//table[@id='{label}'] | //*[@id='{label}']//table")
+    header = [" ".join(th.text_content().split()) for th in table.xpath(".//thead//th")]
+    rows = [
+        [" ".join(td.text_content().split()) for td in tr.xpath("./td")]
+        for tr in table.xpath(".//tbody/tr")
+    ]
+    return header, rows
+
+
+def caption_page(pages: list[list[Word]], caption: str) -> tuple[int, Word]:
+    """The page and the first word of the caption that starts ``caption`` ("Table 3:")."""
+    first, second = caption.split()
+    for number, words in enumerate(pages):
+        for a, b in pairwise(words):
+            if a.text == first and b.text == second and abs(a.y0 - b.y0) < 1:
+                return number, a
+    raise AssertionError(f"no caption {caption!r} in the PDF")
+
+
+def header_boxes(band: list[Word], header: list[str]) -> list[tuple[float, float]]:
+    """Each header cell's horizontal extent: its words found among the header band's words,
+    leftmost first. A header the PDF hyphenated ("Inter-" "views") is not found."""
+    unused = sorted(band, key=lambda w: (w.x0, w.y0))
+    boxes = []
+    for cell in header:
+        found = []
+        for part in cell.split():
+            match = next((w for w in unused if w.text == part), None)
+            assert match is not None, f"header {cell!r}: no word {part!r} (hyphenated or cut)"
+            unused.remove(match)
+            found.append(match)
+        boxes.append((min(w.x0 for w in found), max(w.x1 for w in found)))
+    return boxes
+
+
+@pytest.mark.parametrize("label", PAPER_TABLES)
+def test_paper_tables_have_headers_apart_and_one_number_format_per_column(example_run, label):
+    pdf = documents(example_run)["paper"]
+    page_html = next((example_run / "results" / "paper").glob("paper-v*.html"))
+    header, rows = html_table(page_html, label)
+    number = {"tbl-factors": "Table 3:", "tbl-tests": "Table 4:"}[label]
+    pages = page_words(pdf)
+    page, caption = caption_page(pages, number)
+    words = pages[page]
+    first_cell, last_cell = rows[0][0].split()[0], rows[-1][0].split()[0]
+    body_top = min(w.y0 for w in words if w.text == first_cell and w.y0 > caption.y1)
+    band = [w for w in words if caption.y1 < w.y0 and w.y1 <= body_top + 0.5]
+    boxes = header_boxes(band, header)
+    for ((_, right), (next_left, _)), name in zip(pairwise(boxes), header, strict=False):
+        assert right + 2 <= next_left, f"header {name!r} runs into the next one"
+    body_bottom = max(w.y1 for w in words if w.text == last_cell and w.y0 >= body_top)
+    decimals: dict[int, set[int]] = {}
+    for word in words:
+        found = NUMBER.match(word.text)
+        if found and body_top - 0.5 <= word.y0 and word.y1 <= body_bottom + 0.5:
+            column = max(range(len(boxes)), key=lambda i: overlap(boxes[i], (word.x0, word.x1)))
+            decimals.setdefault(column, set()).add(len(found.group(1) or ""))
+    uneven = {header[c]: sorted(d) for c, d in decimals.items() if len(d) > 1}
+    assert decimals and uneven == {}
+    write_page_image(pdf, page + 1, f"paper-{label}")
+
+
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def write_page_image(pdf: Path, page: int, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+         str(pdf), str(ARTEFACTS / name)],
+        check=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["paper", "appendix"])
+def test_every_figure_is_on_the_page_of_its_caption(example_run, name):
+    pdf = documents(example_run)[name]
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    image_pages = {int(line.split()[0]) for line in listing}
+    pages = page_words(pdf)
+    captions = {
+        f"{a.text} {b.text}"
+        for words in pages
+        for a, b in pairwise(words)
+        if a.text == "Figure" and re.fullmatch(r"\d+:", b.text)
+    }
+    assert captions
+    for caption in sorted(captions):
+        page, _ = caption_page(pages, caption)
+        assert page + 1 in image_pages, f"{caption} is on page {page + 1}, its figure is not"
+        if name == "paper" and caption == "Figure 2:":
+            write_page_image(pdf, page + 1, "paper-figure-2")
+
+
+def test_the_footer_says_what_a_reader_needs_and_no_more(example_run):
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(documents(example_run)["paper"]), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\f")
+    for page in (p for p in pages if p.strip()):
+        flat = " ".join(page.split())
+        assert f"Version {__version__}, commit " in flat and "data fingerprint" in flat
+        assert "rendered on " in flat and "not on PATH" not in flat
+
+
+TABLE_LAYOUT = """() => {
+  const rows = [...document.querySelectorAll('table')].map(t => {
+    const style = getComputedStyle(t);
+    return {
+      label: (t.closest('[id^="tbl-"]') || {}).id || '',
+      inside: t.getBoundingClientRect().right <= t.parentElement.getBoundingClientRect().right + 1,
+      scrolls: t.scrollWidth > t.clientWidth + 1,
+      cue: /gradient/.test(style.backgroundImage) && /auto|scroll/.test(style.overflowX),
+    };
+  });
+  return {page: document.documentElement.scrollWidth, rows};
+}"""
+READER_AIDS = """() => ({
+  toc: [...document.querySelectorAll('nav#TOC a')].map(a => a.getAttribute('href')),
+  sections: [...document.querySelectorAll('section[id]:not(.unnumbered) > :is(h1, h2)')].length,
+  numbered: document.querySelectorAll('.header-section-number').length,
+  citations: document.querySelectorAll('.citation a[href^="#ref-"]').length,
+  crossrefs: [...document.querySelectorAll('a.crossref')].map(a => a.getAttribute('href')),
+  alts: [...document.querySelectorAll('figure img')].map(i => i.getAttribute('alt')),
+  banner: !!document.querySelector('.pki-banner'),
+})"""
+SERIOUS_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ['violations']}))
+  .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes, e.g. ${v.nodes[0].target}`)"""
+
+
+@pytest.mark.parametrize("name", ["paper", "appendix"])
+def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, name):
+    require_tool(CHROMIUM, "chromium")
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run make system-packages (npm ci in tests/browser)")
+    from playwright.sync_api import sync_playwright
+
+    document = next((example_run / "results" / "paper").glob(f"{name}-v*.html"))
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            for width in WIDTHS:
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(document.resolve().as_uri(), wait_until="load")
+                layout = page.evaluate(TABLE_LAYOUT)
+                assert layout["page"] <= width, f"the page scrolls sideways at {width} px"
+                assert [r["label"] for r in layout["rows"] if not r["inside"]] == []
+                assert [r["label"] for r in layout["rows"] if r["scrolls"] and not r["cue"]] == []
+                if name == "paper" and width == WIDTHS[0]:
+                    scrolling = [r["label"] for r in layout["rows"] if r["scrolls"]]
+                    assert not set(PAPER_TABLES) & set(scrolling)
+                page.screenshot(path=str(ARTEFACTS / f"{name}-{width}px.png"), full_page=True)
+                page.close()
+            page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
+            page.goto(document.resolve().as_uri(), wait_until="load")
+            aids = page.evaluate(READER_AIDS)
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(SERIOUS_VIOLATIONS)
+        finally:
+            browser.close()
+    assert aids["banner"] and aids["sections"] >= 3
+    assert len(aids["toc"]) >= aids["sections"] and all(h.startswith("#") for h in aids["toc"])
+    assert aids["numbered"] >= aids["sections"]
+    if name == "paper":
+        assert aids["citations"] > 0
+    assert aids["crossrefs"] and all(h.startswith(("#fig-", "#tbl-")) for h in aids["crossrefs"])
+    assert set(aids["alts"]) == fig_alts(ROOT / "reports" / f"{name}.qmd")
+    assert violations == []
