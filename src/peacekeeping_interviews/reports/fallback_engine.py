@@ -325,7 +325,7 @@ class FallbackEngine:
             )
             arguments += [
                 f"--template={template_path('document.typst')}",
-                "--number-sections",
+                "--variable=section-numbering:1.1",
                 f"--include-in-header={includes}",
                 f"--variable=papersize:{styling.papersize}",
             ]

@@ -26,6 +26,8 @@ from peacekeeping_interviews.reports.stamp import (
 # PDF/A-2 level A (accessible: tagged, Unicode text, alternative text) and PDF/UA-1; Typst refuses
 # to write a document that breaks either, such as a figure without alternative text.
 PDF_STANDARDS: tuple[Literal["a-2a"], Literal["ua-1"]] = ("a-2a", "ua-1")
+
+
 @dataclass(frozen=True)
 class PdfMetadata:
     """What a PDF says about itself (its Info dictionary and XMP): from the study config."""
