@@ -249,6 +249,14 @@ READER_AIDS = """() => ({
   crossrefs: [...document.querySelectorAll('a.crossref')].map(a => a.getAttribute('href')),
   alts: [...document.querySelectorAll('figure img')].map(i => i.getAttribute('alt')),
   banner: !!document.querySelector('.pki-banner'),
+  notes: Object.fromEntries([...document.querySelectorAll('[id^="tbl-"]')].map(t => {
+    let block = t;
+    while (block.parentElement && block.parentElement.tagName !== 'SECTION') {
+      block = block.parentElement;
+    }
+    const next = block.nextElementSibling;
+    return [t.id, next ? next.innerText : ''];
+  })),
 })"""
 SERIOUS_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ['violations']}))
   .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -293,4 +301,8 @@ def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, na
         assert aids["citations"] > 0
     assert aids["crossrefs"] and all(h.startswith(("#fig-", "#tbl-")) for h in aids["crossrefs"])
     assert set(aids["alts"]) == fig_alts(ROOT / "reports" / f"{name}.qmd")
+    if name == "paper":  # a journal's table note: n and the test used
+        for label in PAPER_TABLES:
+            assert re.match(r"Note\. .*\bn\b", aids["notes"][label]), aids["notes"][label]
+        assert "chi-square" in aids["notes"]["tbl-tests"]
     assert violations == []
