@@ -112,18 +112,31 @@ VOID_ELEMENTS = {
 }
 
 
+# Elements whose text runs on into their neighbours' (a citation's link inside its brackets):
+# the words are split at every other tag and at white space.
+INLINE_ELEMENTS = {"a", "abbr", "b", "cite", "code", "em", "i", "q", "s", "small", "span",
+                   "strong", "sub", "sup", "u"}  # fmt: skip
+
+
 class _RenderedText(HTMLParser):
-    """A rendered document's words (without styles and scripts) and its
+    """A rendered document's words (without styles and scripts) as a reader reads them (text
+    joined across inline markup, ``(Holm 1979)`` one piece with its link) and its
     ``<span class="pki-value" …>`` values as (source, key, text), nested markup included."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.words: list[str] = []
+        self._text: list[str] = []
         self.values: list[tuple[str, str, str]] = []
         self._stack: list[tuple[str, str, dict[str, str]]] = []
         self._value_text: list[list[str]] = []
 
+    @property
+    def words(self) -> list[str]:
+        return "".join(self._text).split()
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in INLINE_ELEMENTS:
+            self._text.append(" ")
         if tag in VOID_ELEMENTS:
             return
         attributes = {k: v or "" for k, v in attrs}
@@ -139,11 +152,13 @@ class _RenderedText(HTMLParser):
     def handle_data(self, data: str) -> None:
         if any(role == "skip" for _, role, _ in self._stack):
             return
-        self.words.extend(data.split())
+        self._text.append(data)
         for text in self._value_text:
             text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag not in INLINE_ELEMENTS:
+            self._text.append(" ")
         while self._stack:
             open_tag, role, attributes = self._stack.pop()
             if role == "value":
