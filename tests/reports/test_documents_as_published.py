@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts"
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 PAPER_TABLES = ("tbl-factors", "tbl-tests")  # Tables 3 and 4 of the example paper
-NUMBER = re.compile(r"^(?:< )?-?[\d,]+(?:\.(\d+))?%?$")
+NUMBER = re.compile(r"^(?:< )?[-\u2212]?[\d,]+(?:\.(\d+))?%?$")
 WIDTHS = (1280, 390)
 
 
@@ -138,6 +138,22 @@ def caption_page(pages: list[list[Word]], caption: str) -> tuple[int, Word]:
     raise AssertionError(f"no caption {caption!r} in the PDF")
 
 
+def line_starting(words: list[Word], text: str, below: float) -> float | None:
+    """The top of the first line below ``below`` that begins with the first two words of
+    ``text`` (a table's first cell; its first word alone may also stand in a header, and a long
+    cell wraps after a few words)."""
+    wanted = text.split()[:2]
+    lines: dict[float, list[Word]] = {}
+    for word in words:
+        if word.y0 > below:
+            lines.setdefault(round(word.y0, 1), []).append(word)
+    for top in sorted(lines):
+        line = [w.text for w in sorted(lines[top], key=lambda w: w.x0)]
+        if wanted and line[: len(wanted)] == wanted:
+            return top
+    return None
+
+
 def header_boxes(band: list[Word], header: list[str]) -> list[tuple[float, float]]:
     """Each header cell's horizontal extent: its words found among the header band's words,
     leftmost first. A header the PDF hyphenated ("Inter-" "views") is not found."""
@@ -154,31 +170,51 @@ def header_boxes(band: list[Word], header: list[str]) -> list[tuple[float, float
     return boxes
 
 
-@pytest.mark.parametrize("label", PAPER_TABLES)
-def test_paper_tables_have_headers_apart_and_one_number_format_per_column(example_run, label):
-    pdf = documents(example_run)["paper"]
-    page_html = next((example_run / "results" / "paper").glob("paper-v*.html"))
-    header, rows = html_table(page_html, label)
-    number = {"tbl-factors": "Table 3:", "tbl-tests": "Table 4:"}[label]
+def html_tables(document: Path) -> list[str]:
+    """The labels of the document's tables, in order (their number is their place)."""
+    return html.parse(str(document)).xpath("//table[starts-with(@id, 'tbl-')]/@id")
+
+
+@pytest.mark.parametrize("name", ["paper", "appendix"])
+def test_tables_have_headers_apart_and_one_number_format_per_column(example_run, name):
+    """Every table on the page of its caption: each header cell whole (not hyphenated) and apart
+    from the next, and the numbers under each header with one number of decimals."""
+    pdf = documents(example_run)[name]
+    page_html = next((example_run / "results" / "paper").glob(f"{name}-v*.html"))
     pages = page_words(pdf)
-    page, caption = caption_page(pages, number)
-    words = pages[page]
-    first_cell, last_cell = rows[0][0].split()[0], rows[-1][0].split()[0]
-    body_top = min(w.y0 for w in words if w.text == first_cell and w.y0 > caption.y1)
-    band = [w for w in words if caption.y1 < w.y0 and w.y1 <= body_top + 0.5]
-    boxes = header_boxes(band, header)
-    for ((_, right), (next_left, _)), name in zip(pairwise(boxes), header, strict=False):
-        assert right + 2 <= next_left, f"header {name!r} runs into the next one"
-    body_bottom = max(w.y1 for w in words if w.text == last_cell and w.y0 >= body_top)
-    decimals: dict[int, set[int]] = {}
-    for word in words:
-        found = NUMBER.match(word.text)
-        if found and body_top - 0.5 <= word.y0 and word.y1 <= body_bottom + 0.5:
-            column = max(range(len(boxes)), key=lambda i: overlap(boxes[i], (word.x0, word.x1)))
-            decimals.setdefault(column, set()).add(len(found.group(1) or ""))
-    uneven = {header[c]: sorted(d) for c, d in decimals.items() if len(d) > 1}
-    assert decimals and uneven == {}
-    write_page_image(pdf, page + 1, f"paper-{label}")
+    uneven, collisions = {}, []
+    for number, label in enumerate(html_tables(page_html), start=1):
+        header, rows = html_table(page_html, label)
+        if not rows or not rows[0] or not rows[0][0]:
+            continue  # an empty table (or one without a first column) has no body to check
+        page, caption = caption_page(pages, f"Table {number}:")
+        words = pages[page]
+        body_top = line_starting(words, rows[0][0], below=caption.y1)
+        assert body_top is not None, f"Table {number}: first row not on the page of its caption"
+        band = [w for w in words if caption.y1 < w.y0 and w.y1 <= body_top + 0.5]
+        boxes = header_boxes(band, header)
+        collisions += [
+            f"Table {number}: {cell!r}"
+            for ((_, right), (next_left, _)), cell in zip(pairwise(boxes), header, strict=False)
+            if right + 2 > next_left
+        ]
+        last_top = line_starting(words, rows[-1][0], below=body_top - 0.5)
+        bottom_words = [w for w in words if last_top is not None and abs(w.y0 - last_top) < 1]
+        body_bottom = (  # a table that runs on overleaf is checked to the foot of this page
+            max(w.y1 for w in bottom_words) if bottom_words else max(w.y1 for w in words)
+        )
+        decimals: dict[int, set[int]] = {}
+        for word in words:
+            found = NUMBER.match(word.text)
+            if found and body_top - 0.5 <= word.y0 and word.y1 <= body_bottom + 0.5:
+                column = max(range(len(boxes)), key=lambda i: overlap(boxes[i], (word.x0, word.x1)))
+                decimals.setdefault(column, set()).add(len(found.group(1) or ""))
+        uneven |= {
+            f"Table {number}, {header[c]!r}": sorted(d) for c, d in decimals.items() if len(d) > 1
+        }
+        if label in PAPER_TABLES and name == "paper":
+            write_page_image(pdf, page + 1, f"paper-{label}")
+    assert collisions == [] and uneven == {}
 
 
 def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -196,24 +232,33 @@ def write_page_image(pdf: Path, page: int, name: str) -> None:
 
 @pytest.mark.parametrize("name", ["paper", "appendix"])
 def test_every_figure_is_on_the_page_of_its_caption(example_run, name):
+    """A page holds at least as many figure images as figure captions, so no caption stands on
+    a page without its figure."""
     pdf = documents(example_run)[name]
     listing = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
-    image_pages = {int(line.split()[0]) for line in listing}
+    images: dict[int, int] = {}
+    for line in listing:
+        fields = line.split()
+        if fields[2] == "image":
+            images[int(fields[0])] = images.get(int(fields[0]), 0) + 1
     pages = page_words(pdf)
     captions = {
-        f"{a.text} {b.text}"
-        for words in pages
-        for a, b in pairwise(words)
-        if a.text == "Figure" and re.fullmatch(r"\d+:", b.text)
+        number + 1: sum(
+            a.text == "Figure" and re.fullmatch(r"\d+:", b.text) is not None
+            for a, b in pairwise(words)
+        )
+        for number, words in enumerate(pages)
     }
-    assert captions
-    for caption in sorted(captions):
-        page, _ = caption_page(pages, caption)
-        assert page + 1 in image_pages, f"{caption} is on page {page + 1}, its figure is not"
-        if name == "paper" and caption == "Figure 2:":
-            write_page_image(pdf, page + 1, "paper-figure-2")
+    assert sum(captions.values()) > 0
+    short = {
+        page: (n, images.get(page, 0)) for page, n in captions.items() if n > images.get(page, 0)
+    }
+    assert short == {}, "pages with more figure captions than figures (captions, figures)"
+    if name == "paper":
+        page, _ = caption_page(pages, "Figure 2:")
+        write_page_image(pdf, page + 1, "paper-figure-2")
 
 
 def test_the_footer_says_what_a_reader_needs_and_no_more(example_run):
@@ -258,6 +303,12 @@ READER_AIDS = """() => ({
     return [t.id, next ? next.innerText : ''];
   })),
 })"""
+# Where a followed cross-reference lands: its target's top against the sticky banner's bottom.
+LANDING = """() => {
+  const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  return {target: target.getBoundingClientRect().top,
+          banner: document.querySelector('.pki-top').getBoundingClientRect().bottom};
+}"""
 SERIOUS_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ['violations']}))
   .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
   .map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes, e.g. ${v.nodes[0].target}`)"""
@@ -272,6 +323,7 @@ def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, na
 
     document = next((example_run / "results" / "paper").glob(f"{name}-v*.html"))
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    violations: dict[int, list[str]] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
@@ -286,12 +338,13 @@ def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, na
                     scrolling = [r["label"] for r in layout["rows"] if r["scrolls"]]
                     assert not set(PAPER_TABLES) & set(scrolling)
                 page.screenshot(path=str(ARTEFACTS / f"{name}-{width}px.png"), full_page=True)
+                aids = page.evaluate(READER_AIDS)
+                page.locator("a.crossref").first.click()
+                landing = page.evaluate(LANDING)
+                assert landing["target"] >= landing["banner"] - 1, f"{landing} at {width} px"
+                page.add_script_tag(path=str(AXE))
+                violations[width] = page.evaluate(SERIOUS_VIOLATIONS)
                 page.close()
-            page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
-            page.goto(document.resolve().as_uri(), wait_until="load")
-            aids = page.evaluate(READER_AIDS)
-            page.add_script_tag(path=str(AXE))
-            violations = page.evaluate(SERIOUS_VIOLATIONS)
         finally:
             browser.close()
     assert aids["banner"] and aids["sections"] >= 3
@@ -305,4 +358,4 @@ def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, na
         for label in PAPER_TABLES:
             assert re.match(r"Note\. .*\bn\b", aids["notes"][label]), aids["notes"][label]
         assert "chi-square" in aids["notes"]["tbl-tests"]
-    assert violations == []
+    assert violations == {width: [] for width in WIDTHS}

@@ -124,7 +124,7 @@ def contingency_table(units: pd.DataFrame, row: str, row_values: Sequence[str]) 
 
 
 def _percent(counts: pd.Series, total: int) -> pd.Series:
-    return (100 * counts / total).round(2) if total else pd.Series(np.nan, index=counts.index)
+    return (100 * counts / total).round(4) if total else pd.Series(np.nan, index=counts.index)
 
 
 def _mentions(release: PublicRelease, ids: list[str], segments: pd.DataFrame) -> dict[str, object]:

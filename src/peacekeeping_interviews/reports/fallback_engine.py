@@ -225,6 +225,22 @@ def apply_figure_alt(node: object, found: dict[str, str] | None = None) -> dict[
     return found
 
 
+def focusable_tables(node: object) -> None:
+    """Let the keyboard reach every table (``tabindex="0"``): a table wider than the page
+    scrolls inside its own box, which a reader who cannot use a mouse must be able to focus to
+    scroll (axe-core's scrollable-region-focusable)."""
+    if isinstance(node, list):
+        for item in node:
+            focusable_tables(item)
+    elif isinstance(node, dict):
+        if node.get("t") == "Table":
+            attributes = node["c"][0][2]
+            if not any(name == "tabindex" for name, _ in attributes):
+                attributes.append(["tabindex", "0"])
+        for value in node.values():
+            focusable_tables(value)
+
+
 def with_typst_alt(typst: str, alts: Mapping[str, str]) -> str:
     """Typst source whose images carry their alternative text. Pandoc's Typst writer (3.9)
     drops an image's description, and PDF/UA needs one on every figure, so each
@@ -253,7 +269,7 @@ class FallbackEngine:
         versions = self.versions()
         return (
             f"the fallback renderer (Jupyter via jupytext {versions['jupytext']}, Pandoc "
-            f"{versions['pandoc']}, Typst {versions['typst (python wheel)']})"
+            f"{versions['pandoc']}, the typst Python wheel {versions['typst (python wheel)']})"
         )
 
     def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
@@ -283,6 +299,8 @@ class FallbackEngine:
                 document = crossref.resolve(document, keys, str(source))
             except crossref.CrossrefError as error:
                 raise RenderError(str(error)) from None
+            if writer == "html":
+                focusable_tables(document["blocks"])
             outputs[writer] = self.write(document, writer, source, build, styling, alts)
         return Rendered(html=outputs["html"], pdf=outputs["typst"])
 
@@ -300,6 +318,9 @@ class FallbackEngine:
         includes = build / f"{source.stem}-{writer}-include"
         arguments = ["--standalone", "--citeproc", f"--resource-path={build}"]
         metadata = document["meta"]
+        full_title = str(styling.metadata["title"])
+        if "subtitle" in metadata:
+            full_title += f": {pandoc_meta_text(metadata['subtitle'])}"
         for key in ("bibliography", "csl"):
             if key in metadata:
                 arguments.append(f"--{key}={source.parent / pandoc_meta_text(metadata[key])}")
@@ -314,16 +335,20 @@ class FallbackEngine:
                 "--number-sections",
                 "--metadata=link-citations:true",
                 "--metadata=toc-title:Contents",
+                f"--metadata=pagetitle:{full_title}",
                 f"--css={template_path('document.css')}",
             ]
         else:
             include, target = (
-                pdf_metadata(styling.metadata).typst()
+                pdf_metadata(styling.metadata, full_title).typst()
                 + styling.typst_header
                 + FALLBACK_TYPST_RULES,
                 build / f"{source.stem}.typ",
             )
+            before = build / f"{source.stem}-{writer}-before"
+            before.write_text(styling.typst_before_body, encoding="utf-8")
             arguments += [
+                f"--include-before-body={before}",
                 f"--template={template_path('document.typst')}",
                 "--variable=section-numbering:1.1",
                 f"--include-in-header={includes}",
@@ -344,10 +369,12 @@ class FallbackEngine:
         return compile_typst(target, build, styling.timestamp)
 
 
-def pdf_metadata(metadata: Mapping) -> PdfMetadata:
-    """The PDF's metadata from the study's (title, authors, keywords; the abstract as subject)."""
+def pdf_metadata(metadata: Mapping, title: str) -> PdfMetadata:
+    """The PDF's metadata from the study's (authors, keywords; the abstract as subject) and the
+    document's full title (the study's, then the source's subtitle, so that the paper and its
+    appendix are told apart)."""
     return PdfMetadata(
-        title=str(metadata["title"]),
+        title=title,
         authors=[str(author) for author in metadata["author"]],
         keywords=[str(keyword) for keyword in metadata.get("keywords", [])],
         subject=str(metadata.get("abstract", "")),

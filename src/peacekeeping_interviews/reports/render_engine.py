@@ -33,6 +33,7 @@ class Styling:
     context_file: Path
     papersize: str = "a4"
     timestamp: int = 0
+    typst_before_body: str = ""  # tagged text at the top of the body (the fallback's PDF)
 
 
 class Engine(Protocol):

@@ -40,6 +40,7 @@ from peacekeeping_interviews.reports.stamp import (
     banner_html,
     banner_typst,
     midnight_epoch,
+    notice_typst,
     render_date,
 )
 
@@ -265,6 +266,7 @@ def render_reports(request: RenderRequest, environment: Mapping[str, str] | None
                 metadata=metadata,
                 before_body_html=banner_html(stamp, synthetic),
                 typst_header=banner_typst(stamp, synthetic),
+                typst_before_body=notice_typst(synthetic),
                 context_file=context,
                 papersize=papersize,
                 timestamp=epoch,

@@ -103,6 +103,17 @@ def banner_typst(stamp: Stamp, synthetic: bool) -> str:
     )
 
 
+def notice_typst(synthetic: bool) -> str:
+    """The synthetic-data notice once more in the body of the first page: the banner in the page
+    header is an artifact to a screen reader (PDF/UA), so the tagged text must say it too."""
+    if not synthetic:
+        return ""
+    return (
+        '#block(above: 0.8em, below: 1.2em, text(size: 9pt, weight: "bold", fill: '
+        f'rgb("#b00020"), {typst_string(SYNTHETIC_BANNER)}))\n'
+    )
+
+
 # ---------------------------------------------------------------------------- fallback engine
 
 
