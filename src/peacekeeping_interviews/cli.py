@@ -25,23 +25,17 @@ def _generate_example(args: argparse.Namespace) -> None:
     )
     from peacekeeping_interviews.files import csv_text, read_yaml, write_all_or_nothing
 
-    write_example_data(
-        args.out,
-        codebook_path=args.codebook,
-        schema_dir=args.schema_dir,
-        n_interviews=args.n_interviews,
-        seed=args.seed,
-    )
+    draws = {
+        "codebook_path": args.codebook,
+        "schema_dir": args.schema_dir,
+        "n_interviews": args.n_interviews,
+        "seed": args.seed,
+    }
+    write_example_data(args.out, **draws)
     mandates = generate_example_mandates(read_yaml(args.config)["mandates"], EXAMPLE_SEED)
     write_all_or_nothing({args.out / "mandates.csv": csv_text(mandates)})
     if args.qda is not None:
-        write_example_qda(
-            args.qda,
-            codebook_path=args.codebook,
-            schema_dir=args.schema_dir,
-            n_interviews=args.n_interviews,
-            seed=args.seed,
-        )
+        write_example_qda(args.qda, **draws)
 
 
 def _new_study(args: argparse.Namespace) -> None:

@@ -47,7 +47,9 @@ def _release(project: Path, config: Path) -> dict[str, bytes]:
     return release
 
 
-def test_a_qda_project_gives_the_release_its_csv_twin_gives(tmp_path):
+def _project_with_example_qda(tmp_path: Path) -> tuple[Path, dict]:
+    """A copy of the project with the example written as a QDA project in data/example-qda/,
+    and that project's refi_qda mapping."""
     project = copy_project(tmp_path / "project")
     folder = project / "data" / "example-qda"
     write_example_qda(
@@ -56,7 +58,11 @@ def test_a_qda_project_gives_the_release_its_csv_twin_gives(tmp_path):
         schema_dir=project / "workflow" / "schemas",
         n_interviews=N_INTERVIEWS,
     )
-    mapping = yaml.safe_load((folder / "refi_qda.yaml").read_text(encoding="utf-8"))
+    return project, yaml.safe_load((folder / "refi_qda.yaml").read_text(encoding="utf-8"))
+
+
+def test_a_qda_project_gives_the_release_its_csv_twin_gives(tmp_path):
+    project, mapping = _project_with_example_qda(tmp_path)
     from_csv = _release(
         project,
         _config(
@@ -88,15 +94,7 @@ def test_the_whole_workflow_runs_from_a_qda_project(tmp_path):
     published config holds neither the project's place nor the mapping's value translations
     and is a valid config (a rerun from the release is what make verify runs, in a deposit),
     and the leak scan finds nothing."""
-    project = copy_project(tmp_path / "project")
-    folder = project / "data" / "example-qda"
-    write_example_qda(
-        folder,
-        codebook_path=project / "config" / "codebook.yaml",
-        schema_dir=project / "workflow" / "schemas",
-        n_interviews=N_INTERVIEWS,
-    )
-    mapping = yaml.safe_load((folder / "refi_qda.yaml").read_text(encoding="utf-8"))
+    project, mapping = _project_with_example_qda(tmp_path)
     config = _config(project, {"qdpx": "data/example-qda/project.qdpx"}, mapping)
     result = snakemake("all", "--configfile", str(config), "--cores", "2", cwd=project, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
