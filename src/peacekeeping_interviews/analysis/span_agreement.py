@@ -27,10 +27,8 @@ from peacekeeping_interviews.analysis.release import PublicRelease
 from peacekeeping_interviews.analysis.unitizing import (
     Continuum,
     Segment,
-    binary_unitizing_alpha,
     bootstrap_alphas,
     merge_overlaps,
-    unitizing_alpha,
 )
 from peacekeeping_interviews.spans import has_positions
 
@@ -58,20 +56,26 @@ def continua_by_coders(coding: pd.DataFrame) -> dict[int, list[Continuum]]:
     """The transcripts that two or more coders spanned, as continua grouped by their number of
     coders, in the coding table's order; a coder's spans of one code merged where they overlap.
     Each group's coders are named by their rank (``1``, ``2``, ...)."""
+    spans: dict[tuple[str, int], dict[str, list[Segment]]] = {}
+    lengths: dict[tuple[str, int], int] = {}
+    columns = ["pseudonym", "transcript", "coder", "code", "start", "end", "transcript_length"]
+    for pseudonym, transcript, coder, code, start, end, length in coding[columns].itertuples(
+        index=False
+    ):
+        key = (str(pseudonym), int(transcript))
+        spans.setdefault(key, {}).setdefault(str(coder), []).append(
+            Segment(int(start), int(end), str(code))
+        )
+        lengths[key] = int(length)
     groups: dict[int, list[Continuum]] = {}
-    for _, transcript in coding.groupby(["pseudonym", "transcript"], sort=False):
-        coders = sorted(transcript["coder"].unique())
-        if len(coders) < 2:
+    for key, by_coder in spans.items():
+        if len(by_coder) < 2:
             continue
-        spans = {
-            str(rank): merge_overlaps(
-                Segment(int(row.start), int(row.end), str(row.code))
-                for row in transcript[transcript["coder"] == coder].itertuples(index=False)
-            )
-            for rank, coder in enumerate(coders, start=1)
+        ranked = {
+            str(rank): merge_overlaps(by_coder[coder])
+            for rank, coder in enumerate(sorted(by_coder), start=1)
         }
-        length = int(transcript["transcript_length"].iloc[0])
-        groups.setdefault(len(coders), []).append(Continuum(length, spans))
+        groups.setdefault(len(ranked), []).append(Continuum(lengths[key], ranked))
     return dict(sorted(groups.items()))
 
 
@@ -96,12 +100,15 @@ def _group_rows(
 ) -> list[dict]:
     rng = np.random.default_rng(settings["seed"])
     weights = resample_weights(len(continua), settings["bootstrap_samples"], rng)
-    resampled = bootstrap_alphas(continua, codes, weights)
+    # The estimate is the "resample" that draws every transcript once (the tests check that it
+    # equals unitizing_alpha and binary_unitizing_alpha), so each value's sections are built once.
+    alphas = bootstrap_alphas(continua, codes, np.vstack([np.ones(len(continua)), weights]))
+    point, resampled = alphas[0], alphas[1:]
     spans = [s for c in continua for coder in c.codings.values() for s in coder]
     base = {"coders_per_transcript": coders, "n_transcripts": len(continua)}
-    estimates = [binary_unitizing_alpha(continua, code) for code in codes]
+    estimates = list(point[:-1])
     scopes: list[tuple[str, float, np.ndarray, int, str | None]] = [
-        ("overall", unitizing_alpha(continua), resampled[:, -1], len(spans), None)
+        ("overall", float(point[-1]), resampled[:, -1], len(spans), None)
     ]
     scopes += [
         (code, estimate, resampled[:, k], sum(s.value == code for s in spans), code)

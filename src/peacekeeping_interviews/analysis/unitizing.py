@@ -65,6 +65,7 @@ from itertools import permutations
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -223,57 +224,82 @@ def observed_disagreement(terms: ValueTerms, coders: int) -> float:
 
 def expected_disagreement(terms: ValueTerms, coders: int) -> float:
     """``De_c`` of Krippendorff (2004): units and gaps of all coders placed at random."""
-    return _weighted_expected(
-        np.asarray(terms.units, dtype=float),
-        np.ones(len(terms.units)),
-        _GapsAtLeast.of(np.asarray(terms.gaps, dtype=float), np.asarray(terms.units, dtype=float)),
-        np.ones(len(terms.gaps)),
-        float(terms.length),
-        coders,
+    sections = _Sections.of(
+        [terms.units], [terms.gaps], np.array([float(terms.length)]), np.zeros(1)
     )
+    return float(sections.expected(np.ones((1, 1)), coders)[0])
 
 
 @dataclass(frozen=True)
-class _GapsAtLeast:
-    """Gap lengths in ascending order, where each unit's fitting gaps begin in that order, and
-    the order that sorted them (so per-gap weights can follow)."""
+class _Sections:
+    """One value's units and gaps of every continuum, ready to be weighted by resamples: unit
+    lengths and their continuum, gap lengths in ascending order and their continuum, where each
+    unit's fitting gaps begin in that order, and each continuum's length and observed sum."""
 
-    lengths: np.ndarray
+    units: np.ndarray
+    unit_of: np.ndarray
+    gaps: np.ndarray
+    gap_of: np.ndarray
     first_fitting: np.ndarray
-    order: np.ndarray
+    lengths: np.ndarray
+    observed: np.ndarray
 
     @classmethod
-    def of(cls, gaps: np.ndarray, units: np.ndarray) -> _GapsAtLeast:
-        order = np.argsort(gaps, kind="stable")
-        lengths = gaps[order]
-        return cls(lengths, np.searchsorted(lengths, units, "left"), order)
+    def of(
+        cls,
+        units: Sequence[Sequence[int]],
+        gaps: Sequence[Sequence[int]],
+        lengths: npt.ArrayLike,
+        observed: npt.ArrayLike,
+    ) -> _Sections:
+        unit_lengths = np.array([u for each in units for u in each], dtype=float)
+        gap_lengths = np.array([g for each in gaps for g in each], dtype=float)
+        gap_of = np.repeat(np.arange(len(gaps)), [len(each) for each in gaps])
+        order = np.argsort(gap_lengths, kind="stable")
+        return cls(
+            units=unit_lengths,
+            unit_of=np.repeat(np.arange(len(units)), [len(each) for each in units]),
+            gaps=gap_lengths[order],
+            gap_of=gap_of[order],
+            first_fitting=np.searchsorted(gap_lengths[order], unit_lengths, "left"),
+            lengths=np.asarray(lengths, dtype=float),
+            observed=np.asarray(observed, dtype=float),
+        )
+
+    def expected(self, weights: np.ndarray, coders: int) -> np.ndarray:
+        """``De_c`` for each row of ``weights`` (resamples by continua: how often each is
+        drawn), every unit and gap counted as often as its continuum. For unit ``u``, the gaps
+        it fits in contribute ``sum w_h (l_h - l_u + 1)``: two sums over the gaps at least as
+        long as ``u``. In floating point: the exact integers overflow 64 bits on long
+        transcripts."""
+        # Suffix sums from running sums over the gaps longest first (contiguous, so fast): the
+        # gaps at sorted position k or later are the len(gaps) - k longest.
+        descending = weights[:, self.gap_of[::-1]]
+        zero = np.zeros((len(weights), 1))
+        count_from = np.hstack([zero, np.cumsum(descending, axis=1)])
+        length_from = np.hstack([zero, np.cumsum(descending * self.gaps[::-1], axis=1)])
+        at, units = len(self.gaps) - self.first_fitting, self.units
+        placements = length_from[:, at] - (units - 1) * count_from[:, at]
+        unit_weights = weights[:, self.unit_of]
+        n_units = unit_weights.sum(axis=1, keepdims=True)
+        random_pairs = (n_units - 1) * ((2 * units**3 - 3 * units**2 + units) / 3)
+        numerator = (unit_weights * (random_pairs + units**2 * placements)).sum(axis=1)
+        length = weights @ self.lengths
+        total = coders * length
+        denominator = total * (total - 1) - (unit_weights * units * (units - 1)).sum(axis=1)
+        defined = (numerator != 0) & (denominator > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(defined, 2 * numerator / (length * denominator), 0.0)
+
+    def observed_disagreement(self, weights: np.ndarray, coders: int) -> np.ndarray:
+        """``Do_c`` for each row of ``weights``."""
+        length = weights @ self.lengths
+        return (weights @ self.observed) / (coders * (coders - 1) * length**2)
 
 
-def _weighted_expected(
-    units: np.ndarray,
-    unit_weights: np.ndarray,
-    gaps: _GapsAtLeast,
-    gap_weights: np.ndarray,
-    length: float,
-    coders: int,
-) -> float:
-    """``De_c`` with every unit and gap counted ``weight`` times (a bootstrap resample draws a
-    transcript, and so its sections, several times). For unit ``u``, the gaps it fits in
-    contribute ``sum w_h (l_h - l_u + 1)``: two suffix sums over the gaps in ascending order.
-    In floating point: the exact integers overflow 64 bits on long transcripts."""
-    weights = gap_weights[gaps.order]
-    count_from = np.append(np.cumsum(weights[::-1])[::-1], 0.0)
-    length_from = np.append(np.cumsum((weights * gaps.lengths)[::-1])[::-1], 0.0)
-    at = gaps.first_fitting
-    placements = length_from[at] - (units - 1) * count_from[at]
-    n_units = unit_weights.sum()
-    random_pairs = (n_units - 1) * (2 * units**3 - 3 * units**2 + units) / 3
-    numerator = float((unit_weights * (random_pairs + units**2 * placements)).sum())
-    total = coders * length
-    denominator = total * (total - 1) - float((unit_weights * units * (units - 1)).sum())
-    if numerator == 0 or denominator <= 0:
-        return 0.0
-    return 2 * numerator / (length * denominator)
+# Resamples weighed at once: enough to use whole-array arithmetic, few enough that the
+# resamples-by-sections arrays stay small (some 16 MB each).
+_CELLS_PER_CHUNK = 2_000_000
 
 
 def _pooled_terms(continua: Sequence[Continuum], value: str) -> ValueTerms:
@@ -333,19 +359,16 @@ def bootstrap_alphas(
     observed = np.zeros((len(weights), len(values)))
     expected = np.zeros((len(weights), len(values)))
     for k, value in enumerate(values):
-        per_continuum = [value_terms(c, value) for c in continua]
-        units = np.array([u for t in per_continuum for u in t.units], dtype=float)
-        unit_of = np.repeat(np.arange(len(continua)), [len(t.units) for t in per_continuum])
-        gap_lengths = np.array([g for t in per_continuum for g in t.gaps], dtype=float)
-        gap_of = np.repeat(np.arange(len(continua)), [len(t.gaps) for t in per_continuum])
-        gaps = _GapsAtLeast.of(gap_lengths, units)
-        disagreement = np.array([t.observed for t in per_continuum], dtype=float)
-        for r, drawn in enumerate(weights):
-            length = float(drawn @ lengths)
-            observed[r, k] = drawn @ disagreement / (coders * (coders - 1) * length**2)
-            expected[r, k] = _weighted_expected(
-                units, drawn[unit_of], gaps, drawn[gap_of], length, coders
-            )
+        terms = [value_terms(c, value) for c in continua]
+        sections = _Sections.of(
+            [t.units for t in terms], [t.gaps for t in terms], lengths, [t.observed for t in terms]
+        )
+        width = max(len(sections.gaps), len(sections.units), 1)
+        step = max(1, _CELLS_PER_CHUNK // width)
+        for first in range(0, len(weights), step):
+            chunk = weights[first : first + step]
+            observed[first : first + step, k] = sections.observed_disagreement(chunk, coders)
+            expected[first : first + step, k] = sections.expected(chunk, coders)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_value = np.where(expected > 0, 1 - observed / expected, np.nan)
         pooled_expected = expected.sum(axis=1)
