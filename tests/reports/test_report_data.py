@@ -151,3 +151,9 @@ def test_cited_adds_a_citation_or_the_source_or_nothing(data):
     assert cited(n, None).text == span
     with pytest.raises(ReportDataError, match="not a citation key"):
         cited(n, "x] [@y")
+
+
+def test_a_table_without_rows_says_none():
+    text = markdown_table(pd.DataFrame({"Subgroup": [], "Codes never found": []}))
+    lines = text._repr_markdown_().splitlines()
+    assert len(lines) == 3 and lines[2] == "| none |  |"

@@ -213,7 +213,7 @@ def alpha_estimate(
     undefined = int((~np.isfinite(resampled)).sum())
     if undefined:
         row["note"] = (
-            f"interval from the {len(resampled) - undefined} of {len(resampled)} resamples "
+            f"interval from the {len(resampled) - undefined:,} of {len(resampled):,} resamples "
             "with variation"
         )
     return row

@@ -151,7 +151,8 @@ def _estimate(
     undefined = int(np.isnan(draws).sum())
     note = ""
     if undefined:
-        note = f"interval from the {len(draws) - undefined} of {len(draws)} resamples where defined"
+        defined = len(draws) - undefined
+        note = f"interval from the {defined:,} of {len(draws):,} resamples where defined"
     return {
         "u_alpha": round(estimate, DECIMALS),
         "ci_lower": lower,

@@ -268,7 +268,8 @@ class Figure:
 
 def markdown_table(table: pd.DataFrame, align: str | None = None) -> Markdown:
     """A pipe table of text cells for a ``tbl-`` cell; ``align`` has one of ``l``, ``r``, ``c``
-    per column (default: right for columns that look numeric, left otherwise).
+    per column (default: right for columns that look numeric, left otherwise). A table without
+    rows says "none" in its first cell.
 
     Pandoc sizes the columns of a wide pipe table by the dashes under each header, so each
     column gets dashes in proportion to its longest cell (between 3 and 40)."""
@@ -283,6 +284,8 @@ def markdown_table(table: pd.DataFrame, align: str | None = None) -> Markdown:
     if align is None:
         numeric = re.compile(r"^[<>]?[-\d.,%]*$")
         align = "".join("r" if cells[c].str.match(numeric).all() else "l" for c in cells.columns)
+    if cells.empty:  # say so in the table rather than print a header over nothing
+        cells = pd.DataFrame([["none", *[""] * (len(cells.columns) - 1)]], columns=cells.columns)
     widths = [min(40, max(3, len(str(c)), *(len(v) for v in cells[c]))) for c in cells.columns]
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
     lines = [
