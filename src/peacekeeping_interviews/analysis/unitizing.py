@@ -109,14 +109,6 @@ class ValueTerms:
     gaps: tuple[int, ...]
     length: int
 
-    def __add__(self, other: ValueTerms) -> ValueTerms:
-        return ValueTerms(
-            self.observed + other.observed,
-            self.units + other.units,
-            self.gaps + other.gaps,
-            self.length + other.length,
-        )
-
 
 def section_distance(first: Section, second: Section) -> int:
     """Krippendorff's (2004) squared distance between two coders' sections for one value."""
