@@ -20,6 +20,8 @@ from peacekeeping_interviews.reports.report_data import (
     lookup,
     markdown_table,
     phrase,
+    readable,
+    variable_label,
 )
 
 
@@ -157,3 +159,11 @@ def test_a_table_without_rows_says_none():
     text = markdown_table(pd.DataFrame({"Subgroup": [], "Codes never found": []}))
     lines = text._repr_markdown_().splitlines()
     assert len(lines) == 3 and lines[2] == "| none |  |"
+
+
+def test_released_attributes_and_values_read_as_words_in_both_documents():
+    assert variable_label("level") == "Level" and variable_label("region_of_origin") == (
+        "Region of origin"
+    )
+    assert readable("dsrsg") == "deputy SRSG" and readable("*") == "withheld"
+    assert readable("field_office") == "field office"

@@ -80,6 +80,38 @@ def format_number(value: float, digits: int = 0, scale: float = 1.0) -> str:
     return f"{value * scale:,.{digits}f}"
 
 
+# The released attributes and their values as the documents name them, written once for the
+# paper and the appendix: the contract's own vocabulary (config/README.md), not a study's.
+VARIABLE_LABELS = {
+    "mission": "Mission served in",
+    "year": "Year of interview",
+    "location": "Place of interview",
+    "level": "Level",
+    "function": "Function",
+    "posting": "Posting",
+    "consent": "Consent tier",
+}
+VALUE_LABELS = {
+    "srsg": "SRSG",
+    "dsrsg": "deputy SRSG",
+    "hq_official": "headquarters official",
+    "in_mission": "in a mission",
+    "outside_un": "outside the UN",
+    "un_headquarters": "UN headquarters",
+    "*": "withheld",
+}
+
+
+def readable(value: str) -> str:
+    """A released code or value as words: its label, else underscores become spaces."""
+    return VALUE_LABELS.get(value, value.replace("_", " "))
+
+
+def variable_label(variable: str) -> str:
+    """A released attribute as the documents name it."""
+    return VARIABLE_LABELS.get(variable, readable(variable).capitalize())
+
+
 # One format per kind of quantity, for the text and the tables alike: counts as integers with
 # thousands separators, percentages to one decimal, test statistics, coefficients and effect
 # sizes to two, p-values to three with "< 0.001" (format_p_value).
