@@ -65,7 +65,6 @@ from itertools import permutations
 from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -211,15 +210,12 @@ def value_terms(continuum: Continuum, value: str) -> ValueTerms:
 
 def observed_disagreement(terms: ValueTerms, coders: int) -> float:
     """``Do_c = sum delta2 / (m (m - 1) L**2)`` (Krippendorff 2004)."""
-    return terms.observed / (coders * (coders - 1) * terms.length**2)
+    return float(_Sections.of([terms]).observed_disagreement(np.ones((1, 1)), coders)[0])
 
 
 def expected_disagreement(terms: ValueTerms, coders: int) -> float:
     """``De_c`` of Krippendorff (2004): units and gaps of all coders placed at random."""
-    sections = _Sections.of(
-        [terms.units], [terms.gaps], np.array([float(terms.length)]), np.zeros(1)
-    )
-    return float(sections.expected(np.ones((1, 1)), coders)[0])
+    return float(_Sections.of([terms]).expected(np.ones((1, 1)), coders)[0])
 
 
 @dataclass(frozen=True)
@@ -237,25 +233,20 @@ class _Sections:
     observed: np.ndarray
 
     @classmethod
-    def of(
-        cls,
-        units: Sequence[Sequence[int]],
-        gaps: Sequence[Sequence[int]],
-        lengths: npt.ArrayLike,
-        observed: npt.ArrayLike,
-    ) -> _Sections:
-        unit_lengths = np.array([u for each in units for u in each], dtype=float)
-        gap_lengths = np.array([g for each in gaps for g in each], dtype=float)
-        gap_of = np.repeat(np.arange(len(gaps)), [len(each) for each in gaps])
+    def of(cls, terms: Sequence[ValueTerms]) -> _Sections:
+        """The sections of one value in each continuum (its :func:`value_terms`)."""
+        unit_lengths = np.array([u for t in terms for u in t.units], dtype=float)
+        gap_lengths = np.array([g for t in terms for g in t.gaps], dtype=float)
+        gap_of = np.repeat(np.arange(len(terms)), [len(t.gaps) for t in terms])
         order = np.argsort(gap_lengths, kind="stable")
         return cls(
             units=unit_lengths,
-            unit_of=np.repeat(np.arange(len(units)), [len(each) for each in units]),
+            unit_of=np.repeat(np.arange(len(terms)), [len(t.units) for t in terms]),
             gaps=gap_lengths[order],
             gap_of=gap_of[order],
             first_fitting=np.searchsorted(gap_lengths[order], unit_lengths, "left"),
-            lengths=np.asarray(lengths, dtype=float),
-            observed=np.asarray(observed, dtype=float),
+            lengths=np.array([t.length for t in terms], dtype=float),
+            observed=np.array([t.observed for t in terms], dtype=float),
         )
 
     def expected(self, weights: np.ndarray, coders: int) -> np.ndarray:
@@ -347,14 +338,10 @@ def bootstrap_alphas(
     """
     coders = len(_coders(continua))
     weights = np.asarray(weights, dtype=float)
-    lengths = np.array([c.length for c in continua], dtype=float)
     observed = np.zeros((len(weights), len(values)))
     expected = np.zeros((len(weights), len(values)))
     for k, value in enumerate(values):
-        terms = [value_terms(c, value) for c in continua]
-        sections = _Sections.of(
-            [t.units for t in terms], [t.gaps for t in terms], lengths, [t.observed for t in terms]
-        )
+        sections = _Sections.of([value_terms(c, value) for c in continua])
         width = max(len(sections.gaps), len(sections.units), 1)
         step = max(1, _CELLS_PER_CHUNK // width)
         for first in range(0, len(weights), step):
