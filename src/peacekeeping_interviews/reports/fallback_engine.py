@@ -174,26 +174,34 @@ def markdown_document(
 QUARTO_ONLY_CLASSES = ("callout-", "panel-", "content-visible", "content-hidden", "column-")
 
 
+def elements(node: object) -> Iterator[dict]:
+    """Every element of a Pandoc JSON document (a dict with ``t``), outermost first. An element
+    changed when it is yielded is walked as it then is."""
+    if isinstance(node, list):
+        for item in node:
+            yield from elements(item)
+    elif isinstance(node, dict):
+        if "t" in node:
+            yield node
+        for value in node.values():
+            yield from elements(value)
+
+
 def unsupported_constructs(node: object) -> Iterator[str]:
     """Raw HTML/Typst/LaTeX (which could hide the banner or stamp), Quarto-only classes
     (callouts, tabsets, conditional content, margin columns) and shortcodes."""
-    if isinstance(node, list):
-        for item in node:
-            yield from unsupported_constructs(item)
-    elif isinstance(node, dict):
-        kind = node.get("t")
+    for element in elements(node):
+        kind = element["t"]
         if kind in {"RawBlock", "RawInline"}:
-            yield f"raw {node['c'][0]} ({node['c'][1][:40]!r})"
+            yield f"raw {element['c'][0]} ({element['c'][1][:40]!r})"
         elif kind in {"Div", "Span"}:
             yield from (
                 f"the class '.{name}'"
-                for name in node["c"][0][1]
+                for name in element["c"][0][1]
                 if name.startswith(QUARTO_ONLY_CLASSES)
             )
-        elif kind == "Str" and "{{<" in node["c"]:
+        elif kind == "Str" and "{{<" in element["c"]:
             yield "a shortcode ({{< … >}})"
-        for value in node.values():
-            yield from unsupported_constructs(value)
 
 
 def refuse_unsupported(document: dict, source: Path) -> None:
@@ -205,23 +213,17 @@ def refuse_unsupported(document: dict, source: Path) -> None:
         )
 
 
-def apply_figure_alt(node: object, found: dict[str, str] | None = None) -> dict[str, str]:
+def apply_figure_alt(node: object) -> dict[str, str]:
     """Give each figure's image its ``fig-alt`` text as alternative text (Pandoc uses the
     caption otherwise); return the alternative texts by image path."""
-    found = {} if found is None else found
-    if isinstance(node, list):
-        for item in node:
-            apply_figure_alt(item, found)
-    elif isinstance(node, dict):
-        if node.get("t") == "Image":
-            attributes = node["c"][0][2]
-            alt = [value for name, value in attributes if name == "fig-alt"]
-            if alt:
-                node["c"][0][2] = [[n, v] for n, v in attributes if n != "fig-alt"]
-                node["c"][1] = crossref.text_inlines(alt[0])
-                found[node["c"][2][0]] = alt[0]
-        for value in node.values():
-            apply_figure_alt(value, found)
+    found = {}
+    for image in (e for e in elements(node) if e["t"] == "Image"):
+        attributes = image["c"][0][2]
+        alt = [value for name, value in attributes if name == "fig-alt"]
+        if alt:
+            image["c"][0][2] = [[n, v] for n, v in attributes if n != "fig-alt"]
+            image["c"][1] = crossref.text_inlines(alt[0])
+            found[image["c"][2][0]] = alt[0]
     return found
 
 
@@ -229,16 +231,10 @@ def focusable_tables(node: object) -> None:
     """Let the keyboard reach every table (``tabindex="0"``): a table wider than the page
     scrolls inside its own box, which a reader who cannot use a mouse must be able to focus to
     scroll (axe-core's scrollable-region-focusable)."""
-    if isinstance(node, list):
-        for item in node:
-            focusable_tables(item)
-    elif isinstance(node, dict):
-        if node.get("t") == "Table":
-            attributes = node["c"][0][2]
-            if not any(name == "tabindex" for name, _ in attributes):
-                attributes.append(["tabindex", "0"])
-        for value in node.values():
-            focusable_tables(value)
+    for table in (e for e in elements(node) if e["t"] == "Table"):
+        attributes = table["c"][0][2]
+        if not any(name == "tabindex" for name, _ in attributes):
+            attributes.append(["tabindex", "0"])
 
 
 def with_typst_alt(typst: str, alts: Mapping[str, str]) -> str:
