@@ -22,6 +22,7 @@ from reader_checks import CHROMIUM, CHROMIUM_FLAGS, require_tool
 
 from peacekeeping_interviews import __version__
 from peacekeeping_interviews.reports.qmd import front_matter, read_cells
+from peacekeeping_interviews.reports.stamp import SYNTHETIC_BANNER
 
 pytestmark = pytest.mark.end_to_end
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts"
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 PAPER_TABLES = ("tbl-factors", "tbl-tests")  # Tables 3 and 4 of the example paper
-NUMBER = re.compile(r"^(?:< )?[-\u2212]?[\d,]+(?:\.(\d+))?%?$")
+NUMBER = re.compile(r"^(?:<[ \u00a0]?)?[-\u2212]?[\d,]+(?:\.(\d+))?%?$")
 WIDTHS = (1280, 390)
 
 
@@ -172,7 +173,7 @@ def header_boxes(band: list[Word], header: list[str]) -> list[tuple[float, float
 
 def html_tables(document: Path) -> list[str]:
     """The labels of the document's tables, in order (their number is their place)."""
-    return html.parse(str(document)).xpath("//table[starts-with(@id, 'tbl-')]/@id")
+    return html.parse(str(document)).xpath("//*[starts-with(@id, 'tbl-')][.//table]/@id")
 
 
 @pytest.mark.parametrize("name", ["paper", "appendix"])
@@ -261,28 +262,40 @@ def test_every_figure_is_on_the_page_of_its_caption(example_run, name):
         write_page_image(pdf, page + 1, "paper-figure-2")
 
 
-def test_the_footer_says_what_a_reader_needs_and_no_more(example_run):
+def pdf_pages_text(pdf: Path) -> list[str]:
+    """Each page's text, words joined by single spaces."""
     pages = subprocess.run(
-        ["pdftotext", "-layout", str(documents(example_run)["paper"]), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout.split("\f")
-    for page in (p for p in pages if p.strip()):
-        flat = " ".join(page.split())
+    return [" ".join(page.split()) for page in pages if page.strip()]
+
+
+def test_the_footer_says_what_a_reader_needs_and_no_more(example_run):
+    for flat in pdf_pages_text(documents(example_run)["paper"]):
         assert f"Version {__version__}, commit " in flat and "data fingerprint" in flat
         assert "rendered on " in flat and "not on PATH" not in flat
 
 
+# Each table's box: inside the page, with a cue when it scrolls, and its caption in view (within
+# the page's width) when the box is scrolled to its far end.
 TABLE_LAYOUT = """() => {
   const rows = [...document.querySelectorAll('table')].map(t => {
-    const style = getComputedStyle(t);
-    return {
-      label: (t.closest('[id^="tbl-"]') || {}).id || '',
-      inside: t.getBoundingClientRect().right <= t.parentElement.getBoundingClientRect().right + 1,
-      scrolls: t.scrollWidth > t.clientWidth + 1,
+    const box = t.closest('.table-scroll') || t;
+    const style = getComputedStyle(box);
+    const float = box.closest('[id^="tbl-"]');
+    const caption = float && float.querySelector('.table-caption, caption');
+    box.scrollLeft = box.scrollWidth;
+    const shown = caption ? caption.getBoundingClientRect() : null;
+    const right = box.parentElement.getBoundingClientRect().right;
+    const row = {
+      label: float ? float.id : '',
+      inside: box.getBoundingClientRect().right <= right + 1,
+      scrolls: box.scrollWidth > box.clientWidth + 1,
       cue: /gradient/.test(style.backgroundImage) && /auto|scroll/.test(style.overflowX),
+      caption: shown ? shown.left >= 0 && shown.right <= innerWidth : null,
     };
+    box.scrollLeft = 0;
+    return row;
   });
   return {page: document.documentElement.scrollWidth, rows};
 }"""
@@ -334,10 +347,13 @@ def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, na
                 assert layout["page"] <= width, f"the page scrolls sideways at {width} px"
                 assert [r["label"] for r in layout["rows"] if not r["inside"]] == []
                 assert [r["label"] for r in layout["rows"] if r["scrolls"] and not r["cue"]] == []
+                assert [r["label"] for r in layout["rows"] if r["caption"] is not True] == []
                 if name == "paper" and width == WIDTHS[0]:
                     scrolling = [r["label"] for r in layout["rows"] if r["scrolls"]]
                     assert not set(PAPER_TABLES) & set(scrolling)
                 page.screenshot(path=str(ARTEFACTS / f"{name}-{width}px.png"), full_page=True)
+                if width == WIDTHS[0]:
+                    page.pdf(path=str(ARTEFACTS / f"{name}-printed.pdf"), format="A4")
                 aids = page.evaluate(READER_AIDS)
                 page.locator("a.crossref").first.click()
                 landing = page.evaluate(LANDING)
@@ -359,3 +375,7 @@ def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, na
             assert re.match(r"Note\. .*\bn\b", aids["notes"][label]), aids["notes"][label]
         assert "chi-square" in aids["notes"]["tbl-tests"]
     assert violations == {width: [] for width in WIDTHS}
+    printed = pdf_pages_text(ARTEFACTS / f"{name}-printed.pdf")
+    assert len(printed) > 1
+    assert [n for n, text in enumerate(printed, 1) if SYNTHETIC_BANNER not in text] == []
+    assert [n for n, text in enumerate(printed, 1) if "data fingerprint" not in text] == []

@@ -119,10 +119,26 @@ def test_report_value_prints_its_text():
 
 
 def test_p_values_never_print_as_zero(data):
-    assert format_p_value(0.0004) == "< 0.001" and format_p_value(0.0123) == "0.012"
-    assert format_p_value(0.001) == "0.001" and format_p_value(0.00004, 4) == "< 0.0001"
+    assert format_p_value(0.0004) == "<\u00a00.001" and format_p_value(0.0123) == "0.012"
+    assert format_p_value(0.001) == "0.001" and format_p_value(0.00004, 4) == "<\u00a00.0001"
     with pytest.raises(ReportDataError, match="not a p-value"):
         data.p_value("results/numbers.json", "n")
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "printed"),
+    [
+        (-0.0512, 2, "\u22120.05"),
+        (-1234.56, 1, "\u22121,234.6"),
+        (-0.004, 2, "0.00"),  # rounds to zero: no sign
+        (-0.4, 0, "0"),
+        (-0.0, 1, "0.0"),
+        (0.125, 2, "0.12"),  # half-even, as the stored results round
+        (12345.0, 0, "12,345"),
+    ],
+)
+def test_numbers_print_with_a_typographic_minus_and_no_signed_zero(value, digits, printed):
+    assert format_number(value, digits) == printed
 
 
 def test_inline_text_is_printed_as_stored_and_table_cells_cannot_break_lines(tmp_path):

@@ -227,14 +227,43 @@ def apply_figure_alt(node: object) -> dict[str, str]:
     return found
 
 
-def focusable_tables(node: object) -> None:
-    """Let the keyboard reach every table (``tabindex="0"``): a table wider than the page
-    scrolls inside its own box, which a reader who cannot use a mouse must be able to focus to
-    scroll (axe-core's scrollable-region-focusable)."""
-    for table in (e for e in elements(node) if e["t"] == "Table"):
-        attributes = table["c"][0][2]
-        if not any(name == "tabindex" for name, _ in attributes):
-            attributes.append(["tabindex", "0"])
+WORD_BREAKS = {"Space", "SoftBreak", "LineBreak"}
+
+
+def mark_unbroken_cells(table: dict) -> None:
+    """Give every body cell of one word (a pseudonym, a number, "< 0.001") the class
+    ``unbroken``: a browser would otherwise break it after a hyphen or sign in a narrow column."""
+    for body in table["c"][4]:
+        for row in body[3]:
+            for cell in row[1]:
+                if not any(e["t"] in WORD_BREAKS for e in elements(cell[4])):
+                    cell[0][1] = [*cell[0][1], "unbroken"]
+
+
+def scrolling_tables(node: object) -> None:
+    """Set every table, for the HTML edition, in a box of its own that scrolls sideways when the
+    table is wider than the page, with its caption above that box so that the caption stays in
+    view while the table scrolls (Pandoc writes ``<caption>`` inside the ``<table>``, where it
+    scrolls away). The box is a labelled region the keyboard can reach (``tabindex="0"``):
+    a reader who cannot use a mouse must be able to focus it to scroll (axe-core's
+    scrollable-region-focusable). The table keeps its caption as its accessible name through
+    ``aria-labelledby``, and a cross-reference lands on the caption."""
+    tables = [e for e in elements(node) if e["t"] == "Table"]
+    for number, table in enumerate(tables, start=1):
+        attr, (_, caption), *rest = table["c"]
+        identifier, classes, attributes = attr
+        mark_unbroken_cells(table)
+        box: list = [["tabindex", "0"]]
+        blocks: list = []
+        if caption:
+            caption_id = f"caption-{identifier or f'table-{number}'}"
+            box = [["role", "region"], ["aria-labelledby", caption_id], *box]
+            attributes = [*attributes, ["aria-labelledby", caption_id]]
+            blocks.append({"t": "Div", "c": [[caption_id, ["table-caption"], []], caption]})
+        inner = {"t": "Table", "c": [["", classes, attributes], [None, []], *rest]}
+        blocks.append({"t": "Div", "c": [["", ["table-scroll"], box], [inner]]})
+        table.clear()
+        table.update({"t": "Div", "c": [[identifier, ["table-float"], []], blocks]})
 
 
 def with_typst_alt(typst: str, alts: Mapping[str, str]) -> str:
@@ -296,7 +325,7 @@ class FallbackEngine:
             except crossref.CrossrefError as error:
                 raise RenderError(str(error)) from None
             if writer == "html":
-                focusable_tables(document["blocks"])
+                scrolling_tables(document["blocks"])
             outputs[writer] = self.write(document, writer, source, build, styling, alts)
         return Rendered(html=outputs["html"], pdf=outputs["typst"])
 

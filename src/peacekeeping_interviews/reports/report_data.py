@@ -76,8 +76,12 @@ def escape_markdown(text: str) -> str:
 
 
 def format_number(value: float, digits: int = 0, scale: float = 1.0) -> str:
-    """``value * scale`` rounded half-even to ``digits`` decimals, with thousands separators."""
-    return f"{value * scale:,.{digits}f}"
+    """``value * scale`` rounded half-even to ``digits`` decimals, with thousands separators and
+    a typographic minus (U+2212); a value that rounds to zero has no sign."""
+    text = f"{value * scale:,.{digits}f}"
+    if not text.startswith("-"):
+        return text
+    return text[1:] if text.strip("-0.,") == "" else "\u2212" + text[1:]
 
 
 # The released attributes and their values as the documents name them, written once for the
@@ -140,9 +144,10 @@ def column(cells: pd.Series, kind: str) -> pd.Series:
 
 def format_p_value(p: float, digits: int = 3) -> str:
     """A p-value to ``digits`` decimals, or ``< 0.001`` (for 3 digits) when it would round to
-    zero, so that a tiny p never prints as ``0.000``."""
+    zero, so that a tiny p never prints as ``0.000``; a no-break space keeps the sign with its
+    number at a line end."""
     floor = 10.0**-digits
-    return f"< {floor:.{digits}f}" if p < floor else f"{p:.{digits}f}"
+    return f"<\u00a0{floor:.{digits}f}" if p < floor else f"{p:.{digits}f}"
 
 
 def format_month(month: str) -> str:

@@ -62,8 +62,31 @@ def render_date(root: Path, environment: Mapping[str, str]) -> datetime.date:
         raise RenderError(f"SOURCE_DATE_EPOCH {epoch} is out of range") from None
 
 
+def css_string(text: str) -> str:
+    """``text`` as a CSS string that cannot end the string or the ``<style>`` element."""
+    escaped = "".join(c if c.isalnum() or c in " .,;:()'-_/" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+def print_margins(stamp: Stamp, synthetic: bool) -> str:
+    """Page-margin rules for a printed HTML page: the banner (if any) at the head and the stamp
+    and page number at the foot of every page, as the PDF has them, not on the first page only."""
+    banner = (
+        f"@top-center{{content:{css_string(SYNTHETIC_BANNER)};color:#b00020;"
+        "font:bold 8pt sans-serif}"
+        if synthetic
+        else ""
+    )
+    return (
+        f"@page{{margin:20mm 16mm 18mm;{banner}"
+        f"@bottom-left{{content:{css_string(stamp.line())};font:7pt sans-serif;color:#333}}"
+        "@bottom-right{content:counter(page);font:7pt sans-serif}}\n"
+    )
+
+
 def banner_html(stamp: Stamp, synthetic: bool) -> str:
-    """The top of every HTML page: the synthetic-data banner (if any) and the stamp."""
+    """The top of every HTML page: the synthetic-data banner (if any) and the stamp, which a
+    printed page repeats in its margins (:func:`print_margins`)."""
     banner = (
         f'<div class="pki-banner" role="alert">{html.escape(SYNTHETIC_BANNER)}</div>\n'
         if synthetic
@@ -78,6 +101,7 @@ def banner_html(stamp: Stamp, synthetic: bool) -> str:
         ".pki-stamp{background:#f2f2f2;color:#333;font-size:.8em;padding:.3em 1em}\n"
         "@media (max-width:600px){.pki-banner{font-size:.75em;padding:.4em .8em}"
         ".pki-stamp{font-size:.7em}}\n"
+        f"{print_margins(stamp, synthetic)}"
         "</style>\n"
         f'<div class="pki-top" role="region" aria-label="How this document was made">\n{banner}'
         f'<div class="pki-stamp">{html.escape(stamp.line())}</div>\n</div>\n'
