@@ -81,6 +81,12 @@ STUDY = {
     "abstract": "Invented interview metadata and coded segments about how leaders of UN peace"
     " operations and special political missions choose between pressing and persuading host"
     " governments, made to test that the pipeline carries a second study end to end.",
+    "paper": {
+        "title": "Pressing or persuading? An invented test of how mission leaders advocate for"
+        " rights",
+        "abstract": "An invented paper for the pipeline's tests: it describes a second study's"
+        " interviews and tests the factors its coders found against the direction of advocacy.",
+    },
     "keywords": ["special political missions", "rights advocacy", "test study"],
     "publisher": "Example Data Archive",
     "identifier": "DOI to be assigned by the Example Data Archive",

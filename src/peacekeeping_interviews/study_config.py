@@ -50,6 +50,10 @@ STUDY_VALUES: dict[tuple[str, ...], object] = {
     ("study", "title"): "the data collection's title",
     ("study", "slug"): "a short lower-case name for the deposit folder, e.g. my-study",
     ("study", "abstract"): "what the data are, in a few sentences",
+    ("study", "paper"): {
+        "title": "the paper's title",
+        "abstract": "what the paper asks, does and finds, in a few sentences",
+    },
     ("study", "publisher"): "the archive that will publish the deposit, e.g. UK Data Service",
     ("study", "identifier"): "the deposit's DOI, or a note that the archive will assign it",
     ("study", "keywords"): ["keywords"],
@@ -157,18 +161,23 @@ def unfinished_metadata_problems(study: Mapping, synthetic: bool) -> list[Proble
     For data not flagged synthetic: a text that reads as unfinished (``TODO``, ``to be
     completed``, ``placeholder``…; the identifier alone may say the DOI is still to be assigned,
     since the archive mints it on publication, after the bag is built), a title that calls the
-    data synthetic or example data (the deposit adds that label itself when they are), and a
+    data (or the paper) synthetic or example data (the deposit and documents add that label
+    themselves when they are), and a
     creator without an affiliation (the example config leaves them to be added before a deposit).
     ``study`` is the config's ``study`` section, ``synthetic`` the interviews' flag."""
     if synthetic:
         return []
+    paper_title = study["paper"]["title"]
     problems = [
         Problem(CONFIG_FILE, path, None, text, REAL_TEXT)
         for path, text in texts(study, "study")
         if path != "study.identifier" and UNFINISHED.search(text)
     ]
-    if SYNTHETIC_LABEL.search(study["title"]):
-        problems.append(Problem(CONFIG_FILE, "study.title", None, study["title"], REAL_TITLE))
+    problems += [
+        Problem(CONFIG_FILE, path, None, title, REAL_TITLE)
+        for path, title in (("study.title", study["title"]), ("study.paper.title", paper_title))
+        if SYNTHETIC_LABEL.search(title)
+    ]
     problems += [
         Problem(
             CONFIG_FILE,

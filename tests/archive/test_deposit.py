@@ -103,17 +103,20 @@ def test_real_data_refuse_unfinished_study_metadata_naming_each_key(study):
         **finished,
         "title": "Interviews (synthetic example data)",
         "abstract": "To be completed by the authors.",
+        "paper": {"title": "Findings from example data", "abstract": "TBD"},
         "keywords": ["peacekeeping", "TBD"],
         "creators": [*creators[:1], {"family_name": "Doe", "given_name": "Jo"}],
     }
     problems = unfinished_metadata_problems(unfinished, synthetic=False)
     assert [(p.file, p.row) for p in problems] == [
         ("config", "study.abstract"),
+        ("config", "study.paper.abstract"),
         ("config", "study.keywords[1]"),
         ("config", "study.title"),
+        ("config", "study.paper.title"),
         ("config", "study.creators[1].affiliation"),
     ]
-    assert "the deposit labels synthetic data itself" in problems[2].expected
+    assert "the deposit labels synthetic data itself" in problems[3].expected
 
 
 def test_the_example_study_metadata_ask_real_data_only_for_affiliations(study):

@@ -79,16 +79,27 @@ def test_every_pdf_is_archival_accessible_and_describes_itself(example_run, name
             "A",
             "1",
         )
-        assert meta["dc:title"].startswith(study["title"])
+        described = study if name == "README" else study["paper"]  # the data's, the paper's
+        assert meta["dc:title"].startswith(described["title"])
         assert ", ".join(meta["dc:creator"]) == ", ".join(authors)
         assert meta["pdf:Keywords"] == ", ".join(study["keywords"])
-        assert meta["dc:description"] == " ".join(study["abstract"].split())
+        assert meta["dc:description"] == " ".join(described["abstract"].split())
         assert str(document.Root.Lang).startswith("en")
         assert "/Suspects" not in document.Root.MarkInfo
         alts = struct_alts(document.Root.StructTreeRoot, [])
     source = ROOT / "reports" / f"{name}.qmd"
     expected = fig_alts(source) if source.is_file() else set()
     assert set(alts) == expected and "" not in alts
+
+
+def test_each_pdf_has_a_document_identifier_of_its_own(example_run):
+    """An archive tells files apart by their /ID as well as their name: the paper, its appendix
+    and the deposit's README are three documents."""
+    identifiers = {}
+    for name, pdf in documents(example_run).items():
+        with pikepdf.open(pdf) as document:
+            identifiers[name] = bytes(document.trailer.ID[0])
+    assert len(set(identifiers.values())) == len(identifiers), identifiers
 
 
 @dataclass(frozen=True)

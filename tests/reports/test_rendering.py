@@ -286,7 +286,7 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
     assert yaml.safe_load((tmp_path / "metadata.yaml").read_text()) == {
         "title": "A tiny report [synthetic example data]",
         "author": ["Ada Example", "Ben Sample"],
-        "abstract": "A study record for the renderer's tests.",
+        "abstract": "A tiny report for the renderer's tests.",
         "keywords": ["test fixture", "rendering"],
     }
     assert "include-before-body:_pki_before_body.html" in html_call
@@ -301,7 +301,8 @@ def test_title_authors_and_abstract_come_from_the_study_record(rendered):
     html = (rendered["out"] / "mini.html").read_text()
     assert "A tiny report [synthetic example data]" in html
     assert "Ada Example" in html and "Ben Sample" in html
-    assert "A study record for the renderer" in html
+    assert "A tiny report for the renderer" in html
+    assert "A study record for the renderer" not in html and "tiny data collection" not in html
 
 
 def test_a_source_may_not_set_its_own_title(tmp_path):

@@ -92,7 +92,8 @@ def example_specific_terms() -> set[str]:
         terms |= {group["id"], group["label"]}
     terms |= {name for mission in config["mandates"]["missions"] for name in mission["names"]}
     study = config["study"]
-    terms |= {study["title"], study["publisher"], study["related_publication"]["doi"]}
+    terms |= {study["title"], study["paper"]["title"], study["publisher"]}
+    terms |= {study["related_publication"]["doi"]}
     terms |= {creator["family_name"] for creator in study["creators"]}
     return terms
 

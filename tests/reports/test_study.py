@@ -11,6 +11,9 @@ def test_study_record_has_the_byline_abstract_and_related_publication(project_co
     assert record["title"] == study["title"]
     assert record["authors"][0] == "Kseniya Oksamytna" and len(record["authors"]) == 4
     assert "\n" not in record["abstract"] and record["abstract"].startswith("Metadata and coded")
+    assert record["paper"]["title"] == study["paper"]["title"] != record["title"]
+    assert "\n" not in record["paper"]["abstract"]
+    assert record["paper"]["abstract"] == " ".join(study["paper"]["abstract"].split())
     assert record["related_publication"]["doi"] == study["related_publication"]["doi"]
     assert "\n" not in record["related_publication"]["citation"]
     assert record["publisher"] == study["publisher"]

@@ -172,12 +172,12 @@ def engine_choice(preference: str, engine: Engine) -> str:
 
 
 def study_metadata(study: Mapping, synthetic: bool) -> dict:
-    """Every document's title, authors, abstract and keywords, from the study record; the title
-    says so when the data are synthetic."""
+    """Every document's title and abstract (the paper's), authors and keywords, from the study
+    record; the title says so when the data are synthetic."""
     return {
-        "title": study["title"] + (SYNTHETIC_TITLE_SUFFIX if synthetic else ""),
+        "title": study["paper"]["title"] + (SYNTHETIC_TITLE_SUFFIX if synthetic else ""),
         "author": list(study["authors"]),
-        "abstract": study["abstract"],
+        "abstract": study["paper"]["abstract"],
         "keywords": list(study["keywords"]),
     }
 

@@ -2,7 +2,8 @@
 
 The documents may only read files the render rule declares (:mod:`report_data`), so rule
 ``describe_study`` writes what they say about the study to ``results/study/study.json``: the
-renderer takes every document's title, authors and abstract from it, and the text names the
+renderer takes the paper's and appendix's title and abstract (the paper's own, not the data
+collection's), authors and keywords from it, and the text names the data collection, the
 related publication and the archive from it. Nothing about the study is typed in a source.
 """
 
@@ -25,13 +26,14 @@ def one_line(text: str) -> str:
 
 
 def describe_study(study: Mapping) -> dict:
-    """The record the documents read: ``title``, ``authors`` (in citation order), ``abstract``,
-    ``keywords``, ``related_publication`` (``citation``, ``doi``), ``publisher`` and
-    ``identifier``."""
+    """The record the documents read: ``title`` and ``abstract`` (the data collection's),
+    ``paper`` (``title``, ``abstract``), ``authors`` (in citation order), ``keywords``,
+    ``related_publication`` (``citation``, ``doi``), ``publisher`` and ``identifier``."""
     return {
         "title": one_line(study["title"]),
-        "authors": [author_name(creator) for creator in study["creators"]],
         "abstract": one_line(study["abstract"]),
+        "paper": {key: one_line(study["paper"][key]) for key in ("title", "abstract")},
+        "authors": [author_name(creator) for creator in study["creators"]],
         "keywords": list(study["keywords"]),
         "related_publication": {
             "citation": one_line(study["related_publication"]["citation"]),
