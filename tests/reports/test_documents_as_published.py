@@ -359,6 +359,7 @@ READER_AIDS = """() => ({
   crossrefs: [...document.querySelectorAll('a.crossref')].map(a => a.getAttribute('href')),
   alts: [...document.querySelectorAll('figure img')].map(i => i.getAttribute('alt')),
   banner: !!document.querySelector('.pki-banner'),
+  references: [...document.querySelectorAll('#refs .csl-entry')].map(e => e.innerText.trim()),
   notes: Object.fromEntries([...document.querySelectorAll('[id^="tbl-"]')].map(t => {
     let block = t;
     while (block.parentElement && block.parentElement.tagName !== 'SECTION') {
@@ -419,7 +420,10 @@ def test_the_html_edition_reads_well_at_desktop_and_phone_widths(example_run, na
     assert len(aids["toc"]) >= aids["sections"] and all(h.startswith("#") for h in aids["toc"])
     assert aids["numbered"] >= aids["sections"]
     if name == "paper":
-        assert aids["citations"] > 0
+        assert aids["citations"] > 0 and aids["references"]
+    assert [
+        r for r in aids["references"] if not r.endswith(".") or re.search(r"\bedn [A-Z]", r)
+    ] == []
     assert aids["crossrefs"] and all(h.startswith(("#fig-", "#tbl-")) for h in aids["crossrefs"])
     assert set(aids["alts"]) == fig_alts(ROOT / "reports" / f"{name}.qmd")
     if name == "paper":  # a journal's table note: n and the test used
