@@ -256,7 +256,9 @@ def test_the_documents_describe_this_study_and_nothing_of_the_example(second_stu
     rendered = read_document(html)
     body = " ".join(rendered.body)
     study = second_study.config["study"]
-    assert f"{study['title']} [synthetic example data]" in body
+    assert f"{study['paper']['title']} [synthetic example data]" in body
+    assert " ".join(study["paper"]["abstract"].split()) in body.replace("\u2019", "'")
+    assert study["title"] not in body  # the data collection's title is the deposit README's
     assert all(creator["family_name"] in body for creator in study["creators"])
     assert example_phrases(body) == []
     assert [ref for ref in EXAMPLE_REFERENCES if ref in rendered.reference_ids] == []

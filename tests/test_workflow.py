@@ -142,11 +142,12 @@ def test_example_paper_describes_the_configured_study_framework_and_correction(e
     study = yaml.safe_load((root / "config/config.yaml").read_text())["study"]
     for document in ("paper", "appendix"):
         text = paper_text(root, document)
-        assert f"{study['title']} [synthetic example data]" in text
+        assert f"{study['paper']['title']} [synthetic example data]" in text
         assert all(creator["family_name"] in text for creator in study["creators"])
         assert "Holm's step-down procedure (Holm 1979)" in text and "p (Holm)" in text
     paper = paper_text(root)
-    assert " ".join(study["abstract"].split()) in paper
+    assert " ".join(study["paper"]["abstract"].split()) in paper.replace("\u2019", "'")
+    assert " ".join(study["abstract"].split()) not in paper
     assert "developed inductively from the same interviews" in paper
     categories = "Individual characteristics, Departmental factors and Positional considerations"
     assert unbroken(categories) in unbroken(paper)
@@ -172,7 +173,7 @@ def test_alternative_codebook_runs_without_code_change(tmp_path):
     config["tabulation"]["correction"] = "fdr_bh"
     gender = next(g for g in config["mandates"]["task_groups"] if g["id"] == "gender")
     gender.update(id="wps", label="Women, Peace and Security")
-    config["study"]["title"] = "Interviews with mission leaders on human rights strategies"
+    config["study"]["paper"]["title"] = "How mission leaders choose human rights strategies"
     (copy / "other.yaml").write_text(yaml.safe_dump(config, allow_unicode=True))
     result = snakemake("--cores", "2", "--configfile", "other.yaml", cwd=copy, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -181,7 +182,7 @@ def test_alternative_codebook_runs_without_code_change(tmp_path):
     table1 = pd.read_csv(copy / "results/tabulation/table1.csv", dtype=str)
     assert list(table1.columns) == [c["label"] for c in codebook["categories"]]
     paper = paper_text(copy)
-    assert "Interviews with mission leaders on human rights strategies" in paper
+    assert "How mission leaders choose human rights strategies" in paper
     assert codebook["framework"]["title"] in paper and "(Buitelaar 2023)" in paper
     assert "the Benjamini-Hochberg procedure" in paper and "(Benjamini and Hochberg 1995)" in paper
     assert "p (Benjamini-Hochberg)" in paper and "Women, Peace and Security (" in paper

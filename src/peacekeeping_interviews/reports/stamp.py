@@ -86,7 +86,8 @@ def print_margins(stamp: Stamp, synthetic: bool) -> str:
 
 def banner_html(stamp: Stamp, synthetic: bool) -> str:
     """The top of every HTML page: the synthetic-data banner (if any) and the stamp, which a
-    printed page repeats in its margins (:func:`print_margins`)."""
+    printed page repeats in its margins (:func:`print_margins`, after them, so that the banner is
+    the first line of the page's source to say anything)."""
     banner = (
         f'<div class="pki-banner" role="alert">{html.escape(SYNTHETIC_BANNER)}</div>\n'
         if synthetic
@@ -101,10 +102,10 @@ def banner_html(stamp: Stamp, synthetic: bool) -> str:
         ".pki-stamp{background:#f2f2f2;color:#333;font-size:.8em;padding:.3em 1em}\n"
         "@media (max-width:600px){.pki-banner{font-size:.75em;padding:.4em .8em}"
         ".pki-stamp{font-size:.7em}}\n"
-        f"{print_margins(stamp, synthetic)}"
         "</style>\n"
         f'<div class="pki-top" role="region" aria-label="How this document was made">\n{banner}'
         f'<div class="pki-stamp">{html.escape(stamp.line())}</div>\n</div>\n'
+        f"<style>\n{print_margins(stamp, synthetic)}</style>\n"
     )
 
 
