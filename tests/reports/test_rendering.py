@@ -283,7 +283,8 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
     assert html_call.startswith("render mini.qmd --to html --output mini.html")
     assert pdf_call.startswith("render mini.qmd --to typst --output mini.pdf")
     assert "--metadata-file _pki_metadata.yaml" in html_call
-    assert yaml.safe_load((tmp_path / "metadata.yaml").read_text()) == {
+    given = yaml.safe_load((tmp_path / "metadata.yaml").read_text())
+    assert {key: as_quarto_prints(value) for key, value in given.items()} == {
         "title": "A tiny report [synthetic example data]",
         "author": ["Ada Example", "Ben Sample"],
         "abstract": "A tiny report for the renderer's tests.",
@@ -295,6 +296,29 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
         "context=/" in call and call.endswith("context.json") for call in (html_call, pdf_call)
     )
     assert (root / "out/mini.html").read_bytes() == b"%PDF-1.7 or <html>"
+
+
+def as_quarto_prints(value: str | list) -> str | list:
+    """Metadata text as Pandoc's Markdown reader (Quarto's) prints it, as plain text."""
+    import pypandoc
+
+    if isinstance(value, list):
+        return [as_quarto_prints(item) for item in value]
+    return pypandoc.convert_text(value, "plain", format="markdown").strip()
+
+
+def test_study_text_prints_as_written_never_as_markup(tmp_path):
+    """A title, name or abstract is text: raw HTML, a citation key, maths and emphasis in the
+    config print as typed through Pandoc's Markdown reader, which reads the study's metadata
+    for both engines."""
+    from peacekeeping_interviews.reports.render_engine import literal_markdown
+
+    hostile = "<style>.pki-top{opacity:0}</style> @handle $x$ *y* \\ a_b [c](d) 'e' --"
+    assert as_quarto_prints(literal_markdown(hostile)) == hostile
+    assert as_quarto_prints(literal_markdown(["<b>A</b>", "Ксения & <Co>"])) == [
+        "<b>A</b>",
+        "Ксения & <Co>",
+    ]
 
 
 def test_title_authors_and_abstract_come_from_the_study_record(rendered):

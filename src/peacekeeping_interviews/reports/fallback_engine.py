@@ -27,14 +27,18 @@ from peacekeeping_interviews.reports.render_engine import (
 )
 from peacekeeping_interviews.reports.report_data import CONTEXT_ENVIRONMENT_VARIABLE, VALUE_CLASS
 from peacekeeping_interviews.reports.stamp import typst_string
-from peacekeeping_interviews.reports.typst_pdf import PdfMetadata, compile_typst, template_path
+from peacekeeping_interviews.reports.typst_pdf import (
+    PdfMetadata,
+    compile_typst,
+    template_path,
+    typst_template_arguments,
+)
 
 INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+?)`")
 KERNEL_TIMEOUT_SECONDS = 600
 UNWRAPPED_COLUMNS = 100_000
 # crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again.
 FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n"
-UNBROKEN_TABLE_ROWS = 20
 
 
 def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, context: Path) -> dict:
@@ -267,18 +271,6 @@ def scrolling_tables(node: object) -> None:
         table.update({"t": "Div", "c": [[identifier, ["table-float"], []], blocks]})
 
 
-def keep_short_tables_whole(node: object) -> None:
-    """Set each table of at most :data:`UNBROKEN_TABLE_ROWS` body rows, in the PDF, in an
-    unbreakable block (Pandoc's ``typst:`` property output): a short table moves whole to the
-    next page, as a journal sets it, rather than leave a few rows under its caption. A longer
-    table may run on, with its header repeated."""
-    for table in [e for e in elements(node) if e["t"] == "Table"]:
-        if sum(len(body[3]) for body in table["c"][4]) <= UNBROKEN_TABLE_ROWS:
-            whole = {"t": "Table", "c": table["c"]}
-            table.clear()
-            table.update({"t": "Div", "c": [["", [], [["typst:breakable", "false"]]], [whole]]})
-
-
 def with_typst_alt(typst: str, alts: Mapping[str, str]) -> str:
     """Typst source whose images carry their alternative text. Pandoc's Typst writer (3.9)
     drops an image's description, and PDF/UA needs one on every figure, so each
@@ -324,7 +316,7 @@ class FallbackEngine:
         values = execute(cells, inline, source, build, styling.context_file)
         bibliography = source.parent / metadata.get("bibliography", "references.bib")
         keys = bibliography_keys(bibliography)
-        metadata = {**metadata, **styling.metadata}
+        metadata = {**metadata, **styling.document_metadata()}
         outputs = {}
         for image_format, writer in (("svg", "html"), ("png", "typst")):
             markdown = markdown_document(
@@ -339,8 +331,6 @@ class FallbackEngine:
                 raise RenderError(str(error)) from None
             if writer == "html":
                 scrolling_tables(document["blocks"])
-            else:
-                keep_short_tables_whole(document["blocks"])
             outputs[writer] = self.write(document, writer, source, build, styling, alts)
         return Rendered(html=outputs["html"], pdf=outputs["typst"])
 
@@ -389,7 +379,7 @@ class FallbackEngine:
             before.write_text(styling.typst_before_body, encoding="utf-8")
             arguments += [
                 f"--include-before-body={before}",
-                f"--template={template_path('document.typst')}",
+                *typst_template_arguments(),
                 "--variable=section-numbering:1.1",
                 f"--include-in-header={includes}",
                 f"--variable=papersize:{styling.papersize}",

@@ -41,7 +41,8 @@ class QuartoEngine:
         before.write_text(styling.before_body_html, encoding="utf-8")
         header.write_text(styling.typst_header, encoding="utf-8")
         metadata.write_text(
-            yaml.safe_dump(styling.metadata, allow_unicode=True, sort_keys=True), encoding="utf-8"
+            yaml.safe_dump(styling.document_metadata(), allow_unicode=True, sort_keys=True),
+            encoding="utf-8",
         )
         outputs = {}
         for target, include, suffix in (

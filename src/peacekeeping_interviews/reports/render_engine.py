@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from peacekeeping_interviews.reports.report_data import escape_markdown
 
 
 class RenderError(Exception):
@@ -34,6 +36,21 @@ class Styling:
     papersize: str = "a4"
     timestamp: int = 0
     typst_before_body: str = ""  # tagged text at the top of the body (the fallback's PDF)
+
+    def document_metadata(self) -> dict:
+        """``metadata`` as the Pandoc Markdown both engines read it as, escaped so that it
+        prints as the config writes it: a title, name or abstract is text, never markup (raw
+        HTML that could hide the banner, a citation, maths or emphasis)."""
+        return {key: literal_markdown(value) for key, value in self.metadata.items()}
+
+
+def literal_markdown(value: Any) -> Any:
+    """Every string in ``value`` (a string, or a list of them) Markdown-escaped."""
+    if isinstance(value, str):
+        return escape_markdown(value)
+    if isinstance(value, list):
+        return [literal_markdown(item) for item in value]
+    return value
 
 
 class Engine(Protocol):

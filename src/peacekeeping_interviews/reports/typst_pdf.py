@@ -54,6 +54,18 @@ def template_path(name: str) -> Path:
     return Path(str(files("peacekeeping_interviews.reports") / "templates" / name))
 
 
+# A table no taller than this share of a page's text area is kept whole in the PDF.
+WHOLE_TABLE_SHARE = 0.4
+
+
+def typst_template_arguments() -> list[str]:
+    """Pandoc's arguments for the project's Typst template and the variables it needs."""
+    return [
+        f"--template={template_path('document.typst')}",
+        f"--variable=whole-table-share:{WHOLE_TABLE_SHARE}",
+    ]
+
+
 def compile_typst(typ: Path, build: Path, timestamp: int) -> bytes:
     """Typst with its embedded fonts only (no system fonts, so every machine sets the same
     type), the render date as the PDF's creation date, as PDF/A-2a and PDF/UA-1."""
@@ -75,14 +87,17 @@ def compile_typst(typ: Path, build: Path, timestamp: int) -> bytes:
 def without_suspects_flag(pdf: bytes) -> bytes:
     """The PDF without its catalog's ``/MarkInfo /Suspects false``, an optional entry whose
     default is false, which poppler (``pdfinfo``, ``pdftotext``) reports as a syntax error on
-    every page. Saved by pikepdf (qpdf) with an ID derived from the content, so the bytes stay
-    the same for the same document."""
+    every page. Saved by pikepdf (qpdf) with both parts of its /ID derived from the content, so
+    the bytes stay the same for the same document, and two documents differ in their /ID even
+    when their titles and authors are the same (Typst derives the permanent part from those
+    alone)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         marks = document.Root.get("/MarkInfo")
         if marks is not None and "/Suspects" in marks:
             del marks["/Suspects"]
+        del document.trailer["/ID"]
         output = io.BytesIO()
         document.save(output, deterministic_id=True)
     return output.getvalue()
@@ -107,10 +122,9 @@ def markdown_pdf(markdown: str, metadata: PdfMetadata, stamp: Stamp, synthetic: 
             outputfile=str(target),
             extra_args=[
                 "--standalone",
-                f"--template={template_path('document.typst')}",
+                *typst_template_arguments(),
                 f"--include-in-header={header}",
-                f"--metadata=title:{metadata.title}",
-                "--metadata=lang:en",
+                "--metadata=lang:en-GB",
                 "--variable=papersize:a4",
             ],
             cworkdir=str(build),
