@@ -94,8 +94,16 @@ def test_new_study_never_overwrites(tmp_path, capsys):
             lambda c: c["mandates"].update(modalities=["monitor"]),
             "Additional properties are not allowed ('modalities' was unexpected)",
         ),
+        (
+            lambda c: c["study"].update(keywords=[]),
+            "config: at study.keywords: got []; expected [] should be non-empty",
+        ),
+        (
+            lambda c: c["study"].pop("paper"),
+            "config: at study.paper: got None; expected a value",
+        ),
     ],
-    ids=["missing-key", "missing-section", "bad-enum", "old-layout-key"],
+    ids=["missing-key", "missing-section", "bad-enum", "old-layout-key", "no-keyword", "no-paper"],
 )
 def test_every_schema_violation_is_named_by_its_key(edit, message):
     config = copy.deepcopy(yaml.safe_load(CONFIG.read_text(encoding="utf-8")))

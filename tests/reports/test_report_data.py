@@ -16,6 +16,7 @@ from peacekeeping_interviews.reports.report_data import (
     format_month,
     format_number,
     format_p_value,
+    formatted,
     listing,
     lookup,
     markdown_table,
@@ -139,6 +140,23 @@ def test_p_values_never_print_as_zero(data):
 )
 def test_numbers_print_with_a_typographic_minus_and_no_signed_zero(value, digits, printed):
     assert format_number(value, digits) == printed
+
+
+def test_numeric_columns_are_right_aligned_whatever_their_signs_and_masks():
+    table = pd.DataFrame(
+        {
+            "Name": ["a", "b"],
+            "p": [formatted(0.0001, "p_value"), formatted(0.5, "p_value")],
+            "Change": [formatted(-0.05, "effect_size"), formatted(1234, "count")],
+            "Interviews": ["<3", "59\u201376"],
+            "Share": ["19.0%", ""],
+        }
+    )
+    rule = markdown_table(table).text.splitlines()[1]
+    assert rule.split("|")[1:-1] == [
+        ":" + "-" * (len(cell) - 1) if i == 0 else "-" * (len(cell) - 1) + ":"
+        for i, cell in enumerate(rule.split("|")[1:-1])
+    ]
 
 
 def test_inline_text_is_printed_as_stored_and_table_cells_cannot_break_lines(tmp_path):

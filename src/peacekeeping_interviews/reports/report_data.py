@@ -117,9 +117,17 @@ def variable_label(variable: str) -> str:
 
 
 # One format per kind of quantity, for the text and the tables alike: counts as integers with
-# thousands separators, percentages to one decimal, test statistics, coefficients and effect
-# sizes to two, p-values to three with "< 0.001" (format_p_value).
-DIGITS = {"count": 0, "percent": 1, "statistic": 2, "effect_size": 2, "p_value": 3}
+# thousands separators, percentages and estimated counts (a richness estimate, a median position)
+# to one decimal, test statistics, coefficients and effect sizes to two, p-values to three with
+# "< 0.001" (format_p_value).
+DIGITS = {
+    "count": 0,
+    "percent": 1,
+    "estimate": 1,
+    "statistic": 2,
+    "effect_size": 2,
+    "p_value": 3,
+}
 
 
 def formatted(value: float, kind: str) -> str:
@@ -303,6 +311,12 @@ class Figure:
         return self.png
 
 
+# A cell a table sets right-aligned: empty, or a number as formatted() and the release print it:
+# thousands separators, a typographic minus, a percent sign, "<" and a no-break space before a
+# p-value, a masked count ("<3") or a masked range (an en dash between two numbers).
+NUMERIC_CELL = re.compile(r"(?:[<>]\u00a0?)?[-\u2212]?[\d.,]*%?(?:\u2013[\d.,]+%?)?")
+
+
 def markdown_table(table: pd.DataFrame, align: str | None = None) -> Markdown:
     """A pipe table of text cells for a ``tbl-`` cell; ``align`` has one of ``l``, ``r``, ``c``
     per column (default: right for columns that look numeric, left otherwise). A table without
@@ -319,8 +333,9 @@ def markdown_table(table: pd.DataFrame, align: str | None = None) -> Markdown:
             f"a table cell holds a line break, which a pipe table cannot: {broken[0]!r}"
         )
     if align is None:
-        numeric = re.compile(r"^[<>]?[-\d.,%]*$")
-        align = "".join("r" if cells[c].str.match(numeric).all() else "l" for c in cells.columns)
+        align = "".join(
+            "r" if cells[c].str.fullmatch(NUMERIC_CELL).all() else "l" for c in cells.columns
+        )
     if cells.empty:  # say so in the table rather than print a header over nothing
         cells = pd.DataFrame([["none", *[""] * (len(cells.columns) - 1)]], columns=cells.columns)
     widths = [min(40, max(3, len(str(c)), *(len(v) for v in cells[c]))) for c in cells.columns]
