@@ -236,13 +236,21 @@ WORD_BREAKS = {"Space", "SoftBreak", "LineBreak"}
 
 
 def mark_unbroken_cells(table: dict) -> None:
-    """Give every body cell of one word (a pseudonym, a number, "< 0.001") the class
-    ``unbroken``: a browser would otherwise break it after a hyphen or sign in a narrow column."""
+    """Keep on one line what a browser would otherwise break after a hyphen or sign in a narrow
+    column: every body cell of one word (a pseudonym, a number, "< 0.001") gets the class
+    ``unbroken``, and every hyphenated word of a header ("Chi-square") a span of that class."""
     for body in table["c"][4]:
         for row in body[3]:
             for cell in row[1]:
                 if not any(e["t"] in WORD_BREAKS for e in elements(cell[4])):
                     cell[0][1] = [*cell[0][1], "unbroken"]
+    for block in (e for e in elements(table["c"][3]) if e["t"] in {"Plain", "Para"}):
+        block["c"] = [
+            {"t": "Span", "c": [["", ["unbroken"], []], [inline]]}
+            if inline["t"] == "Str" and "-" in inline["c"]
+            else inline
+            for inline in block["c"]
+        ]
 
 
 def scrolling_tables(node: object) -> None:
@@ -355,10 +363,14 @@ class FallbackEngine:
             if key in metadata:
                 arguments.append(f"--{key}={source.parent / pandoc_meta_text(metadata[key])}")
         if writer == "html":
-            include, target = styling.before_body_html, build / f"{source.stem}.html"
+            # The title, contents and text are the page's main landmark; the banner stays out.
+            include, target = styling.before_body_html + "<main>\n", build / f"{source.stem}.html"
+            after = build / f"{source.stem}-{writer}-after"
+            after.write_text("</main>\n", encoding="utf-8")
             arguments += [
                 "--embed-resources",
                 f"--include-before-body={includes}",
+                f"--include-after-body={after}",
                 "--section-divs",
                 "--toc",
                 "--toc-depth=2",

@@ -12,6 +12,10 @@ from pathlib import Path
 
 from peacekeeping_interviews.reports.render_engine import RenderError
 
+# The smallest viewport (CSS pixels) on which the HTML banner and stamp stay in view as the reader
+# scrolls; on a smaller one they would cover a third of the screen or more.
+STICKY_MIN_WIDTH = 900
+STICKY_MIN_HEIGHT = 600
 SYNTHETIC_BANNER = (
     "SYNTHETIC EXAMPLE DATA: every number, table and figure here comes from the project's "
     "seeded generator, not from the study's interviews."
@@ -87,21 +91,23 @@ def print_margins(stamp: Stamp, synthetic: bool) -> str:
 def banner_html(stamp: Stamp, synthetic: bool) -> str:
     """The top of every HTML page: the synthetic-data banner (if any) and the stamp, which a
     printed page repeats in its margins (:func:`print_margins`, after them, so that the banner is
-    the first line of the page's source to say anything)."""
-    banner = (
-        f'<div class="pki-banner" role="alert">{html.escape(SYNTHETIC_BANNER)}</div>\n'
-        if synthetic
-        else ""
-    )
+    the first line of the page's source to say anything). On a screen with room for them they
+    stay in view as the reader scrolls, and a followed link or a focused element stops below them
+    (scroll padding); on a small screen, where they would cover much of it, they stay at the top
+    of the page."""
+    banner = f'<div class="pki-banner">{html.escape(SYNTHETIC_BANNER)}</div>\n' if synthetic else ""
     return (
         "<style>\n"
-        ".pki-top{position:sticky!important;top:0;z-index:10;margin:0 0 1.5em 0;"
+        ".pki-top{position:static!important;margin:0 0 1.5em 0;"
         "display:block!important;visibility:visible!important;font-family:sans-serif}\n"
         ".pki-banner{display:block!important;visibility:visible!important;background:#b00020;"
         "color:#fff;font-weight:bold;padding:.6em 1em}\n"
         ".pki-stamp{background:#f2f2f2;color:#333;font-size:.8em;padding:.3em 1em}\n"
         "@media (max-width:600px){.pki-banner{font-size:.75em;padding:.4em .8em}"
         ".pki-stamp{font-size:.7em}}\n"
+        f"@media (min-width:{STICKY_MIN_WIDTH}px) and (min-height:{STICKY_MIN_HEIGHT}px){{"
+        ".pki-top{position:sticky!important;top:0;z-index:10}"
+        "html{scroll-padding-top:11rem}}\n"
         "</style>\n"
         f'<div class="pki-top" role="region" aria-label="How this document was made">\n{banner}'
         f'<div class="pki-stamp">{html.escape(stamp.line())}</div>\n</div>\n'
