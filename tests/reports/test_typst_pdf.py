@@ -4,8 +4,10 @@ moves whole to the next (typst_pdf.WHOLE_TABLE_SHARE)."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 
+import pikepdf
 import pytest
 from lxml import etree
 
@@ -78,3 +80,10 @@ def test_a_short_table_at_the_foot_of_a_page_moves_whole_to_the_next(paragraphs,
         markdown_pdf(markdown, PdfMetadata("A report", ["A B"], ["k"]), STAMP, True), tmp_path
     )
     assert [len(found) for found in rows_by_page(pages) if found] == [8]
+
+
+@pytest.mark.parametrize("keywords", [(), ("one",), ("one", 'with "quotes", and a comma')])
+def test_metadata_compiles_with_any_number_of_keywords(keywords, tmp_path):
+    pdf = markdown_pdf("# T\n\nText.\n", PdfMetadata("T", ["A B"], keywords), STAMP, False)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert document.open_metadata()["dc:creator"] == ["A B"]

@@ -39,13 +39,17 @@ class PdfMetadata:
 
     def typst(self) -> str:
         """A Typst ``document`` set rule carrying the metadata (the language is the text's)."""
-        authors = ", ".join(typst_string(a) for a in self.authors)
-        keywords = ", ".join(typst_string(k) for k in self.keywords)
         subject = typst_string(self.subject) if self.subject else "none"
         return (
-            f"#set document(title: {typst_string(self.title)}, author: ({authors},), "
-            f"keywords: ({keywords},), description: {subject})\n"
+            f"#set document(title: {typst_string(self.title)}, "
+            f"author: {typst_array(self.authors)}, keywords: {typst_array(self.keywords)}, "
+            f"description: {subject})\n"
         )
+
+
+def typst_array(items: Sequence[str]) -> str:
+    """Strings as a Typst array: ``()`` when empty, ``("a",)`` for one."""
+    return "(" + "".join(f"{typst_string(item)}, " for item in items).rstrip(" ") + ")"
 
 
 def template_path(name: str) -> Path:
