@@ -3,7 +3,8 @@ that poppler, qpdf and pikepdf accept as PDF/A-2a and PDF/UA-1 with the study's 
 every figure's alternative text; tables set as a journal sets them (headers apart and whole,
 one number format per column, figures on the page of their caption); an HTML edition whose
 tables stay inside the page at desktop and phone widths, with a table of contents, numbered
-sections, linked references and no serious accessibility violation (axe-core in Chromium).
+sections, linked references, keyboard focus never hidden under the banner and no violation of
+axe-core's WCAG 2.2 AA and best-practice rules in Chromium.
 Page images and screenshots go to tests/artefacts/ for a person to look at."""
 
 from __future__ import annotations
