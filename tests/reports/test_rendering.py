@@ -321,6 +321,30 @@ def test_study_text_prints_as_written_never_as_markup(tmp_path):
     ]
 
 
+def test_hostile_study_text_prints_as_text_in_the_page_and_its_meta_tags(tmp_path):
+    """A double quote in a keyword or a name ends no attribute (a keyword could otherwise add a
+    redirect to the page), and markup in the title or abstract prints as typed."""
+    from lxml import html as lxml_html
+
+    root = fixture_copy(tmp_path / "hostile")
+    study_file = root / "results/demo/study.json"
+    study = json.loads(study_file.read_text())
+    keyword = '0;url=https://example.org/" http-equiv="refresh'
+    author = 'Ada "The Hand" <b>Example</b>'
+    study.update(authors=[author, "Ben Sample"], keywords=[keyword, "rendering"])
+    study["paper"] = {"title": "A <i>tiny</i> $x$ report", "abstract": "See @handle and *this*."}
+    study_file.write_text(json.dumps(study))
+    render_reports(request_for(root, root / "out"), EPOCH)
+    page = lxml_html.parse(str(root / "out/mini.html")).getroot()
+    assert page.xpath("//meta[@http-equiv]") == []
+    assert page.xpath("//meta[@name='keywords']/@content") == [f"{keyword}, rendering"]
+    assert page.xpath("//meta[@name='author']/@content") == [author, "Ben Sample"]
+    assert page.xpath("//h1[@class='title']")[0].text_content().startswith("A <i>tiny</i> $x$")
+    assert "See @handle and *this*." in page.xpath("//div[@class='abstract']")[0].text_content()
+    first_page = " ".join(read_pdf(root / "out/mini.pdf").pages[0].split())
+    assert "A <i>tiny</i> $x$ report" in first_page and "See @handle and *this*." in first_page
+
+
 def test_title_authors_and_abstract_come_from_the_study_record(rendered):
     html = (rendered["out"] / "mini.html").read_text()
     assert "A tiny report [synthetic example data]" in html

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from peacekeeping_interviews.reports import crossref
+from peacekeeping_interviews.reports.pandoc_json import elements
 from peacekeeping_interviews.reports.qmd import Cell, front_matter, read_cells
 from peacekeeping_interviews.reports.render_engine import (
     Rendered,
@@ -39,6 +40,10 @@ KERNEL_TIMEOUT_SECONDS = 600
 UNWRAPPED_COLUMNS = 100_000
 # crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again.
 FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n"
+# A printed HTML page keeps a table of at most this many rows whole (class ``short``); a browser
+# cannot measure a table against the page as Typst does, and would leave a page nearly empty
+# before a long table it was asked to keep whole.
+PRINTED_WHOLE_TABLE_ROWS = 20
 
 
 def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, context: Path) -> dict:
@@ -179,19 +184,6 @@ def markdown_document(
 QUARTO_ONLY_CLASSES = ("callout-", "panel-", "content-visible", "content-hidden", "column-")
 
 
-def elements(node: object) -> Iterator[dict]:
-    """Every element of a Pandoc JSON document (a dict with ``t``), outermost first. An element
-    changed when it is yielded is walked as it then is."""
-    if isinstance(node, list):
-        for item in node:
-            yield from elements(item)
-    elif isinstance(node, dict):
-        if "t" in node:
-            yield node
-        for value in node.values():
-            yield from elements(value)
-
-
 def unsupported_constructs(node: object) -> Iterator[str]:
     """Raw HTML/Typst/LaTeX (which could hide the banner or stamp), Quarto-only classes
     (callouts, tabsets, conditional content, margin columns) and shortcodes."""
@@ -260,7 +252,8 @@ def scrolling_tables(node: object) -> None:
     scrolls away). The box is a labelled region the keyboard can reach (``tabindex="0"``):
     a reader who cannot use a mouse must be able to focus it to scroll (axe-core's
     scrollable-region-focusable). The table keeps its caption as its accessible name through
-    ``aria-labelledby``, and a cross-reference lands on the caption."""
+    ``aria-labelledby``, and a cross-reference lands on the caption. A short table is marked
+    ``short``, which the print style keeps on one page."""
     tables = [e for e in elements(node) if e["t"] == "Table"]
     for number, table in enumerate(tables, start=1):
         attr, (_, caption), *rest = table["c"]
@@ -275,8 +268,10 @@ def scrolling_tables(node: object) -> None:
             blocks.append({"t": "Div", "c": [[caption_id, ["table-caption"], []], caption]})
         inner = {"t": "Table", "c": [["", classes, attributes], [None, []], *rest]}
         blocks.append({"t": "Div", "c": [["", ["table-scroll"], box], [inner]]})
+        rows = sum(len(body[3]) for body in rest[2])
+        kind = ["table-float", *(["short"] if rows <= PRINTED_WHOLE_TABLE_ROWS else [])]
         table.clear()
-        table.update({"t": "Div", "c": [[identifier, ["table-float"], []], blocks]})
+        table.update({"t": "Div", "c": [[identifier, kind, []], blocks]})
 
 
 def with_typst_alt(typst: str, alts: Mapping[str, str]) -> str:
@@ -379,6 +374,7 @@ class FallbackEngine:
                 "--metadata=toc-title:Contents",
                 f"--metadata=pagetitle:{full_title}",
                 f"--css={template_path('document.css')}",
+                *html_meta_variables(styling.metadata),
             ]
         else:
             include, target = (
@@ -409,6 +405,16 @@ class FallbackEngine:
             return target.read_bytes()
         target.write_text(with_typst_alt(target.read_text(encoding="utf-8"), alts), "utf-8")
         return compile_typst(target, build, styling.timestamp)
+
+
+def html_meta_variables(metadata: Mapping) -> list[str]:
+    """The authors and keywords of the page's ``<meta>`` tags, HTML-escaped: Pandoc's template
+    writes them into an attribute without escaping a double quote, which would end it (and let a
+    keyword add an attribute such as a redirect)."""
+    return [
+        *(f"--variable=author-meta:{html.escape(str(a))}" for a in metadata["author"]),
+        *(f"--variable=keywords:{html.escape(str(k))}" for k in metadata.get("keywords", [])),
+    ]
 
 
 def pdf_metadata(metadata: Mapping, title: str) -> PdfMetadata:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
+from peacekeeping_interviews.reports.pandoc_json import literal_markup
 from peacekeeping_interviews.reports.render_engine import RenderError
 from peacekeeping_interviews.reports.stamp import (
     Stamp,
@@ -109,7 +111,8 @@ def without_suspects_flag(pdf: bytes) -> bytes:
 
 def markdown_pdf(markdown: str, metadata: PdfMetadata, stamp: Stamp, synthetic: bool) -> bytes:
     """A plain Markdown document (a README) as PDF, with the same banner, stamp, template and
-    standards as the paper's pages and the stamp's date as its creation date."""
+    standards as the paper's pages and the stamp's date as its creation date; raw HTML and
+    maths in it print as written (:func:`pandoc_json.literal_markup`)."""
     import pypandoc
 
     date = datetime.date.fromisoformat(stamp.date)
@@ -119,10 +122,12 @@ def markdown_pdf(markdown: str, metadata: PdfMetadata, stamp: Stamp, synthetic: 
         header = build / "header.typ"
         header.write_text(metadata.typst() + banner_typst(stamp, synthetic), encoding="utf-8")
         target = build / "document.typ"
+        document = json.loads(pypandoc.convert_text(markdown, "json", format="gfm"))
+        literal_markup(document["blocks"])
         pypandoc.convert_text(
-            markdown,
+            json.dumps(document),
             "typst",
-            format="gfm",
+            format="json",
             outputfile=str(target),
             extra_args=[
                 "--standalone",
