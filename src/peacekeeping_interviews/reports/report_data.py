@@ -130,13 +130,18 @@ DIGITS = {
 }
 
 
-def formatted(value: float, kind: str) -> str:
-    """A number in the format of its kind (a key of :data:`DIGITS`)."""
+def digits_of(kind: str) -> int:
+    """The decimals of a kind of quantity (a key of :data:`DIGITS`)."""
     if kind not in DIGITS:
         raise ReportDataError(f"no number format for {kind!r}; one of {sorted(DIGITS)}")
+    return DIGITS[kind]
+
+
+def formatted(value: float, kind: str) -> str:
+    """A number in the format of its kind (a key of :data:`DIGITS`)."""
     if kind == "p_value":
-        return format_p_value(value, DIGITS[kind])
-    return format_number(value, DIGITS[kind])
+        return format_p_value(value, digits_of(kind))
+    return format_number(value, digits_of(kind))
 
 
 def column(cells: pd.Series, kind: str) -> pd.Series:
@@ -235,10 +240,8 @@ class ReportData:
     def quantity(self, relative: str, key: str, kind: str, scale: float = 1.0) -> ReportValue:
         """A number in the format of its kind (:data:`DIGITS`), as the tables print it."""
         if kind == "p_value":
-            return self.p_value(relative, key, DIGITS[kind])
-        if kind not in DIGITS:
-            raise ReportDataError(f"no number format for {kind!r}; one of {sorted(DIGITS)}")
-        return self.number(relative, key, DIGITS[kind], scale)
+            return self.p_value(relative, key, digits_of(kind))
+        return self.number(relative, key, digits_of(kind), scale)
 
     def p_value(self, relative: str, key: str, digits: int = 3) -> ReportValue:
         value = self.value(relative, key)
