@@ -269,7 +269,8 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
         "#!/bin/sh\n"
         'if [ "$1" = "--version" ]; then echo 9.9.9; exit 0; fi\n'
         f'echo "$@ | context=$PKI_RENDER_CONTEXT" >> {calls}\n'
-        f"cp _pki_metadata.yaml {tmp_path / 'metadata.yaml'}\n"
+        f"cp _pki_metadata_html.yaml {tmp_path / 'metadata_html.yaml'}\n"
+        f"cp _pki_metadata_pdf.yaml {tmp_path / 'metadata.yaml'}\n"
         'while [ $# -gt 0 ]; do [ "$1" = "--output" ] && out="$2"; shift; done\n'
         'printf "%%PDF-1.7 or <html>" > "$out"\n'
     )
@@ -282,8 +283,12 @@ def test_quarto_engine_passes_title_includes_and_context(monkeypatch, tmp_path):
     html_call, pdf_call = calls.read_text().splitlines()
     assert html_call.startswith("render mini.qmd --to html --output mini.html")
     assert pdf_call.startswith("render mini.qmd --to typst --output mini.pdf")
-    assert "--metadata-file _pki_metadata.yaml" in html_call
+    assert "--metadata-file _pki_metadata_html.yaml" in html_call
+    assert "--metadata-file _pki_metadata_pdf.yaml" in pdf_call
     given = yaml.safe_load((tmp_path / "metadata.yaml").read_text())
+    # Quarto's HTML template would write keywords into an attribute unescaped: not given.
+    html_given = yaml.safe_load((tmp_path / "metadata_html.yaml").read_text())
+    assert html_given == {key: value for key, value in given.items() if key != "keywords"}
     assert {key: as_quarto_prints(value) for key, value in given.items()} == {
         "title": "A tiny report [synthetic example data]",
         "author": ["Ada Example", "Ben Sample"],

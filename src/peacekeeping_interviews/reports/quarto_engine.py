@@ -37,18 +37,22 @@ class QuartoEngine:
     def render(self, source: Path, build: Path, styling: Styling) -> Rendered:
         before = build / "_pki_before_body.html"
         header = build / "_pki_header.typ"
-        metadata = build / "_pki_metadata.yaml"
         before.write_text(styling.before_body_html, encoding="utf-8")
         header.write_text(styling.typst_header, encoding="utf-8")
-        metadata.write_text(
-            yaml.safe_dump(styling.document_metadata(), allow_unicode=True, sort_keys=True),
-            encoding="utf-8",
-        )
+        document_metadata = styling.document_metadata()
+        # Quarto's HTML template writes the keywords into a <meta> attribute without escaping a
+        # double quote, which would end it (a keyword could add a redirect): the HTML leaves
+        # them out; the PDF keeps them in its metadata.
+        html_metadata = {k: v for k, v in document_metadata.items() if k != "keywords"}
         outputs = {}
-        for target, include, suffix in (
-            ("html", f"include-before-body:{before.name}", "html"),
-            ("typst", f"include-in-header:{header.name}", "pdf"),
+        for target, include, suffix, metadata in (
+            ("html", f"include-before-body:{before.name}", "html", html_metadata),
+            ("typst", f"include-in-header:{header.name}", "pdf", document_metadata),
         ):
+            metadata_file = build / f"_pki_metadata_{suffix}.yaml"
+            metadata_file.write_text(
+                yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True), encoding="utf-8"
+            )
             output = f"{source.stem}.{suffix}"
             command = [
                 self.executable,
@@ -59,7 +63,7 @@ class QuartoEngine:
                 "--output",
                 output,
                 "--metadata-file",
-                metadata.name,
+                metadata_file.name,
                 "-M",
                 include,
                 "--execute",
