@@ -92,8 +92,12 @@ def test_metadata_compiles_with_any_number_of_keywords(keywords, tmp_path):
 def test_markup_in_a_readme_prints_as_written(tmp_path):
     """Text a README takes from the config (a name with ``$``, a title with a tag) is printed,
     not set as a formula (which PDF/UA would refuse) or dropped as raw HTML."""
-    markdown = "# A $x^2$ study\n\nBy Ada <b>Example</b>, $$y$$ and <script>x()</script>.\n"
+    markdown = (
+        "# A $x^2$ study\n\nBy Ada <b>Example</b>, $$y$$ and <script>x()</script>.\n\n"
+        "Logo ![the logo](https://example.org/logo.png) here.\n"
+    )
     pdf = markdown_pdf(markdown, PdfMetadata("T", ["A B"], ["k"]), STAMP, False)
     text = " ".join(" ".join(w[0] for w in page["words"]) for page in pages_of(pdf, tmp_path))
     assert "A $x^2$ study" in text
     assert "By Ada <b>Example</b>, $$y$$ and <script>x()</script>." in text
+    assert "Logo ![the logo](https://example.org/logo.png) here." in text

@@ -40,10 +40,12 @@ KERNEL_TIMEOUT_SECONDS = 600
 UNWRAPPED_COLUMNS = 100_000
 # crossref.py writes "Figure 1:" into captions itself, so Typst must not number them again.
 FALLBACK_TYPST_RULES = "#set figure(numbering: none)\n"
-# A printed HTML page keeps a table of at most this many rows whole (class ``short``); a browser
-# cannot measure a table against the page as Typst does, and would leave a page nearly empty
-# before a long table it was asked to keep whole.
-PRINTED_WHOLE_TABLE_ROWS = 20
+# A printed HTML page keeps a table of at most this many estimated lines whole (class ``short``),
+# a row taking a line per this many characters of its text: a browser cannot measure a table
+# against the page as Typst does, and would leave a page nearly empty before a long table it was
+# asked to keep whole.
+PRINTED_WHOLE_TABLE_LINES = 20
+PRINTED_LINE_CHARACTERS = 100
 
 
 def execute(cells: list[Cell], inline: list[str], source: Path, build: Path, context: Path) -> dict:
@@ -245,6 +247,17 @@ def mark_unbroken_cells(table: dict) -> None:
         ]
 
 
+def estimated_lines(bodies: list) -> int:
+    """The printed lines a table's body rows take, roughly: one per row, or one per
+    :data:`PRINTED_LINE_CHARACTERS` characters of the row's text."""
+    lines = 0
+    for body in bodies:
+        for row in body[3]:
+            characters = sum(len(e["c"]) + 1 for e in elements(row) if e["t"] == "Str")
+            lines += max(1, -(-characters // PRINTED_LINE_CHARACTERS))
+    return lines
+
+
 def scrolling_tables(node: object) -> None:
     """Set every table, for the HTML edition, in a box of its own that scrolls sideways when the
     table is wider than the page, with its caption above that box so that the caption stays in
@@ -252,8 +265,8 @@ def scrolling_tables(node: object) -> None:
     scrolls away). The box is a labelled region the keyboard can reach (``tabindex="0"``):
     a reader who cannot use a mouse must be able to focus it to scroll (axe-core's
     scrollable-region-focusable). The table keeps its caption as its accessible name through
-    ``aria-labelledby``, and a cross-reference lands on the caption. A short table is marked
-    ``short``, which the print style keeps on one page."""
+    ``aria-labelledby``, and a cross-reference lands on the caption. A short table
+    (:func:`estimated_lines`) is marked ``short``, which the print style keeps on one page."""
     tables = [e for e in elements(node) if e["t"] == "Table"]
     for number, table in enumerate(tables, start=1):
         attr, (_, caption), *rest = table["c"]
@@ -268,8 +281,8 @@ def scrolling_tables(node: object) -> None:
             blocks.append({"t": "Div", "c": [[caption_id, ["table-caption"], []], caption]})
         inner = {"t": "Table", "c": [["", classes, attributes], [None, []], *rest]}
         blocks.append({"t": "Div", "c": [["", ["table-scroll"], box], [inner]]})
-        rows = sum(len(body[3]) for body in rest[2])
-        kind = ["table-float", *(["short"] if rows <= PRINTED_WHOLE_TABLE_ROWS else [])]
+        short = estimated_lines(rest[2]) <= PRINTED_WHOLE_TABLE_LINES
+        kind = ["table-float", *(["short"] if short else [])]
         table.clear()
         table.update({"t": "Div", "c": [[identifier, kind, []], blocks]})
 

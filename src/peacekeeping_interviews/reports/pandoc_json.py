@@ -20,15 +20,19 @@ def elements(node: object) -> Iterator[dict]:
 
 
 def literal_markup(node: object) -> None:
-    """Print raw HTML or TeX and maths as the characters written, in place: text generated from
-    a config (a README's title, names, abstract) is text, and Typst would drop raw HTML and refuse
-    a formula without alternative text (PDF/UA)."""
+    """Print raw HTML or TeX, maths and images as the characters written, in place: text
+    generated from a config (a README's title, names, abstract) is text, and Typst would drop raw
+    HTML, refuse a formula without alternative text (PDF/UA) and fail on an image it cannot
+    find."""
     for element in elements(node):
         kind, content = element["t"], element.get("c", [])
         if kind == "RawInline":
             element.update(t="Str", c=content[1])
         elif kind == "RawBlock":
             element.update(t="Para", c=[{"t": "Str", "c": content[1]}])
+        elif kind == "Image":
+            alt = "".join(e["c"] if e["t"] == "Str" else " " for e in content[1])
+            element.update(t="Str", c=f"![{alt}]({content[2][0]})")
         elif kind == "Math":
             fence = "$$" if content[0]["t"] == "DisplayMath" else "$"
             element.update(t="Str", c=f"{fence}{content[1]}{fence}")
